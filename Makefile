@@ -1,0 +1,34 @@
+# Two commands for a new user: `make demo` and `make test`. Each sets itself up:
+# system packages (when root), a .venv, and the pinned dependencies.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench setup sysdeps clean
+
+demo: setup
+	$(BIN)/diagnose demo --out demo-out
+
+test: setup
+	$(BIN)/ruff check diagnose tests benchmarks
+	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check diagnose tests benchmarks
+
+bench: setup
+	$(BIN)/python benchmarks/bench_scoring.py
+
+setup: sysdeps $(STAMP)
+
+sysdeps:
+	@PYTHON=$(PYTHON) bash scripts/sysdeps.sh
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) demo-out build dist .pytest_cache .ruff_cache

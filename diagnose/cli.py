@@ -1,0 +1,307 @@
+"""The ``diagnose`` command line: parses options, calls the library, prints.
+
+Heavy modules (pandas, WeasyPrint, openpyxl) are imported inside the commands, so ``--help``
+and ``--version`` answer at once. Every ``DiagnoseError`` becomes a one-line message and the
+contract's exit code; a traceback is shown only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from diagnose import __version__
+from diagnose.errors import EXIT_REJECTED, EXIT_USAGE, DiagnoseError, Rejection
+from diagnose.i18n import Msg
+
+
+class Lang(StrEnum):
+    ko = "ko"
+    en = "en"
+
+
+app = typer.Typer(
+    name="diagnose",
+    help="제조 중소기업 AI 준비도 진단 도구 / AI-readiness diagnosis for manufacturing SMEs.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+questionnaire_app = typer.Typer(help="질문지 검사·보기 / Validate and show questionnaires.",
+                                no_args_is_help=True)
+app.add_typer(questionnaire_app, name="questionnaire")
+
+LangOpt = Annotated[Lang, typer.Option("--lang", envvar="DIAGNOSE_LANG",
+                                       help="출력 언어 / output language (ko|en)")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", help="진행 표시 없이 / no progress output")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="결과를 JSON으로 / print results as JSON")]
+QuestionnaireOpt = Annotated[Path | None, typer.Option(
+    "-q", "--questionnaire", help="질문지 YAML (기본: 내장 제조 AI 준비도 질문지)")]
+RubricOpt = Annotated[Path | None, typer.Option(
+    "-r", "--rubric", help="채점 기준 YAML (기본: 내장 채점 기준)")]
+WorkersOpt = Annotated[int | None, typer.Option(
+    "--workers", min=1, help="동시에 만들 PDF 수 (기본: CPU 코어 수) / parallel PDF workers")]
+
+_state: dict[str, Any] = {"debug": False}
+
+
+def _console(stderr: bool = True) -> Any:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+@contextlib.contextmanager
+def _guard(lang: str = "ko") -> Iterator[None]:
+    """Turn user errors into one line and an exit code."""
+    try:
+        yield
+    except DiagnoseError as exc:
+        if _state["debug"]:
+            raise
+        prefix = "오류" if lang == "ko" else "error"
+        lines = exc.render(lang).splitlines() or [""]
+        if len(lines) == 1:
+            print(f"{prefix}: {lines[0]}", file=sys.stderr)
+        else:
+            print("\n".join(lines), file=sys.stderr)
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        print("중단됨 / interrupted", file=sys.stderr)
+        raise typer.Exit(130) from None
+    except (typer.Exit, typer.Abort, SystemExit):
+        raise
+    except Exception as exc:
+        if _state["debug"]:
+            raise
+        text = Msg("내부 오류: {e} (--debug로 자세히 볼 수 있습니다. 이 문제를 알려 주세요)",
+                   "internal error: {e} (run with --debug for details, and please report it)")
+        print(text.format(e=f"{type(exc).__name__}: {exc}").render(lang), file=sys.stderr)
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"diagnose {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="버전 / print the version")] = False,
+    debug: Annotated[bool, typer.Option("--debug", envvar="DIAGNOSE_DEBUG",
+                                        help="오류 시 traceback 표시 / tracebacks on errors")] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+def _print_rejections(rejections: list[Rejection], lang: str, quiet: bool) -> None:
+    if not rejections:
+        return
+    console = _console()
+    if quiet:
+        for item in rejections:
+            console.print(item.render(lang), markup=False)
+        return
+    from rich.table import Table
+
+    head = {"ko": ("파일", "행", "열", "값", "사유"), "en": ("file", "row", "column", "value",
+                                                      "reason")}[lang]
+    table = Table(title="제외된 입력" if lang == "ko" else "Rejected input", title_justify="left")
+    for name in head:
+        table.add_column(name, overflow="fold")
+    for item in rejections:
+        table.add_row(item.file, "" if item.row is None else str(item.row), item.column,
+                      item.value, item.reason.render(lang))
+    console.print(table)
+
+
+def _write_errors(out: Path, rejections: list[Rejection], lang: str) -> Path:
+    import csv
+    import io
+
+    from diagnose import tables, yamlio
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["file", "row", "column", "value", "reason"])
+    for item in rejections:
+        writer.writerow([tables.neutralise(v) for v in (
+            item.file, "" if item.row is None else item.row, item.column, item.value,
+            item.reason.render(lang))])
+    path = out.with_name(out.stem + ".errors.csv")
+    yamlio.write_atomic(path, "\ufeff" + buffer.getvalue())
+    return path
+
+
+# --- questionnaire ---------------------------------------------------------------------------
+
+@questionnaire_app.command("validate")
+def questionnaire_validate(
+    files: Annotated[list[Path], typer.Argument(help="질문지 YAML 파일 / questionnaire files")],
+    lang: LangOpt = Lang.ko, quiet: QuietOpt = False, as_json: JsonOpt = False,
+) -> None:
+    """질문지를 검사합니다: 문제마다 FILE:LINE:COL: message, 오류가 있으면 종료 코드 2."""
+    with _guard(lang.value):
+        from diagnose import questionnaire
+
+        problems = []
+        for path in files:
+            problems.extend(questionnaire.check_file(path)[1])
+        errors = [p for p in problems if p.severity == "error"]
+        if as_json:
+            print(json.dumps([{"file": p.file, "line": p.line, "column": p.column,
+                               "severity": p.severity, "message": p.message.render(lang.value)}
+                              for p in problems], ensure_ascii=False, indent=2))
+        else:
+            for problem in problems:
+                if problem.severity == "error" or not quiet:
+                    print(problem.render(lang.value), file=sys.stderr if errors else sys.stdout)
+            if not errors and not quiet:
+                print(f"OK: {len(files)}", file=sys.stdout)
+        if errors:
+            raise typer.Exit(EXIT_USAGE)
+
+
+@questionnaire_app.command("show")
+def questionnaire_show(
+    file: Annotated[Path | None, typer.Argument(help="질문지 YAML (기본: 내장 질문지)")] = None,
+    lang: LangOpt = Lang.ko, as_json: JsonOpt = False,
+) -> None:
+    """질문지를 트리로 보여 줍니다 (영역, 문항, 선택지)."""
+    with _guard(lang.value):
+        from diagnose import content, questionnaire
+
+        q = questionnaire.load(file or content.DEFAULT_QUESTIONNAIRE)
+        if as_json:
+            print(json.dumps(q.model_dump(mode="json", by_alias=True, exclude_defaults=True),
+                             ensure_ascii=False, indent=2))
+            return
+        from diagnose.show import questionnaire_tree
+
+        _console(stderr=False).print(questionnaire_tree(q, lang.value))
+
+
+@questionnaire_app.command("schema")
+def questionnaire_schema() -> None:
+    """질문지 형식의 JSON Schema를 출력합니다."""
+    with _guard():
+        from diagnose import questionnaire
+
+        print(json.dumps(questionnaire.json_schema(), ensure_ascii=False, indent=2))
+
+
+# --- score -------------------------------------------------------------------------------------
+
+@app.command("score")
+def score(
+    inputs: Annotated[list[Path], typer.Argument(help="응답 파일 또는 폴더 / response files or folders")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="결과 파일 (.csv, .xlsx, .json)")],
+    questionnaire_file: QuestionnaireOpt = None, rubric_file: RubricOpt = None,
+    lang: LangOpt = Lang.ko, quiet: QuietOpt = False, as_json: JsonOpt = False,
+) -> None:
+    """응답을 채점해 진단 한 건당 한 행의 점수표를 씁니다."""
+    with _guard(lang.value):
+        from diagnose import batch, tables
+
+        if out.suffix.lower() not in tables.SUFFIXES:
+            raise DiagnoseError(Msg("출력 형식은 .csv, .xlsx, .json 중 하나여야 합니다",
+                                    "the output must be .csv, .xlsx or .json"), where=out)
+        result = batch.score_inputs(inputs, questionnaire_file, rubric_file, lang.value)
+        tables.write(result.scores.table, out, result.questionnaire, lang.value)
+        _print_warnings(result.warnings, lang.value, quiet)
+        _print_rejections(result.rejections, lang.value, quiet)
+        if result.rejections:
+            _write_errors(out, result.rejections, lang.value)
+        if as_json:
+            print(tables.to_json(tables.rounded(result.scores.table)), end="")
+        elif not quiet:
+            from diagnose.show import score_summary
+
+            _console(stderr=False).print(score_summary(result.scores, lang.value))
+            _console().print(Msg("{n}건 채점 → {o}", "{n} scored -> {o}").format(
+                n=len(result.scores.table), o=out).render(lang.value), markup=False)
+        if result.rejections:
+            raise typer.Exit(EXIT_REJECTED)
+
+
+def _print_warnings(warnings: list[Any], lang: str, quiet: bool) -> None:
+    if quiet:
+        return
+    for warning in warnings:
+        print(warning.render(lang), file=sys.stderr)
+
+
+# --- report ------------------------------------------------------------------------------------
+
+@app.command("report")
+def report(
+    inputs: Annotated[list[Path], typer.Argument(help="응답 파일 또는 폴더 / response files or folders")],
+    out: Annotated[Path, typer.Option("--out", help="PDF를 쓸 폴더 / output folder")] = Path("reports"),
+    questionnaire_file: QuestionnaireOpt = None, rubric_file: RubricOpt = None,
+    templates: Annotated[Path | None, typer.Option(
+        "--templates", help="내 템플릿 폴더 (먼저 찾음) / your template folder, looked up first")] = None,
+    workers: WorkersOpt = None,
+    lang: LangOpt = Lang.ko, quiet: QuietOpt = False, as_json: JsonOpt = False,
+) -> None:
+    """진단 한 건당 PDF 진단 보고서 하나를 만듭니다."""
+    with _guard(lang.value):
+        from diagnose import batch, pipeline
+
+        result = batch.score_inputs(inputs, questionnaire_file, rubric_file, lang.value)
+        _print_warnings(result.warnings, lang.value, quiet)
+        paths = pipeline.render_reports(result, out, lang.value, templates, workers,
+                                        progress=not quiet and not as_json)
+        _print_rejections(result.rejections, lang.value, quiet)
+        if as_json:
+            print(json.dumps([str(p) for p in paths], ensure_ascii=False, indent=2))
+        elif not quiet:
+            _console().print(Msg("보고서 {n}개 → {o}", "{n} report(s) -> {o}").format(
+                n=len(paths), o=out).render(lang.value), markup=False)
+        if result.rejections:
+            raise typer.Exit(EXIT_REJECTED)
+
+
+# --- demo --------------------------------------------------------------------------------------
+
+@app.command("demo")
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="결과 폴더 / output folder")] = Path("demo-out"),
+    companies: Annotated[int, typer.Option("--companies", min=1, max=10_000,
+                                           help="표본 기업 수 / sample companies")] = 12,
+    workers: WorkersOpt = None,
+    seed: Annotated[int, typer.Option("--seed", help="표본 생성 시드 / sample seed")] = 2026,
+    lang: LangOpt = Lang.ko, quiet: QuietOpt = False, as_json: JsonOpt = False,
+) -> None:
+    """내장 표본 데이터로 전체 과정을 실행합니다: 응답 파일, 점수표, PDF 보고서."""
+    with _guard(lang.value):
+        from diagnose import pipeline
+
+        summary = pipeline.run_demo(out, companies, workers, seed, lang.value,
+                                    progress=not quiet and not as_json)
+        if as_json:
+            print(json.dumps(summary, ensure_ascii=False, indent=2))
+        elif not quiet:
+            from diagnose.show import demo_summary
+
+            _console(stderr=False).print(demo_summary(summary, lang.value))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+"""Whole jobs built from the library: reports for a batch, and the demo run."""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Any
+
+from diagnose import batch, report, responses, tables
+from diagnose.batch import Batch
+
+
+def _progress(enabled: bool, total: int, description: str) -> Any:
+    if not enabled:
+        return nullcontext(None)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), console=Console(stderr=True), transient=False)
+    progress.add_task(description, total=total)
+    return progress
+
+
+def report_name(key: str, round_: str | None, taken: set[str]) -> str:
+    """A unique PDF file name for an assessment, safe whatever the company is called."""
+    stem = report.safe_filename(f"{key}_{round_}" if round_ else key)
+    name, n = f"{stem}.pdf", 2
+    while name in taken:
+        name, n = f"{stem}-{n}.pdf", n + 1
+    taken.add(name)
+    return name
+
+
+def render_reports(result: Batch, out: Path, lang: str, templates: Path | None = None,
+                   workers: int | None = None, progress: bool = False) -> list[Path]:
+    """One PDF per scored assessment of a batch, in parallel."""
+    dirs = tuple(report.template_dirs(templates))
+    by_source = {item.path: item for item in result.responses}
+    jobs, taken = [], set()
+    for position in range(len(result.scores.table)):
+        row = result.scores.table.iloc[position]
+        loaded = by_source.get(row["source"])
+        context = report.build_context(result.scores, position, loaded, lang)
+        key = str(row.get("company.id") or row["company.name"] or f"assessment-{position + 1}")
+        name = report_name(key, row["assessment.round"], taken)
+        jobs.append(report.ReportJob(context, out / name, dirs))
+    label = "보고서 작성" if lang == "ko" else "Rendering reports"
+    with _progress(progress, len(jobs), label) as bar:
+        def advance(_: Path) -> None:
+            if bar is not None:
+                bar.advance(bar.task_ids[0])
+
+        paths = report.render_many(jobs, workers, advance)
+    return sorted(paths)
+
+
+def run_demo(out: Path, companies: int = 12, workers: int | None = None, seed: int = 2026,
+             lang: str = "ko", progress: bool = False) -> dict[str, Any]:
+    """The main job on sample data: responses, score tables and one PDF per company."""
+    from diagnose import demo
+
+    q, r = batch.load_content()
+    folder = out / "responses"
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.yaml"):
+        stale.unlink()  # a smaller rerun must not score the last run's extra companies
+    paths = []
+    for sample in demo.sample_responses(q, companies, seed):
+        path = folder / f"{sample.company['id']}.yaml"
+        responses.save(sample, path)
+        paths.append(path)
+    result = batch.score_inputs([folder], lang=lang)
+    tables.write(result.scores.table, out / "scores.csv", q, lang)
+    tables.write(result.scores.table, out / "scores.xlsx", q, lang)
+    reports_dir = out / "reports"
+    if reports_dir.is_dir():
+        for stale in reports_dir.glob("*.pdf"):
+            stale.unlink()
+    pdfs = render_reports(result, reports_dir, lang, None, workers, progress)
+    return {"responses": str(folder), "companies": len(paths),
+            "scores_csv": str(out / "scores.csv"), "scores_xlsx": str(out / "scores.xlsx"),
+            "reports": str(reports_dir), "pdfs": [str(p) for p in pdfs],
+            "rejected": len(result.rejections), "rubric": r.id}

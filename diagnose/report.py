@@ -1,0 +1,289 @@
+"""The PDF diagnosis report: scores -> report context -> HTML (Jinja2) -> PDF (WeasyPrint).
+
+Templates are looked up in the user's folder first (``--templates``), then the bundled one.
+Jinja runs with autoescape and ``StrictUndefined``: untrusted text (company names, notes) is
+always text, and a missing variable fails loudly instead of rendering blank. WeasyPrint only
+gets the bundled assets: no network, no file outside the template and font folders.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from diagnose import answers, content, fonts, yamlio
+from diagnose.errors import DiagnoseError
+from diagnose.i18n import Msg, pick
+from diagnose.responses import LoadedResponse
+from diagnose.scoring import STATE_NAMES, Scores
+
+PROGRAMME = {"ko": "울산 AI 사업단 · AI-on Ulsan 기업 진단", "en": "Ulsan AI Programme · AI-on Ulsan diagnosis"}
+LABELS: dict[str, dict[str, str]] = {
+    "report": {"ko": "AI 준비도 진단 보고서", "en": "AI Readiness Diagnosis Report"},
+    "company_id": {"ko": "기업 관리번호", "en": "Company ID"},
+    "date": {"ko": "진단일", "en": "Date"},
+    "round": {"ko": "진단 차수", "en": "Round"},
+    "consultant": {"ko": "담당 컨설턴트", "en": "Consultant"},
+    "overall": {"ko": "종합 진단 결과", "en": "Overall result"},
+    "level": {"ko": "성숙도 수준", "en": "Maturity level"},
+    "score": {"ko": "점수", "en": "Score"},
+    "percent": {"ko": "백분율", "en": "Percent"},
+    "completeness": {"ko": "응답 완성도", "en": "Completeness"},
+    "dimensions": {"ko": "영역별 진단 결과", "en": "Results by dimension"},
+    "dimension": {"ko": "영역", "en": "Dimension"},
+    "insufficient": {"ko": "근거 부족", "en": "Insufficient evidence"},
+    "no_score": {"ko": "점수 없음", "en": "No score"},
+    "gated": {"ko": "단계 제한", "en": "Level capped"},
+    "gate_text": {"ko": "'{dim}' 영역 점수가 {below} 미만이어서 종합 수준이 {cap}단계로 제한되었습니다.",
+                  "en": "The overall level is capped at {cap} because '{dim}' scores below {below}."},
+    "profile": {"ko": "기업 정보", "en": "Company profile"},
+    "answers": {"ko": "부록: 전체 응답", "en": "Appendix: all answers"},
+    "question": {"ko": "문항", "en": "Question"},
+    "answer": {"ko": "응답", "en": "Answer"},
+    "note": {"ko": "메모", "en": "Note"},
+    "missing": {"ko": "미응답", "en": "Unanswered"},
+    "hidden": {"ko": "해당 없음(조건)", "en": "Not applicable (condition)"},
+    "sources": {"ko": "질문지 {qid} v{qv} (sha256 {sha}) · 채점 기준 {rid} v{rv}",
+                "en": "Questionnaire {qid} v{qv} (sha256 {sha}) · rubric {rid} v{rv}"},
+    "page": {"ko": "쪽", "en": "Page"},
+    "of_levels": {"ko": "/ 5단계", "en": "of 5"},
+}
+
+
+def _round(value: Any, digits: int = 2) -> float | None:
+    if value is None or pd.isna(value):
+        return None
+    return round(float(value), digits)
+
+
+def _profile(loaded: LoadedResponse | None, scores: Scores, row: pd.Series,
+             lang: str) -> list[dict[str, str]]:
+    shown = []
+    for item in scores.questionnaire.profile:
+        if item.id in {"name"}:
+            continue
+        value = loaded.values.get(item.id) if loaded else row.get(f"company.{item.id}")
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            continue
+        text = answers.display(item, value, lang)
+        unit = pick(item.unit, lang) if item.unit else ""
+        shown.append({"label": pick(item.text, lang), "value": f"{text} {unit}".strip()})
+    return shown
+
+
+def _dimensions(scores: Scores, position: int, row: pd.Series, lang: str) -> list[dict[str, Any]]:
+    q = scores.questionnaire
+    result = []
+    for dim in q.dimensions:
+        score = _round(row[f"{dim.id}.score"])
+        result.append({
+            "id": dim.id,
+            "title": pick(dim.title, lang),
+            "description": pick(dim.description, lang) if dim.description else "",
+            "score": score,
+            "percent": _round(row[f"{dim.id}.percent"], 0),
+            "completeness": _round(row[f"{dim.id}.completeness"] * 100, 0),
+            "insufficient": bool(row[f"{dim.id}.insufficient"]),
+            "weight": scores.rubric.weight(dim.id),
+        })
+    return result
+
+
+def _answers(scores: Scores, position: int, loaded: LoadedResponse | None,
+             lang: str) -> list[dict[str, Any]]:
+    q = scores.questionnaire
+    states = scores.states.iloc[position]
+    sections = []
+    for dim in q.dimensions:
+        rows = []
+        for question in dim.questions:
+            value = loaded.values.get(question.id) if loaded else None
+            answer = loaded.response.answers.get(question.id) if loaded else None
+            state = STATE_NAMES[int(states[question.id])] if question.scored else (
+                "answered" if value else "missing")
+            shown = answers.display(question, value, lang) if value is not None else ""
+            if state == "hidden":
+                shown = pick(LABELS["hidden"], lang)
+            elif state == "missing":
+                shown = pick(LABELS["missing"], lang)
+            level = scores.levels.iloc[position].get(question.id)
+            rows.append({"id": question.id, "text": pick(question.text, lang), "answer": shown,
+                         "state": state, "level": _round(level, 1),
+                         "note": (answer.note or "") if answer else ""})
+        sections.append({"title": pick(dim.title, lang), "rows": rows})
+    return sections
+
+
+def build_context(scores: Scores, position: int, loaded: LoadedResponse | None,
+                  lang: str = "ko") -> dict[str, Any]:
+    """Everything a report template needs, as plain data (picklable for worker processes)."""
+    row = scores.table.iloc[position]
+    q, rubric = scores.questionnaire, scores.rubric
+    level = row["overall.level"]
+    level = None if pd.isna(level) else int(level)
+    band = rubric.band(level) if level is not None else None
+    gates = []
+    for dim_id in filter(None, str(row["overall.gates"] or "").split(";")):
+        gate = next(g for g in rubric.gates if g.dimension == dim_id)
+        gates.append(Msg(**LABELS["gate_text"]).format(
+            dim=pick(q.dimension(dim_id).title, lang), below=gate.below, cap=gate.cap_level
+        ).render(lang))
+    date = row["assessment.date"]
+    return {
+        "lang": lang,
+        "labels": {key: pick(text, lang) for key, text in LABELS.items()},
+        "programme": pick(PROGRAMME, lang),
+        "title": pick(q.title, lang),
+        "company": {"name": str(row["company.name"] or ""), "id": str(row.get("company.id") or "")},
+        "profile": _profile(loaded, scores, row, lang),
+        "assessment": {"date": str(date) if date is not None else "",
+                       "round": str(row["assessment.round"] or ""),
+                       "consultant": str(row["assessment.consultant"] or "")},
+        "overall": {"score": _round(row["overall.score"]),
+                    "percent": _round(row["overall.percent"], 0),
+                    "level": level, "level_name": row["overall.level_name"] or "",
+                    "level_description": pick(band.description, lang) if band and
+                    band.description else "",
+                    "gates": gates},
+        "dimensions": _dimensions(scores, position, row, lang),
+        "answers": _answers(scores, position, loaded, lang),
+        "sources": Msg(**LABELS["sources"]).format(
+            qid=q.id, qv=q.version, sha=(q.sha256 or "-")[:12], rid=rubric.id,
+            rv=rubric.version).render(lang),
+        "font": {weight: fonts.font_file(weight).as_uri() for weight in ("regular", "bold",
+                                                                          "extrabold")},
+    }
+
+
+# --- rendering --------------------------------------------------------------------------------
+
+def template_dirs(user_dir: Path | None = None) -> list[Path]:
+    """Template folders in lookup order: the user's first, then the bundled one."""
+    dirs = [content.REPORT_TEMPLATES]
+    if user_dir is not None:
+        if not user_dir.is_dir():
+            raise DiagnoseError(Msg("템플릿 폴더가 없습니다", "template folder not found"),
+                                where=user_dir)
+        dirs.insert(0, user_dir)
+    return dirs
+
+
+def render_html(context: dict[str, Any], templates: Sequence[Path],
+                name: str = "report.html.j2") -> str:
+    """The report as HTML; autoescaped, and a missing variable is an error."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in templates]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateError as exc:
+        where = getattr(exc, "filename", None) or name
+        line = getattr(exc, "lineno", None)
+        raise DiagnoseError(Msg("보고서 템플릿 오류: {e}", "report template error: {e}")
+                            .format(e=exc.message or exc),
+                            where=f"{where}:{line}" if line else where) from None
+
+
+def _safe_fetcher(roots: Sequence[Path]) -> Any:
+    """A WeasyPrint URL fetcher that serves files under ``roots`` and nothing else."""
+    import mimetypes
+    from urllib.parse import unquote, urlparse
+
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    allowed = [r.resolve() for r in roots]
+
+    class AssetFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            parsed = urlparse(url)
+            if parsed.scheme != "file":
+                raise ValueError(f"blocked: only bundled assets are served ({parsed.scheme}:)")
+            path = Path(unquote(parsed.path)).resolve()
+            if not any(path.is_relative_to(root) for root in allowed) or not path.is_file():
+                raise ValueError("blocked: not a bundled asset")
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(path.as_uri(), path.read_bytes(),
+                                      headers={"Content-Type": kind}, status=200)
+
+    return AssetFetcher(allowed_protocols=["file"])
+
+
+def write_pdf(html: str, out: Path, templates: Sequence[Path]) -> None:
+    """Render HTML to ``out``; the PDF appears under its name only once complete."""
+    import logging
+
+    import weasyprint
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    roots = [*templates, fonts.font_dir()]
+    document = weasyprint.HTML(string=html, base_url=templates[0].resolve().as_uri() + "/",
+                               url_fetcher=_safe_fetcher(roots))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        os.fchmod(fd, yamlio.FILE_MODE)
+        with os.fdopen(fd, "wb") as handle:
+            document.write_pdf(handle, pdf_identifier=b"diagnose", uncompressed_pdf=False)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@dataclass(frozen=True)
+class ReportJob:
+    """One report to render: its context and where it goes."""
+
+    context: dict[str, Any]
+    out: Path
+    templates: tuple[Path, ...]
+
+
+def render_job(job: ReportJob) -> Path:
+    write_pdf(render_html(job.context, job.templates), job.out, job.templates)
+    return job.out
+
+
+def render_many(jobs: Iterable[ReportJob], workers: int | None = None,
+                progress: Callable[[Path], None] | None = None) -> list[Path]:
+    """Render reports, in parallel worker processes when ``workers`` > 1."""
+    jobs = list(jobs)
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
+    done: list[Path] = []
+    if workers == 1:
+        for job in jobs:
+            done.append(render_job(job))
+            if progress:
+                progress(job.out)
+        return done
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(render_job, job) for job in jobs]
+        for future in as_completed(futures):
+            path = future.result()
+            done.append(path)
+            if progress:
+                progress(path)
+    return done
+
+
+def safe_filename(text: str, fallback: str = "report") -> str:
+    """A file name from untrusted text: no path separators, no leading dots, no control chars."""
+    cleaned = "".join(c if c.isalnum() or c in "-_()[] ." else "_" for c in text).strip(" ._")
+    return cleaned[:80] or fallback

@@ -1,0 +1,228 @@
+"""The scoring engine (CONTRACT.md section 4): one vectorised pass over all assessments.
+
+An interview is a batch of one: the same code scores one response file and a hundred thousand
+survey rows. The input is an *answers frame*, one row per assessment, with a column per
+question id (canonical values, see ``diagnose.answers``) and ``company.<id>``/``assessment.*``
+columns for the rest. Per-question work is done once per column, never once per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from diagnose.answers import NA, SPECIAL, UNKNOWN
+from diagnose.i18n import pick
+from diagnose.questionnaire import YESNO_LEVELS, Question, Questionnaire, ShowIf
+from diagnose.rubric import Rubric
+
+# Per-question state codes (int8 so a 100,000 x 60 survey stays small).
+ANSWERED, UNKNOWN_STATE, MISSING, NOT_APPLICABLE, HIDDEN = 0, 1, 2, 3, 4
+STATE_NAMES = {ANSWERED: "answered", UNKNOWN_STATE: "unknown", MISSING: "missing",
+               NOT_APPLICABLE: "na", HIDDEN: "hidden"}
+
+META_COLUMNS = ("assessment.date", "assessment.round", "assessment.consultant", "source")
+
+
+def profile_column(item_id: str) -> str:
+    return f"company.{item_id}"
+
+
+def frame_columns(questionnaire: Questionnaire) -> list[str]:
+    """The columns of an answers frame, in order."""
+    return ([profile_column(p.id) for p in questionnaire.profile] + list(META_COLUMNS)
+            + [q.id for q in questionnaire.questions])
+
+
+def answers_frame(records: Iterable[dict[str, Any]], questionnaire: Questionnaire) -> pd.DataFrame:
+    """An answers frame from dicts keyed by frame column; absent keys are unanswered."""
+    columns = frame_columns(questionnaire)
+    frame = pd.DataFrame.from_records(list(records), columns=columns)
+    return frame.astype(object).where(frame.notna(), None)
+
+
+@dataclass
+class Scores:
+    """What the engine computed for every assessment of a frame."""
+
+    questionnaire: Questionnaire
+    rubric: Rubric
+    table: pd.DataFrame  # the contract's score table (section 7), unrounded
+    levels: pd.DataFrame  # assessment x scored question: level in [1, 5] or NaN
+    states: pd.DataFrame  # assessment x scored question: state code (see STATE_NAMES)
+    band_levels: pd.Series  # the level before the gates capped it
+
+    def row(self, position: int) -> pd.Series:
+        return self.table.iloc[position]
+
+
+def _map_unique(column: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
+    """``column.map(fn)``, calling ``fn`` once per distinct value, not once per row."""
+    uniques = column.dropna().unique()
+    table = {value: fn(value) for value in uniques}
+    return column.map(table)
+
+
+def _matches(cond: ShowIf) -> Callable[[Any], bool]:
+    wanted = set(cond.values())
+    positive = cond.in_ is not None
+
+    def test(value: Any) -> bool:
+        if value is None or (isinstance(value, str) and value in SPECIAL):
+            return False  # an unanswered, unknown or not-applicable dependency hides
+        hit = bool(wanted.intersection(value)) if isinstance(value, tuple) else value in wanted
+        return hit if positive else not hit
+
+    return test
+
+
+def _visibility(frame: pd.DataFrame, questionnaire: Questionnaire) -> dict[str, np.ndarray]:
+    """Which assessments see each question, following ``show_if`` chains in file order."""
+    visible: dict[str, np.ndarray] = {}
+    profile_ids = {p.id for p in questionnaire.profile}
+    for question in questionnaire.questions:
+        cond = question.show_if
+        if cond is None:
+            continue
+        target = cond.question
+        column = frame[profile_column(target) if target in profile_ids else target]
+        shown = _map_unique(column, _matches(cond)).fillna(False).to_numpy(dtype=bool)
+        if target in visible:  # a hidden question's answer counts as not applicable
+            shown &= visible[target]
+        visible[question.id] = shown
+    return visible
+
+
+def _question_levels(question: Question, column: pd.Series, answered: np.ndarray) -> np.ndarray:
+    """The level of each answer to one scored question (NaN where there is none)."""
+    values = column.where(answered)
+    if question.type == "level":
+        return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    if question.type == "yesno":
+        return values.map(YESNO_LEVELS).to_numpy(dtype=float)
+    if question.type == "number":
+        numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+        bands = question.bands
+        maxes = np.array([b.max for b in bands if b.max is not None], dtype=float)
+        band_levels = np.array([b.level for b in bands], dtype=float)
+        index = np.searchsorted(maxes, numbers, side="left")  # first band with max >= x
+        index = np.minimum(index, len(bands) - 1)
+        return np.where(np.isnan(numbers), np.nan, band_levels[index])
+    # multi: 1 + 4 x (weight ticked / weight of all options)
+    weights = {o.value: o.weight for o in question.options}
+    total = sum(weights.values())
+
+    def level(ticked: Any) -> float:
+        return 1 + 4 * sum(weights.get(v, 0.0) for v in ticked) / total
+
+    return _map_unique(values, level).to_numpy(dtype=float)
+
+
+def question_states(frame: pd.DataFrame, questionnaire: Questionnaire
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per scored question: the state code and the level of every assessment."""
+    visible = _visibility(frame, questionnaire)
+    n = len(frame)
+    states: dict[str, np.ndarray] = {}
+    levels: dict[str, np.ndarray] = {}
+    for question in questionnaire.scored_questions:
+        column = frame[question.id]
+        state = np.full(n, ANSWERED, dtype=np.int8)
+        state[column.isna().to_numpy()] = MISSING
+        is_text = column.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+        raw = column.to_numpy(dtype=object)
+        state[is_text & (raw == UNKNOWN)] = UNKNOWN_STATE
+        state[is_text & (raw == NA)] = NOT_APPLICABLE
+        if question.id in visible:
+            state[~visible[question.id]] = HIDDEN
+        states[question.id] = state
+        levels[question.id] = _question_levels(question, column, state == ANSWERED)
+    return (pd.DataFrame(states, index=frame.index),
+            pd.DataFrame(levels, index=frame.index, dtype=float))
+
+
+def _dimension_matrix(questionnaire: Questionnaire) -> np.ndarray:
+    """Question x dimension matrix of question weights."""
+    dims = [d.id for d in questionnaire.dimensions]
+    matrix = np.zeros((len(questionnaire.scored_questions), len(dims)))
+    for i, question in enumerate(questionnaire.scored_questions):
+        matrix[i, dims.index(questionnaire.dimension_of[question.id])] = question.weight
+    return matrix
+
+
+def score(frame: pd.DataFrame, questionnaire: Questionnaire, rubric: Rubric,
+          lang: str = "ko") -> Scores:
+    """Score every assessment in an answers frame."""
+    states, levels = question_states(frame, questionnaire)
+    weights = _dimension_matrix(questionnaire)
+    state = states.to_numpy()
+    answered = (state == ANSWERED).astype(float)
+    applicable = (state <= MISSING).astype(float)
+    level = np.nan_to_num(levels.to_numpy(), nan=0.0)
+
+    answered_weight = answered @ weights
+    applicable_weight = applicable @ weights
+    with np.errstate(invalid="ignore", divide="ignore"):
+        dim_scores = np.where(answered_weight > 0, ((level * answered) @ weights)
+                              / answered_weight, np.nan)
+        completeness = np.where(applicable_weight > 0, answered_weight / applicable_weight, 1.0)
+
+    dim_ids = [d.id for d in questionnaire.dimensions]
+    dim_weights = np.array([rubric.weight(d) for d in dim_ids])
+    has_score = ~np.isnan(dim_scores)
+    overall_weight = has_score.astype(float) @ dim_weights
+    with np.errstate(invalid="ignore", divide="ignore"):
+        overall = np.where(overall_weight > 0,
+                           np.nan_to_num(dim_scores) @ dim_weights / overall_weight, np.nan)
+
+    banded, final, gated = _levels(overall, dim_scores, dim_ids, rubric)
+    table = _table(frame, questionnaire, rubric, lang, overall, final, gated, dim_ids,
+                   dim_scores, completeness)
+    return Scores(questionnaire, rubric, table, levels, states,
+                  pd.Series(banded, index=frame.index).astype("Int64"))
+
+
+def _levels(overall: np.ndarray, dim_scores: np.ndarray, dim_ids: list[str], rubric: Rubric
+            ) -> tuple[np.ndarray, np.ndarray, pd.Series]:
+    """Band levels, levels after the gates, and the gates that lowered each level."""
+    mins = np.array([b.min for b in rubric.bands])
+    band_levels = np.array([b.level for b in rubric.bands], dtype=float)
+    index = np.searchsorted(mins, np.nan_to_num(overall, nan=-np.inf), side="right") - 1
+    banded = np.where((index >= 0) & ~np.isnan(overall),
+                      band_levels[np.clip(index, 0, None)], np.nan)
+    final = banded.copy()
+    gated = pd.Series("", index=range(len(overall)), dtype=object)
+    for gate in rubric.gates:
+        scores = dim_scores[:, dim_ids.index(gate.dimension)]
+        with np.errstate(invalid="ignore"):
+            fires = (scores < gate.below) & (banded > gate.cap_level)
+        final = np.where(fires, np.fmin(final, gate.cap_level), final)
+        gated = gated.where(~fires, gated + ";" + gate.dimension)
+    return banded, final, gated.str.lstrip(";")
+
+
+def _table(frame: pd.DataFrame, questionnaire: Questionnaire, rubric: Rubric, lang: str,
+           overall: np.ndarray, level: np.ndarray, gated: pd.Series, dim_ids: list[str],
+           dim_scores: np.ndarray, completeness: np.ndarray) -> pd.DataFrame:
+    columns: dict[str, Any] = {}
+    for item in questionnaire.profile:
+        columns[profile_column(item.id)] = frame[profile_column(item.id)].to_numpy()
+    for meta in META_COLUMNS[:3]:
+        columns[meta] = frame[meta].to_numpy()
+    names = {b.level: pick(b.name, lang) for b in rubric.bands}
+    columns["overall.score"] = overall
+    columns["overall.percent"] = (overall - 1) / 4 * 100
+    columns["overall.level"] = pd.array(np.where(np.isnan(level), pd.NA, level), dtype="Int64")
+    columns["overall.level_name"] = pd.Series(level).map(names).fillna("").to_numpy()
+    columns["overall.gates"] = gated.to_numpy()
+    for j, dim in enumerate(dim_ids):
+        columns[f"{dim}.score"] = dim_scores[:, j]
+        columns[f"{dim}.percent"] = (dim_scores[:, j] - 1) / 4 * 100
+        columns[f"{dim}.completeness"] = completeness[:, j]
+        columns[f"{dim}.insufficient"] = completeness[:, j] < rubric.min_completeness
+    columns["source"] = frame["source"].to_numpy()
+    return pd.DataFrame(columns, index=frame.index)

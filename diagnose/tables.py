@@ -1,0 +1,149 @@
+"""Score tables as files (CONTRACT.md section 7): CSV, XLSX and JSON.
+
+CSV is UTF-8 with a BOM so Korean Excel opens it; text cells that a spreadsheet would run as
+a formula are neutralised (OWASP CSV injection) in CSV and XLSX alike.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from diagnose import yamlio
+from diagnose.errors import DiagnoseError
+from diagnose.i18n import Msg, pick
+from diagnose.questionnaire import Questionnaire
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+SUFFIXES = (".csv", ".xlsx", ".json")
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell that would start a formula, prefixed with ``'`` so it stays text."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return ";".join(str(v) for v in value)
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def rounded(table: pd.DataFrame) -> pd.DataFrame:
+    """The table as reported: scores rounded to 2 decimals, tuples joined, gaps empty."""
+    out = table.copy()
+    for column in out.columns:
+        if column.endswith((".score", ".percent", ".completeness")):
+            out[column] = out[column].astype(float).round(2)
+        elif out[column].dtype == object:
+            out[column] = out[column].map(_cell)
+    return out
+
+
+def titles(questionnaire: Questionnaire, lang: str) -> dict[str, str]:
+    """Human column titles for the XLSX header."""
+    names = {
+        "assessment.date": {"ko": "진단일", "en": "Date"},
+        "assessment.round": {"ko": "차수", "en": "Round"},
+        "assessment.consultant": {"ko": "컨설턴트", "en": "Consultant"},
+        "overall.score": {"ko": "종합 점수", "en": "Overall score"},
+        "overall.percent": {"ko": "종합 백분율", "en": "Overall %"},
+        "overall.level": {"ko": "성숙도 수준", "en": "Level"},
+        "overall.level_name": {"ko": "수준명", "en": "Level name"},
+        "overall.gates": {"ko": "수준 제한 영역", "en": "Capped by"},
+        "source": {"ko": "원본 파일", "en": "Source"},
+    }
+    result = {key: pick(text, lang) for key, text in names.items()}
+    for item in questionnaire.profile:
+        result[f"company.{item.id}"] = pick(item.text, lang)
+    parts = {"score": {"ko": "점수", "en": "score"}, "percent": {"ko": "%", "en": "%"},
+             "completeness": {"ko": "완성도", "en": "completeness"},
+             "insufficient": {"ko": "근거 부족", "en": "insufficient"}}
+    for dim in questionnaire.dimensions:
+        for part, text in parts.items():
+            result[f"{dim.id}.{part}"] = f"{pick(dim.title, lang)} {pick(text, lang)}"
+    return result
+
+
+def write(table: pd.DataFrame, out: Path, questionnaire: Questionnaire, lang: str = "ko") -> None:
+    """Write the score table in the format the suffix names."""
+    suffix = out.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise DiagnoseError(Msg("출력 형식은 .csv, .xlsx, .json 중 하나여야 합니다",
+                                "the output must be .csv, .xlsx or .json"), where=out)
+    data = rounded(table)
+    if suffix == ".json":
+        yamlio.write_atomic(out, to_json(data))
+    elif suffix == ".csv":
+        safe = data.map(neutralise)
+        yamlio.write_atomic(out, "\ufeff" + safe.to_csv(index=False, lineterminator="\r\n"))
+    else:
+        write_xlsx(data, out, titles(questionnaire, lang))
+
+
+def to_json(data: pd.DataFrame) -> str:
+    records = []
+    for row in data.to_dict(orient="records"):
+        records.append({k: (None if v is None or v is pd.NA or
+                            (isinstance(v, float) and math.isnan(v)) else
+                            int(v) if hasattr(v, "item") and isinstance(v.item(), int) else
+                            v.item() if hasattr(v, "item") else v)
+                        for k, v in row.items()})
+    return json.dumps(records, ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+def write_xlsx(data: pd.DataFrame, out: Path, headers: dict[str, str],
+               sheet: str = "scores") -> None:
+    """A formatted workbook: titled header, frozen panes, filters, widths, number formats."""
+    write_sheets({sheet: (data, headers)}, out)
+
+
+def write_sheets(sheets: dict[str, tuple[pd.DataFrame, dict[str, str]]], out: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    header_fill = PatternFill("solid", fgColor="12355B")
+    for name, (data, headers) in sheets.items():
+        ws = workbook.create_sheet(name[:31])
+        columns: Sequence[str] = list(data.columns)
+        ws.append([headers.get(c, c) for c in columns])
+        for row in data.itertuples(index=False):
+            ws.append([neutralise(_excel(v)) for v in row])
+        for cell in ws[1]:
+            cell.font = Font(bold=True, color="FFFFFF")
+            cell.fill = header_fill
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+        ws.freeze_panes = "C2" if len(columns) > 2 else "A2"
+        ws.auto_filter.ref = ws.dimensions
+        for index, column in enumerate(columns, start=1):
+            letter = get_column_letter(index)
+            width = max(10, min(40, len(str(headers.get(column, column))) * 1.6))
+            ws.column_dimensions[letter].width = width
+            if column.endswith((".score", ".percent", ".completeness")):
+                for cell in ws[letter][1:]:
+                    cell.number_format = "0.00"
+    tmp = out.with_name(f".{out.name}.tmp")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(tmp)
+    tmp.replace(out)
+
+
+def _excel(value: Any) -> Any:
+    value = _cell(value)
+    if hasattr(value, "item"):
+        value = value.item()
+    return value

@@ -1,0 +1,295 @@
+"""Safe YAML reading with positions, and atomic YAML writing.
+
+Content and response files are edited by hand, so every problem must point at a line and a
+column. Reading is deliberately narrower than PyYAML's ``safe_load``:
+
+* anchors, aliases and merge keys are refused (aliases let a tiny file expand exponentially);
+* duplicate keys are refused (PyYAML silently keeps the last one);
+* files over a size limit and documents nested absurdly deep are refused;
+* only ``true``/``false`` are booleans (YAML 1.2): ``yes``, ``no``, ``on``, ``off`` stay the
+  words an author typed, which is what a ``yesno`` answer or a ``show_if`` means by them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from diagnose.errors import DiagnoseError, Problem, ValidationFailed
+from diagnose.i18n import Msg
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 64
+
+
+def _file_mode() -> int:
+    """rw for whoever the umask allows: temp files start as 0600, finished files should not."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+FILE_MODE = _file_mode()
+
+Loc = tuple[str | int, ...]
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader whose booleans are YAML 1.2's ``true``/``false`` only."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes strings that YAML 1.1 would read as booleans (``yes``, ``no``) quoted."""
+
+
+def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str_presenter)
+
+
+@dataclass
+class Document:
+    """Parsed YAML with the 1-based line and column of every key and value."""
+
+    path: str
+    data: Any
+    positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, loc: Loc) -> tuple[int, int]:
+        """Position of ``loc``, or of its nearest ancestor that has one."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self.positions:
+                return self.positions[loc]
+            loc = loc[:-1]
+        return self.positions.get((), (1, 1))
+
+    def problem(self, loc: Loc, message: Msg, severity: str = "error") -> Problem:
+        line, col = self.where(loc)
+        return Problem(self.path, line, col, message, severity)
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _refuse(doc_path: str, node: yaml.Node, message: Msg) -> ValidationFailed:
+    line, col = _mark(node)
+    return ValidationFailed([Problem(doc_path, line, col, message)])
+
+
+class _Builder:
+    """Turns a composed node tree into Python data, recording positions as it goes."""
+
+    def __init__(self, path: str, loader: _Loader) -> None:
+        self.path = path
+        self.loader = loader
+        self.positions: dict[Loc, tuple[int, int]] = {}
+
+    def build(self, node: yaml.Node, loc: Loc = (), depth: int = 0) -> Any:
+        if depth > MAX_DEPTH:
+            raise _refuse(self.path, node, Msg("중첩이 너무 깊습니다", "nesting is too deep"))
+        self.positions[loc] = _mark(node)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, loc, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as exc:
+            raise _refuse(
+                self.path, node, Msg("읽을 수 없는 값: {e}", "unreadable value: {e}").format(
+                    e=exc.problem)
+            ) from None
+
+    def _mapping(self, node: yaml.MappingNode, loc: Loc, depth: int) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _refuse(self.path, key_node, Msg(
+                    "병합 키(<<)는 쓸 수 없습니다: 내용을 직접 적으세요",
+                    "merge keys (<<) are not allowed: write the content out"))
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _refuse(self.path, key_node, Msg("키는 단순 값이어야 합니다",
+                                                      "keys must be plain values"))
+            key = self.loader.construct_object(key_node)
+            if not isinstance(key, (str, int, float)):
+                key = str(key)
+            if key in result:
+                raise _refuse(self.path, key_node, Msg("중복된 키: {k}", "duplicate key: {k}")
+                              .format(k=key))
+            self.positions[(*loc, key)] = _mark(key_node)
+            result[key] = self.build(value_node, (*loc, key), depth + 1)
+            self.positions[(*loc, key)] = _mark(key_node)
+        return result
+
+
+def _check_events(text: str, path: str) -> None:
+    """Refuse anchors and aliases before anything is composed."""
+    for event in yaml.parse(text, Loader=_Loader):
+        anchor = getattr(event, "anchor", None)
+        if isinstance(event, yaml.AliasEvent) or anchor is not None:
+            line, col = event.start_mark.line + 1, event.start_mark.column + 1
+            raise ValidationFailed([Problem(path, line, col, Msg(
+                "앵커와 별칭(&, *)은 쓸 수 없습니다: 내용을 직접 적으세요",
+                "anchors and aliases (&, *) are not allowed: write the content out"))])
+
+
+def parse_text(text: str, path: str = "<text>") -> Document:
+    """Parse one YAML document from ``text`` (see the module docstring for the rules)."""
+    try:
+        _check_events(text, path)
+        loader = _Loader(text)
+        try:
+            root = loader.get_single_node()
+            if root is None:
+                return Document(path, None, {(): (1, 1)})
+            builder = _Builder(path, loader)
+            data = builder.build(root)
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        reason = exc.problem or exc.context or "syntax error"
+        raise ValidationFailed([Problem(path, line, col, Msg(
+            "YAML 문법 오류: {r}", "YAML syntax error: {r}").format(r=reason))]) from None
+    except yaml.YAMLError as exc:
+        raise ValidationFailed([Problem(path, 1, 1, Msg(
+            "YAML 문법 오류: {r}", "YAML syntax error: {r}").format(r=exc))]) from None
+    except RecursionError:
+        raise ValidationFailed([Problem(path, 1, 1, Msg(
+            "중첩이 너무 깊습니다", "nesting is too deep"))]) from None
+    return Document(path, data, builder.positions)
+
+
+def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
+    """Read a UTF-8 text file, refusing huge and binary files with a clear message."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise DiagnoseError(Msg(
+                "파일이 너무 큽니다 ({size:,} 바이트, 최대 {max:,})",
+                "file is too large ({size:,} bytes, at most {max:,})",
+            ).format(size=size, max=max_bytes), where=path)
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DiagnoseError(Msg("파일이 없습니다", "file not found"), where=path) from None
+    except IsADirectoryError:
+        raise DiagnoseError(Msg("파일이 아니라 폴더입니다", "is a folder, not a file"),
+                            where=path) from None
+    except OSError as exc:
+        raise DiagnoseError(Msg("읽을 수 없습니다: {e}", "cannot read: {e}").format(
+            e=exc.strerror), where=path) from None
+    if b"\x00" in raw:
+        raise DiagnoseError(Msg("텍스트 파일이 아닙니다 (바이너리)", "not a text file (binary)"),
+                            where=path)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DiagnoseError(Msg(
+            "UTF-8이 아닙니다 ({pos}번째 바이트): UTF-8로 다시 저장하세요",
+            "not UTF-8 (byte {pos}): save it again as UTF-8",
+        ).format(pos=exc.start), where=path) from None
+
+
+def load(path: Path, max_bytes: int = MAX_BYTES) -> Document:
+    """Read and parse a YAML file with positions."""
+    return parse_text(read_text(path, max_bytes), str(path))
+
+
+def dump(data: Any) -> str:
+    """YAML text that this module reads back to the same data, key order kept."""
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                     default_flow_style=False, width=100)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that a crash leaves either the old or the new file.
+
+    Temp file in the same folder, fsync, rename, then fsync the folder so the rename itself
+    survives a power cut.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, FILE_MODE)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+
+def iter_yaml_files(folder: Path) -> Iterator[Path]:
+    """The ``.yaml``/``.yml`` files directly in a folder, sorted by name."""
+    yield from sorted(p for p in folder.iterdir() if p.suffix in {".yaml", ".yml"}
+                      and not p.name.startswith("."))
+
+
+def _clean_loc(doc: Document, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Drop pydantic's union tags (``'str'``, ``'dict[str,str]'``) from an error location."""
+    kept: tuple[Any, ...] = ()
+    for part in loc:
+        if (*kept, part) in doc.positions:
+            kept = (*kept, part)
+    return kept
+
+
+def model_problems(doc: Document, error: ValidationError) -> list[Problem]:
+    """Pydantic's errors as located problems, in Korean and English, one per place."""
+    problems: list[Problem] = []
+    seen: set[tuple[Any, ...]] = set()
+    for err in error.errors():
+        loc = tuple(err["loc"])
+        kind = err["type"]
+        path = ".".join(str(p) for p in _clean_loc(doc, loc))
+        if kind == "extra_forbidden":
+            msg = Msg("알 수 없는 키 '{k}': 철자를 확인하세요",
+                      "unknown key '{k}': check its spelling").format(k=loc[-1])
+            where = _clean_loc(doc, loc)
+        elif kind == "missing":
+            msg = Msg("필수 키 '{k}'가 없습니다", "required key '{k}' is missing").format(k=loc[-1])
+            where = _clean_loc(doc, loc[:-1])
+        else:
+            where = _clean_loc(doc, loc)
+            msg = Msg("{p}: 잘못된 값 ({e})", "{p}: invalid value ({e})").format(
+                p=path or "(root)", e=err["msg"])
+        key = (where, kind if kind in {"extra_forbidden", "missing"} else "value", loc[-1:])
+        if key in seen:
+            continue  # a union reports one problem per alternative
+        seen.add(key)
+        problems.append(doc.problem(where, msg))
+    return problems
