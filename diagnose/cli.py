@@ -57,7 +57,7 @@ _state: dict[str, Any] = {"debug": False}
 def _console(stderr: bool = True) -> Any:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    return Console(stderr=stderr, highlight=False)
 
 
 @contextlib.contextmanager

@@ -15,7 +15,7 @@ from diagnose.scoring import Scores
 
 TYPE_NAMES = {"level": {"ko": "수준", "en": "level"}, "multi": {"ko": "복수선택", "en": "multi"},
               "yesno": {"ko": "예/아니오", "en": "yes/no"}, "number": {"ko": "숫자", "en": "number"},
-              "text": {"ko": "서술", "en": "text"}, "choice": {"ko": "선택", "en": "choice"}}
+              "text": {"ko": "서술", "en": "text"}, "choice": {"ko": "단일선택", "en": "choice"}}
 
 
 def questionnaire_tree(q: Questionnaire, lang: str) -> Tree:
