@@ -124,15 +124,18 @@ def normalize(item: ProfileItem | Question, raw: Any, table: dict[str, Any] | No
         return None
     if isinstance(raw, str) and not raw.strip():
         return None
+    kind = item.type
+    table = table if table is not None or kind in {"text", "number"} else _lookup(item)
+    if table is not None and isinstance(raw, str) and fold(raw) in table:
+        return table[fold(raw)]  # an option's own label wins over the na/unknown words
     special = _special(item, raw)
     if special is not None:
         return special
-    kind = item.type
     if kind == "text":
         return str(raw).strip()
     if kind == "number":
         return _bounded(item, parse_number(raw))
-    table = table if table is not None else _lookup(item)
+    assert table is not None
     if kind == "multi":
         if isinstance(raw, str):
             parts = [p for p in MULTI_SEPARATORS.split(raw.strip()) if p]

@@ -191,6 +191,6 @@ def sample_responses(q: Questionnaire, count: int, seed: int = 2026) -> Iterator
                 if rng.random() < 0.12:
                     note = rng.choice(NOTES).format(n=rng.randint(6, 30))
                 response.answers[question.id] = Answer(value=value, note=note,
-                                                       answered_at=clock.isoformat())
+                                                       answered_at=clock)
         response.status = "complete"
         yield response

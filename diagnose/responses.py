@@ -44,7 +44,12 @@ class Answer(_Model):
     value: Any = None
     note: str | None = None
     evidence: list[str] = Field(default_factory=list)
-    answered_at: dt.datetime | str | None = None
+    answered_at: str | None = Field(None, description="ISO 8601 time of the last change")
+
+    @field_validator("answered_at", mode="before")
+    @classmethod
+    def _iso_time(cls, value: Any) -> Any:
+        return value.isoformat() if isinstance(value, (dt.datetime, dt.date)) else value
 
     @field_validator("note", mode="before")
     @classmethod
@@ -171,10 +176,11 @@ def load(path: Path, questionnaire: Questionnaire) -> LoadedResponse:
 
 def to_yaml(response: Response) -> str:
     """The response as YAML in the contract's layout, readable and stable under edits."""
-    data = response.model_dump(mode="json", exclude_none=True)
-    for answer in data.get("answers", {}).values():
+    data = response.model_dump(mode="python", exclude_none=True)
+    for key, answer in data.get("answers", {}).items():
         if not answer.get("evidence"):
             answer.pop("evidence", None)
+        data["answers"][key] = yamlio.Flow(answer)
     header = "# diagnose response file: edit by hand with care; every answer is checked on load\n"
     return header + yamlio.dump(data)
 

@@ -60,11 +60,15 @@ class Scores:
         return self.table.iloc[position]
 
 
-def _map_unique(column: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
-    """``column.map(fn)``, calling ``fn`` once per distinct value, not once per row."""
-    uniques = column.dropna().unique()
-    table = {value: fn(value) for value in uniques}
-    return column.map(table)
+def _by_value(column: pd.Series, fn: Callable[[Any], Any], missing: Any,
+              dtype: type = float) -> np.ndarray:
+    """``fn`` of every cell, computed once per distinct value (``missing`` for blanks).
+
+    ``pd.factorize`` hashes the column in C; only the few distinct answers reach Python.
+    """
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    table = np.array([fn(value) for value in uniques] + [missing], dtype=dtype)
+    return table[codes]  # code -1 (blank) picks the trailing ``missing``
 
 
 def _matches(cond: ShowIf) -> Callable[[Any], bool]:
@@ -72,8 +76,8 @@ def _matches(cond: ShowIf) -> Callable[[Any], bool]:
     positive = cond.in_ is not None
 
     def test(value: Any) -> bool:
-        if value is None or (isinstance(value, str) and value in SPECIAL):
-            return False  # an unanswered, unknown or not-applicable dependency hides
+        if isinstance(value, str) and value in SPECIAL:
+            return False  # an unknown or not-applicable dependency hides, as a blank one does
         hit = bool(wanted.intersection(value)) if isinstance(value, tuple) else value in wanted
         return hit if positive else not hit
 
@@ -90,57 +94,58 @@ def _visibility(frame: pd.DataFrame, questionnaire: Questionnaire) -> dict[str, 
             continue
         target = cond.question
         column = frame[profile_column(target) if target in profile_ids else target]
-        shown = _map_unique(column, _matches(cond)).fillna(False).to_numpy(dtype=bool)
+        shown = _by_value(column, _matches(cond), False, bool)
         if target in visible:  # a hidden question's answer counts as not applicable
             shown &= visible[target]
         visible[question.id] = shown
     return visible
 
 
-def _question_levels(question: Question, column: pd.Series, answered: np.ndarray) -> np.ndarray:
-    """The level of each answer to one scored question (NaN where there is none)."""
-    values = column.where(answered)
+def _level_function(question: Question) -> Callable[[Any], float]:
+    """The level of one canonical answer to a scored question."""
     if question.type == "level":
-        return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+        return float
     if question.type == "yesno":
-        return values.map(YESNO_LEVELS).to_numpy(dtype=float)
+        return lambda value: float(YESNO_LEVELS[value])
     if question.type == "number":
-        numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
         bands = question.bands
-        maxes = np.array([b.max for b in bands if b.max is not None], dtype=float)
-        band_levels = np.array([b.level for b in bands], dtype=float)
-        index = np.searchsorted(maxes, numbers, side="left")  # first band with max >= x
-        index = np.minimum(index, len(bands) - 1)
-        return np.where(np.isnan(numbers), np.nan, band_levels[index])
-    # multi: 1 + 4 x (weight ticked / weight of all options)
+
+        def band_level(value: Any) -> float:
+            for band in bands:  # the first band whose max >= the number
+                if band.max is None or value <= band.max:
+                    return float(band.level)
+            return np.nan  # answers beyond the last band are refused when read
+
+        return band_level
     weights = {o.value: o.weight for o in question.options}
     total = sum(weights.values())
-
-    def level(ticked: Any) -> float:
-        return 1 + 4 * sum(weights.get(v, 0.0) for v in ticked) / total
-
-    return _map_unique(values, level).to_numpy(dtype=float)
+    return lambda ticked: 1 + 4 * sum(weights.get(v, 0.0) for v in ticked) / total
 
 
 def question_states(frame: pd.DataFrame, questionnaire: Questionnaire
                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per scored question: the state code and the level of every assessment."""
     visible = _visibility(frame, questionnaire)
-    n = len(frame)
     states: dict[str, np.ndarray] = {}
     levels: dict[str, np.ndarray] = {}
+    special_state = {NA: NOT_APPLICABLE, UNKNOWN: UNKNOWN_STATE}
     for question in questionnaire.scored_questions:
         column = frame[question.id]
-        state = np.full(n, ANSWERED, dtype=np.int8)
-        state[column.isna().to_numpy()] = MISSING
-        is_text = column.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
-        raw = column.to_numpy(dtype=object)
-        state[is_text & (raw == UNKNOWN)] = UNKNOWN_STATE
-        state[is_text & (raw == NA)] = NOT_APPLICABLE
+        level_of = _level_function(question)
+
+        def state_of(value: Any) -> int:
+            return special_state.get(value, ANSWERED) if isinstance(value, str) else ANSWERED
+
+        def level(value: Any, level_of: Callable[[Any], float] = level_of) -> float:
+            return np.nan if isinstance(value, str) and value in SPECIAL else level_of(value)
+
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        state = np.array([state_of(v) for v in uniques] + [MISSING], dtype=np.int8)[codes]
         if question.id in visible:
             state[~visible[question.id]] = HIDDEN
         states[question.id] = state
-        levels[question.id] = _question_levels(question, column, state == ANSWERED)
+        by_code = np.array([level(v) for v in uniques] + [np.nan], dtype=float)
+        levels[question.id] = np.where(state == ANSWERED, by_code[codes], np.nan)
     return (pd.DataFrame(states, index=frame.index),
             pd.DataFrame(levels, index=frame.index, dtype=float))
 

@@ -13,6 +13,7 @@ column. Reading is deliberately narrower than PyYAML's ``safe_load``:
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import re
 import tempfile
@@ -68,7 +69,23 @@ def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
+def _time_presenter(dumper: yaml.SafeDumper, value: dt.date) -> yaml.ScalarNode:
+    """Dates and times in ISO 8601 (``2026-03-12T10:41:07+09:00``), read back as such."""
+    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())
+
+
+class Flow(dict):  # type: ignore[type-arg]
+    """A mapping written on one line (``{value: 3, note: ...}``), as in the contract."""
+
+
+def _flow_presenter(dumper: yaml.SafeDumper, value: Flow) -> yaml.MappingNode:
+    return dumper.represent_mapping("tag:yaml.org,2002:map", value.items(), flow_style=True)
+
+
 _Dumper.add_representer(str, _str_presenter)
+_Dumper.add_representer(Flow, _flow_presenter)
+_Dumper.add_representer(dt.date, _time_presenter)
+_Dumper.add_representer(tuple, yaml.SafeDumper.represent_list)
 
 
 @dataclass
