@@ -79,6 +79,8 @@ def _special(item: ProfileItem | Question, raw: Any) -> str | None:
     if kind is None:
         return None
     if not (isinstance(item, Question) and item.allow_na):
+        if item.type == "text":
+            return None  # free text that happens to say "모름" is just text
         raise AnswerError(Msg("이 문항은 '해당 없음'·'모름'을 받지 않습니다",
                               "this question does not allow 'not applicable' or 'don't know'"))
     return kind
@@ -126,7 +128,7 @@ def normalize(item: ProfileItem | Question, raw: Any, table: dict[str, Any] | No
         return None
     kind = item.type
     table = table if table is not None or kind in {"text", "number"} else _lookup(item)
-    if table is not None and isinstance(raw, str) and fold(raw) in table:
+    if table is not None and kind != "multi" and isinstance(raw, str) and fold(raw) in table:
         return table[fold(raw)]  # an option's own label wins over the na/unknown words
     special = _special(item, raw)
     if special is not None:

@@ -137,6 +137,7 @@ def score_inputs(inputs: Sequence[Path], questionnaire_path: Path | None = None,
     if not paths:
         raise DiagnoseError(Msg("채점할 응답 파일이 없습니다", "no response files to score"))
     responses, rejections, warnings = read_responses(paths, q)
+    warnings = [*r.warnings, *warnings]
     frame = scoring.answers_frame(records(responses, q), q)
     scores = scoring.score(frame, q, r, lang)
     return Batch(q, r, responses, scores, rejections, warnings)

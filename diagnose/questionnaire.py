@@ -354,7 +354,11 @@ class _Checker:
                                   "show_if takes exactly one of in or not_in"))
             return
         target_id = cond.question
-        if target_id == question.id or target_id not in self.q.items:
+        if target_id == question.id:
+            self.error((*where, "question"), Msg(
+                "show_if가 자기 자신을 가리킵니다", "show_if points at its own question"))
+            return
+        if target_id not in self.q.items:
             self.error((*where, "question"), Msg(
                 "show_if가 없는 문항 '{t}'을(를) 가리킵니다",
                 "show_if points at unknown question '{t}'").format(t=target_id))

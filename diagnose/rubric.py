@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from diagnose import yamlio
 from diagnose.errors import Problem, ValidationFailed
@@ -61,6 +61,13 @@ class Rubric(_Model):
         return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) \
             else value
 
+    _warnings: list[Problem] = PrivateAttr(default_factory=list)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """What the loader found worth saying that does not stop scoring."""
+        return self._warnings
+
     def weight(self, dimension_id: str) -> float:
         return self.dimension_weights.get(dimension_id, 1.0)
 
@@ -99,6 +106,10 @@ def _check(doc: yamlio.Document, rubric: Rubric, questionnaire: Questionnaire) -
             problems.append(doc.problem(("bands", i), Msg(
                 "구간은 min과 level이 모두 오름차순이어야 합니다 (낮은 구간부터)",
                 "bands must ascend in both min and level (lowest first)")))
+    if rubric.bands and rubric.bands[0].min > 1.0:
+        problems.append(doc.problem(("bands", 0, "min"), Msg(
+            "가장 낮은 구간은 min: 1.0에서 시작해야 모든 점수에 수준이 정해집니다",
+            "the lowest band must start at min: 1.0 so that every score gets a level")))
     levels = {b.level for b in rubric.bands}
     for i, gate in enumerate(rubric.gates):
         if gate.dimension not in dims:
@@ -124,4 +135,5 @@ def load(path: Path, questionnaire: Questionnaire) -> Rubric:
     problems = _check(doc, rubric, questionnaire)
     if any(p.severity == "error" for p in problems):
         raise ValidationFailed(problems)
+    rubric._warnings = problems
     return rubric

@@ -145,44 +145,71 @@ def question_states(frame: pd.DataFrame, questionnaire: Questionnaire
             state[~visible[question.id]] = HIDDEN
         states[question.id] = state
         by_code = np.array([level(v) for v in uniques] + [np.nan], dtype=float)
-        levels[question.id] = np.where(state == ANSWERED, by_code[codes], np.nan)
+        value = np.where(state == ANSWERED, by_code[codes], np.nan)
+        state[(state == ANSWERED) & np.isnan(value)] = MISSING  # never a silent level 0
+        levels[question.id] = value
     return (pd.DataFrame(states, index=frame.index),
             pd.DataFrame(levels, index=frame.index, dtype=float))
 
 
-def _dimension_matrix(questionnaire: Questionnaire) -> np.ndarray:
-    """Question x dimension matrix of question weights."""
-    dims = [d.id for d in questionnaire.dimensions]
-    matrix = np.zeros((len(questionnaire.scored_questions), len(dims)))
-    for i, question in enumerate(questionnaire.scored_questions):
-        matrix[i, dims.index(questionnaire.dimension_of[question.id])] = question.weight
-    return matrix
+def _dimension_columns(questionnaire: Questionnaire) -> list[tuple[list[int], np.ndarray]]:
+    """For each dimension: the positions of its scored questions and their weights."""
+    position = {q.id: i for i, q in enumerate(questionnaire.scored_questions)}
+    return [([position[q.id] for q in dim.questions if q.scored],
+             np.array([q.weight for q in dim.questions if q.scored], dtype=float))
+            for dim in questionnaire.dimensions]
+
+
+def _weighted_sum(columns: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Row sums of ``columns x weights``, added column by column in a fixed order.
+
+    A matrix product would add in an order that depends on how many rows there are, so one
+    company scored alone and in a batch could differ in the last bit, and land in another band.
+    """
+    total = np.zeros(columns.shape[0])
+    for j, weight in enumerate(weights):
+        total += columns[:, j] * weight
+    return total
+
+
+# Scores are compared with band minimums and gate thresholds after rounding away float noise:
+# 2.9999999999999996 is the 3.0 everyone reads, and must reach the band that starts at 3.0.
+COMPARE_DECIMALS = 9
 
 
 def score(frame: pd.DataFrame, questionnaire: Questionnaire, rubric: Rubric,
           lang: str = "ko") -> Scores:
     """Score every assessment in an answers frame."""
     states, levels = question_states(frame, questionnaire)
-    weights = _dimension_matrix(questionnaire)
     state = states.to_numpy()
-    answered = (state == ANSWERED).astype(float)
+    answered = state == ANSWERED
     applicable = (state <= MISSING).astype(float)
-    level = np.nan_to_num(levels.to_numpy(), nan=0.0)
+    level = np.where(answered, np.nan_to_num(levels.to_numpy(), nan=0.0), 0.0)
+    answered_f = answered.astype(float)
 
-    answered_weight = answered @ weights
-    applicable_weight = applicable @ weights
-    with np.errstate(invalid="ignore", divide="ignore"):
-        dim_scores = np.where(answered_weight > 0, ((level * answered) @ weights)
-                              / answered_weight, np.nan)
-        completeness = np.where(applicable_weight > 0, answered_weight / applicable_weight, 1.0)
+    n, dims = len(frame), questionnaire.dimensions
+    dim_scores = np.full((n, len(dims)), np.nan)
+    completeness = np.ones((n, len(dims)))
+    for j, (cols, weights) in enumerate(_dimension_columns(questionnaire)):
+        if not cols:
+            continue
+        answered_weight = _weighted_sum(answered_f[:, cols], weights)
+        applicable_weight = _weighted_sum(applicable[:, cols], weights)
+        weighted_levels = _weighted_sum(level[:, cols], weights)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            dim_scores[:, j] = np.where(answered_weight > 0,
+                                        weighted_levels / answered_weight, np.nan)
+            completeness[:, j] = np.where(applicable_weight > 0,
+                                          answered_weight / applicable_weight, 1.0)
 
-    dim_ids = [d.id for d in questionnaire.dimensions]
+    dim_ids = [d.id for d in dims]
     dim_weights = np.array([rubric.weight(d) for d in dim_ids])
     has_score = ~np.isnan(dim_scores)
-    overall_weight = has_score.astype(float) @ dim_weights
+    overall_weight = _weighted_sum(has_score.astype(float), dim_weights)
     with np.errstate(invalid="ignore", divide="ignore"):
         overall = np.where(overall_weight > 0,
-                           np.nan_to_num(dim_scores) @ dim_weights / overall_weight, np.nan)
+                           _weighted_sum(np.nan_to_num(dim_scores), dim_weights) / overall_weight,
+                           np.nan)
 
     banded, final, gated = _levels(overall, dim_scores, dim_ids, rubric)
     table = _table(frame, questionnaire, rubric, lang, overall, final, gated, dim_ids,
@@ -196,6 +223,8 @@ def _levels(overall: np.ndarray, dim_scores: np.ndarray, dim_ids: list[str], rub
     """Band levels, levels after the gates, and the gates that lowered each level."""
     mins = np.array([b.min for b in rubric.bands])
     band_levels = np.array([b.level for b in rubric.bands], dtype=float)
+    overall = np.round(overall, COMPARE_DECIMALS)
+    dim_scores = np.round(dim_scores, COMPARE_DECIMALS)
     index = np.searchsorted(mins, np.nan_to_num(overall, nan=-np.inf), side="right") - 1
     banded = np.where((index >= 0) & ~np.isnan(overall),
                       band_levels[np.clip(index, 0, None)], np.nan)

@@ -51,17 +51,40 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     """SafeLoader whose booleans are YAML 1.2's ``true``/``false`` only."""
 
 
+# YAML 1.2 core-schema scalars. YAML 1.1's extras surprise people who edit files by hand:
+# ``yes`` -> True, ``10:30`` -> 630 (base 60), ``0042`` -> 34 (octal). Here those stay text,
+# and so does any number with a leading zero (company ids such as 0042).
+_REPLACED = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    first: [(tag, rx) for tag, rx in resolvers if tag not in _REPLACED]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
+)
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:(?:0|[1-9][0-9]*)\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"
+               r"|^[-+]?(?:0|[1-9][0-9]*)[eE][-+]?[0-9]+$"),
+    list("-+0123456789."),
+)
+_STANDARD_TAGS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
 
 
 class _Dumper(yaml.SafeDumper):
-    """Writes strings that YAML 1.1 would read as booleans (``yes``, ``no``) quoted."""
+    """Quotes every string that YAML 1.1 *or* the loader above would read as something else."""
+
+
+for _tag, _pattern, _first in (
+    ("tag:yaml.org,2002:int", r"^[-+]?(?:0|[1-9][0-9]*)$", "-+0123456789"),
+    ("tag:yaml.org,2002:float",
+     r"^[-+]?(?:(?:0|[1-9][0-9]*)\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"
+     r"|^[-+]?(?:0|[1-9][0-9]*)[eE][-+]?[0-9]+$", "-+0123456789."),
+):
+    _Dumper.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
 
 
 def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
@@ -139,6 +162,9 @@ class _Builder:
             raise _refuse(self.path, node, _ALIAS)
         self.seen.add(id(node))
         self.positions[loc] = _mark(node)
+        if isinstance(node, yaml.CollectionNode) and node.tag not in _STANDARD_TAGS:
+            raise _refuse(self.path, node, Msg("지원하지 않는 YAML 태그: {t}",
+                                               "unsupported YAML tag: {t}").format(t=node.tag))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, loc, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -202,6 +228,10 @@ def parse_text(text: str, path: str = "<text>") -> Document:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         reason = exc.problem or exc.context or "syntax error"
+        if "another document" in reason:
+            raise ValidationFailed([Problem(path, line, col, Msg(
+                "파일 하나에는 YAML 문서 하나만 둡니다 (--- 로 나누지 마세요)",
+                "one YAML document per file (do not split it with ---)"))]) from None
         raise ValidationFailed([Problem(path, line, col, Msg(
             "YAML 문법 오류: {r}", "YAML syntax error: {r}").format(r=reason))]) from None
     except yaml.YAMLError as exc:
@@ -237,10 +267,11 @@ def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
         raise DiagnoseError(Msg(
-            "UTF-8이 아닙니다 ({pos}번째 바이트): UTF-8로 다시 저장하세요",
-            "not UTF-8 (byte {pos}): save it again as UTF-8",
-        ).format(pos=exc.start), where=path) from None
+            "UTF-8이 아닙니다 ({line}번째 줄): UTF-8로 다시 저장하세요",
+            "not UTF-8 (line {line}): save it again as UTF-8",
+        ).format(line=line), where=path) from None
 
 
 def load(path: Path, max_bytes: int = MAX_BYTES) -> Document:
