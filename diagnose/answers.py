@@ -103,12 +103,24 @@ def parse_number(raw: Any) -> float:
     return value
 
 
+def _as_float(raw: Any) -> float | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, (int, float)):
+        return float(raw)
+    try:
+        return float(unicodedata.normalize("NFKC", str(raw)).strip())
+    except ValueError:
+        return None
+
+
 def _choose(item: ProfileItem | Question, raw: Any, table: dict[str, Any]) -> Any:
     key = fold(str(raw))
     if key in table:
         return table[key]
-    if isinstance(raw, float) and raw.is_integer():  # 3.0 from a spreadsheet
-        key = fold(str(int(raw)))
+    number = _as_float(raw)
+    if number is not None and number.is_integer():  # 3.0 or "3.0" from a spreadsheet
+        key = fold(str(int(number)))
         if key in table:
             return table[key]
     choices = ", ".join(str(o.value) for o in (
@@ -145,7 +157,13 @@ def normalize(item: ProfileItem | Question, raw: Any, table: dict[str, Any] | No
             parts = list(raw)
         else:
             parts = [raw]
-        ticked = {_choose(item, part, table) for part in parts}
+        ticked = set()
+        for part in parts:
+            try:
+                ticked.add(_choose(item, part, table))
+            except AnswerError as exc:
+                raise AnswerError(Msg("'{p}': {ko}", "'{p}': {en}").format(
+                    p=part, ko=exc.message.ko, en=exc.message.en)) from None
         return tuple(o.value for o in item.options if o.value in ticked)
     if isinstance(raw, bool) and kind != "yesno":
         raise AnswerError(Msg("선택지에 없는 답입니다", "not one of the options"))
@@ -192,7 +210,8 @@ def display(item: ProfileItem | Question, value: Any, lang: str) -> str:
     if item.type == "text":
         return str(value)
     if item.type == "number":
-        return f"{value:,.10g}"
+        unit = pick(item.unit, lang) if item.unit else ""
+        return f"{value:,.10g} {unit}".strip()
     options = {o.value: o for o in (item.choices() if isinstance(item, Question) else item.options)}
     values = value if isinstance(value, tuple) else (value,)
     shown = [pick(options[v].label, lang) if v in options else str(v) for v in values]

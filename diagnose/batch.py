@@ -62,7 +62,7 @@ def expand_inputs(inputs: Iterable[Path]) -> list[Path]:
 
 
 def _reject_problems(path: Path, problems: Sequence[Problem]) -> list[Rejection]:
-    return [Rejection(str(path), p.line, f"{p.line}:{p.column}", "", p.message)
+    return [Rejection(str(path), p.line, str(p.column), "", p.message)
             for p in problems if p.severity == "error"] or [
         Rejection(str(path), None, "", "", Msg("읽을 수 없습니다", "cannot be read"))]
 
@@ -92,6 +92,12 @@ def read_responses(paths: Sequence[Path], q: Questionnaire
     return _latest_only(loaded, rejections), rejections, warnings
 
 
+def _assessment_date(item: LoadedResponse) -> tuple[bool, str]:
+    """Sort key: undated assessments count as older than dated ones."""
+    date = item.response.assessment.date
+    return (date is not None, date.isoformat() if date else "")
+
+
 def _latest_only(loaded: list[LoadedResponse], rejections: list[Rejection]
                  ) -> list[LoadedResponse]:
     """One assessment per company and round: the later one (by date, then input order)."""
@@ -100,7 +106,7 @@ def _latest_only(loaded: list[LoadedResponse], rejections: list[Rejection]
         key = (item.key, item.response.assessment.round)
         if key in latest:
             other = loaded[latest[key]]
-            older, newer = sorted((other, item), key=lambda r: str(r.response.assessment.date))
+            older, newer = sorted((other, item), key=_assessment_date)
             rejections.append(Rejection(older.path, None, "company", item.key, Msg(
                 "같은 기업·차수의 평가가 {f}에도 있어 나중 것을 사용합니다",
                 "the same company and round is also in {f}; the later one is used",

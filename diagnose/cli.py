@@ -45,9 +45,9 @@ LangOpt = Annotated[Lang, typer.Option("--lang", envvar="DIAGNOSE_LANG",
 QuietOpt = Annotated[bool, typer.Option("--quiet", help="진행 표시 없이 / no progress output")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="결과를 JSON으로 / print results as JSON")]
 QuestionnaireOpt = Annotated[Path | None, typer.Option(
-    "-q", "--questionnaire", help="질문지 YAML (기본: 내장 제조 AI 준비도 질문지)")]
+    "-q", "--questionnaire", help="질문지 YAML (기본: 내장 질문지) / questionnaire file (default: the bundled one)")]
 RubricOpt = Annotated[Path | None, typer.Option(
-    "-r", "--rubric", help="채점 기준 YAML (기본: 내장 채점 기준)")]
+    "-r", "--rubric", help="채점 기준 YAML (기본: 내장 기준) / rubric file (default: the bundled one)")]
 WorkersOpt = Annotated[int | None, typer.Option(
     "--workers", min=1, help="동시에 만들 PDF 수 (기본: CPU 코어 수) / parallel PDF workers")]
 
@@ -108,11 +108,11 @@ def _root(
 def _print_rejections(rejections: list[Rejection], lang: str, quiet: bool) -> None:
     if not rejections:
         return
-    console = _console()
-    if quiet:
+    if quiet:  # one line each, for scripts: never wrapped
         for item in rejections:
-            console.print(item.render(lang), markup=False)
+            print(item.render(lang), file=sys.stderr)
         return
+    console = _console()
     from rich.table import Table
 
     head = {"ko": ("파일", "행", "열", "값", "사유"), "en": ("file", "row", "column", "value",
@@ -127,6 +127,7 @@ def _print_rejections(rejections: list[Rejection], lang: str, quiet: bool) -> No
 
 
 def _write_errors(out: Path, rejections: list[Rejection], lang: str) -> Path:
+    """``OUT.errors.csv`` listing the rejections; an old one goes when there are none."""
     import csv
     import io
 
@@ -140,7 +141,10 @@ def _write_errors(out: Path, rejections: list[Rejection], lang: str) -> Path:
             item.file, "" if item.row is None else item.row, item.column, item.value,
             item.reason.render(lang))])
     path = out.with_name(out.stem + ".errors.csv")
-    yamlio.write_atomic(path, "\ufeff" + buffer.getvalue())
+    if rejections:
+        yamlio.write_atomic(path, "\ufeff" + buffer.getvalue())
+    else:
+        path.unlink(missing_ok=True)
     return path
 
 
@@ -151,7 +155,7 @@ def questionnaire_validate(
     files: Annotated[list[Path], typer.Argument(help="질문지 YAML 파일 / questionnaire files")],
     lang: LangOpt = Lang.ko, quiet: QuietOpt = False, as_json: JsonOpt = False,
 ) -> None:
-    """질문지를 검사합니다: 문제마다 FILE:LINE:COL: message, 오류가 있으면 종료 코드 2."""
+    """질문지 검사 / Validate questionnaires: one FILE:LINE:COL: message per problem, exit 2 on errors."""
     with _guard(lang.value):
         from diagnose import questionnaire
 
@@ -175,10 +179,10 @@ def questionnaire_validate(
 
 @questionnaire_app.command("show")
 def questionnaire_show(
-    file: Annotated[Path | None, typer.Argument(help="질문지 YAML (기본: 내장 질문지)")] = None,
+    file: Annotated[Path | None, typer.Argument(help="질문지 YAML (기본: 내장 질문지) / questionnaire file")] = None,
     lang: LangOpt = Lang.ko, as_json: JsonOpt = False,
 ) -> None:
-    """질문지를 트리로 보여 줍니다 (영역, 문항, 선택지)."""
+    """질문지 보기 / Show a questionnaire as a tree (dimensions, questions, options)."""
     with _guard(lang.value):
         from diagnose import content, questionnaire
 
@@ -194,7 +198,7 @@ def questionnaire_show(
 
 @questionnaire_app.command("schema")
 def questionnaire_schema() -> None:
-    """질문지 형식의 JSON Schema를 출력합니다."""
+    """질문지 JSON Schema / Print the JSON Schema of the questionnaire format."""
     with _guard():
         from diagnose import questionnaire
 
@@ -206,11 +210,11 @@ def questionnaire_schema() -> None:
 @app.command("score")
 def score(
     inputs: Annotated[list[Path], typer.Argument(help="응답 파일 또는 폴더 / response files or folders")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="결과 파일 (.csv, .xlsx, .json)")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="결과 파일 / output file (.csv, .xlsx, .json)")],
     questionnaire_file: QuestionnaireOpt = None, rubric_file: RubricOpt = None,
     lang: LangOpt = Lang.ko, quiet: QuietOpt = False, as_json: JsonOpt = False,
 ) -> None:
-    """응답을 채점해 진단 한 건당 한 행의 점수표를 씁니다."""
+    """채점 / Score assessments: one row per assessment in a CSV, XLSX or JSON table."""
     with _guard(lang.value):
         from diagnose import batch, tables
 
@@ -221,8 +225,7 @@ def score(
         tables.write(result.scores.table, out, result.questionnaire, lang.value)
         _print_warnings(result.warnings, lang.value, quiet)
         _print_rejections(result.rejections, lang.value, quiet)
-        if result.rejections:
-            _write_errors(out, result.rejections, lang.value)
+        _write_errors(out, result.rejections, lang.value)
         if as_json:
             print(tables.to_json(tables.rounded(result.scores.table)), end="")
         elif not quiet:
@@ -254,7 +257,7 @@ def report(
     workers: WorkersOpt = None,
     lang: LangOpt = Lang.ko, quiet: QuietOpt = False, as_json: JsonOpt = False,
 ) -> None:
-    """진단 한 건당 PDF 진단 보고서 하나를 만듭니다."""
+    """보고서 / Render one PDF diagnosis report per assessment."""
     with _guard(lang.value):
         from diagnose import batch, pipeline
 
@@ -283,7 +286,7 @@ def demo(
     seed: Annotated[int, typer.Option("--seed", help="표본 생성 시드 / sample seed")] = 2026,
     lang: LangOpt = Lang.ko, quiet: QuietOpt = False, as_json: JsonOpt = False,
 ) -> None:
-    """내장 표본 데이터로 전체 과정을 실행합니다: 응답 파일, 점수표, PDF 보고서."""
+    """데모 / The main job on bundled sample data: response files, score tables, PDF reports."""
     with _guard(lang.value):
         from diagnose import pipeline
 

@@ -8,6 +8,8 @@ from typing import Any
 
 from diagnose import batch, report, responses, tables
 from diagnose.batch import Batch
+from diagnose.errors import DiagnoseError
+from diagnose.i18n import Msg
 
 
 def _progress(enabled: bool, total: int, description: str) -> Any:
@@ -22,12 +24,17 @@ def _progress(enabled: bool, total: int, description: str) -> Any:
     return progress
 
 
-def report_name(key: str, round_: str | None, taken: set[str]) -> str:
-    """A unique PDF file name for an assessment, safe whatever the company is called."""
+def report_name(key: str, round_: str | None, taken: set[str], lang: str = "ko") -> str:
+    """A unique PDF file name for an assessment, safe whatever the company is called.
+
+    Korean reports are ``<id>_<round>.pdf``; other languages add ``.<lang>`` so that an
+    English run never overwrites the Korean report.
+    """
     stem = report.safe_filename(f"{key}_{round_}" if round_ else key)
-    name, n = f"{stem}.pdf", 2
+    suffix = "" if lang == "ko" else f".{lang}"
+    name, n = f"{stem}{suffix}.pdf", 2
     while name in taken:
-        name, n = f"{stem}-{n}.pdf", n + 1
+        name, n = f"{stem}-{n}{suffix}.pdf", n + 1
     taken.add(name)
     return name
 
@@ -43,7 +50,7 @@ def render_reports(result: Batch, out: Path, lang: str, templates: Path | None =
         loaded = by_source.get(row["source"])
         context = report.build_context(result.scores, position, loaded, lang)
         key = str(row.get("company.id") or row["company.name"] or f"assessment-{position + 1}")
-        name = report_name(key, row["assessment.round"], taken)
+        name = report_name(key, row["assessment.round"], taken, lang)
         jobs.append(report.ReportJob(context, out / name, dirs))
     label = "보고서 작성" if lang == "ko" else "Rendering reports"
     with _progress(progress, len(jobs), label) as bar:
@@ -55,12 +62,30 @@ def render_reports(result: Batch, out: Path, lang: str, templates: Path | None =
     return sorted(paths)
 
 
+DEMO_MARKER = ".diagnose-demo"
+
+
+def _claim_demo_folder(out: Path) -> None:
+    """The demo replaces its own earlier output, and never touches a folder it did not make."""
+    if out.exists() and not out.is_dir():
+        raise DiagnoseError(Msg("폴더가 아니라 파일입니다", "is a file, not a folder"), where=out)
+    if out.is_dir() and any(out.iterdir()) and not (out / DEMO_MARKER).exists():
+        raise DiagnoseError(Msg(
+            "비어 있지 않고 데모가 만든 폴더도 아닙니다: 다른 --out 폴더를 지정하세요",
+            "the folder is not empty and was not made by the demo: choose another --out"),
+            where=out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / DEMO_MARKER).write_text("made by 'diagnose demo'; rerunning the demo replaces "
+                                   "its files here\n", encoding="utf-8")
+
+
 def run_demo(out: Path, companies: int = 12, workers: int | None = None, seed: int = 2026,
              lang: str = "ko", progress: bool = False) -> dict[str, Any]:
     """The main job on sample data: responses, score tables and one PDF per company."""
     from diagnose import demo
 
     q, r = batch.load_content()
+    _claim_demo_folder(out)
     folder = out / "responses"
     folder.mkdir(parents=True, exist_ok=True)
     for stale in folder.glob("*.yaml"):

@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from diagnose import yamlio
-from diagnose.errors import Problem, ValidationFailed
+from diagnose.errors import DiagnoseError, Problem, ValidationFailed
 from diagnose.i18n import Msg, pick
 
 Text = Annotated[
@@ -42,6 +42,15 @@ YESNO_LABELS: dict[str, dict[str, str]] = {
     "yes": {"ko": "예", "en": "Yes"},
 }
 SCORED_TYPES = frozenset({"level", "multi", "yesno", "number"})
+
+
+def version_text(value: Any) -> Any:
+    """A version as text. Unquoted decimals are refused: YAML reads ``1.10`` as ``1.1``."""
+    if isinstance(value, float):
+        raise ValueError(f'write the version in quotes, e.g. version: "{value}"')
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
 
 
 def _yesno_word(value: Any) -> Any:
@@ -170,8 +179,7 @@ class Questionnaire(_Model):
     @field_validator("version", mode="before")
     @classmethod
     def _version_text(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) \
-            else value
+        return version_text(value)
 
     @cached_property
     def questions(self) -> list[Question]:
@@ -395,7 +403,7 @@ def check_text(text: str, path: str) -> tuple[Questionnaire | None, list[Problem
         model = Questionnaire.model_validate(doc.data)
     except ValidationError as exc:
         return None, yamlio.model_problems(doc, exc)
-    problems = _Checker(doc, model).run()
+    problems = sorted(_Checker(doc, model).run(), key=lambda p: (p.line, p.column))
     model._source = path
     model._sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return model, problems
@@ -407,6 +415,8 @@ def check_file(path: Path) -> tuple[Questionnaire | None, list[Problem]]:
         return check_text(yamlio.read_text(path), str(path))
     except ValidationFailed as exc:
         return None, exc.problems
+    except DiagnoseError as exc:
+        return None, [Problem(str(path), 1, 1, exc.message)]
 
 
 def load(path: Path) -> Questionnaire:

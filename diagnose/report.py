@@ -23,6 +23,7 @@ from diagnose import answers, content, fonts, yamlio
 from diagnose.errors import DiagnoseError
 from diagnose.i18n import Msg, pick
 from diagnose.responses import LoadedResponse
+from diagnose.rubric import Gate
 from diagnose.scoring import STATE_NAMES, Scores
 
 PROGRAMME = {"ko": "울산 AI 사업단 · AI-on Ulsan 기업 진단", "en": "Ulsan AI Programme · AI-on Ulsan diagnosis"}
@@ -73,9 +74,7 @@ def _profile(loaded: LoadedResponse | None, scores: Scores, row: pd.Series,
         value = loaded.values.get(item.id) if loaded else row.get(f"company.{item.id}")
         if value is None or (isinstance(value, float) and math.isnan(value)):
             continue
-        text = answers.display(item, value, lang)
-        unit = pick(item.unit, lang) if item.unit else ""
-        shown.append({"label": pick(item.text, lang), "value": f"{text} {unit}".strip()})
+        shown.append({"label": pick(item.text, lang), "value": answers.display(item, value, lang)})
     return shown
 
 
@@ -122,6 +121,19 @@ def _answers(scores: Scores, position: int, loaded: LoadedResponse | None,
     return sections
 
 
+def capping_gates(scores: Scores, position: int) -> list[Gate]:
+    """For each dimension in ``overall.gates``, the strictest of its gates that fired."""
+    row = scores.table.iloc[position]
+    banded = scores.band_levels.iloc[position]
+    result = []
+    for dim in filter(None, str(row["overall.gates"] or "").split(";")):
+        score = round(float(row[f"{dim}.score"]), 9)
+        fired = [g for g in scores.rubric.gates
+                 if g.dimension == dim and score < g.below and g.cap_level < banded]
+        result.append(min(fired, key=lambda g: g.cap_level))
+    return result
+
+
 def build_context(scores: Scores, position: int, loaded: LoadedResponse | None,
                   lang: str = "ko") -> dict[str, Any]:
     """Everything a report template needs, as plain data (picklable for worker processes)."""
@@ -130,12 +142,9 @@ def build_context(scores: Scores, position: int, loaded: LoadedResponse | None,
     level = row["overall.level"]
     level = None if pd.isna(level) else int(level)
     band = rubric.band(level) if level is not None else None
-    gates = []
-    for dim_id in filter(None, str(row["overall.gates"] or "").split(";")):
-        gate = next(g for g in rubric.gates if g.dimension == dim_id)
-        gates.append(Msg(**LABELS["gate_text"]).format(
-            dim=pick(q.dimension(dim_id).title, lang), below=gate.below, cap=gate.cap_level
-        ).render(lang))
+    gates = [Msg(**LABELS["gate_text"]).format(
+        dim=pick(q.dimension(gate.dimension).title, lang), below=gate.below, cap=gate.cap_level
+    ).render(lang) for gate in capping_gates(scores, position)]
     date = row["assessment.date"]
     return {
         "lang": lang,
@@ -188,6 +197,15 @@ def render_html(context: dict[str, Any], templates: Sequence[Path],
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    def asset(filename: str) -> str:
+        """The URL of a template asset, from the first folder that has it."""
+        for folder in templates:
+            if (folder / filename).is_file():
+                return (folder / filename).resolve().as_uri()
+        raise DiagnoseError(Msg("템플릿 자산이 없습니다: {f}", "template asset not found: {f}")
+                            .format(f=filename))
+
+    env.globals["asset"] = asset
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateError as exc:

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from diagnose import answers, yamlio
 from diagnose.errors import Problem, ValidationFailed
 from diagnose.i18n import Msg
-from diagnose.questionnaire import Questionnaire
+from diagnose.questionnaire import Questionnaire, version_text
 
 Status = Literal["in_progress", "complete"]
 
@@ -34,8 +34,7 @@ class QuestionnaireRef(_Model):
     @field_validator("version", mode="before")
     @classmethod
     def _version_text(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) \
-            else value
+        return version_text(value)
 
 
 class Answer(_Model):
@@ -154,6 +153,11 @@ def check(doc: yamlio.Document, questionnaire: Questionnaire) -> LoadedResponse:
     if not str(loaded.values.get("name") or "").strip():
         errors.append(doc.problem(("company",), Msg(
             "기업명(company.name)이 없습니다", "the company name (company.name) is missing")))
+    for item in questionnaire.profile:
+        if item.required and item.id != "name" and loaded.values.get(item.id) is None:
+            errors.append(doc.problem(("company",), Msg(
+                "필수 기업 정보 company.{i}가 없습니다", "required company field company.{i} is missing")
+                .format(i=item.id)))
     if errors:
         raise ValidationFailed(errors)
     return loaded

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from diagnose import yamlio
 from diagnose.errors import Problem, ValidationFailed
 from diagnose.i18n import Msg, pick
-from diagnose.questionnaire import Questionnaire, Text
+from diagnose.questionnaire import Questionnaire, Text, version_text
 
 
 class _Model(BaseModel):
@@ -25,8 +25,7 @@ class QuestionnaireRef(_Model):
     @field_validator("version", mode="before")
     @classmethod
     def _version_text(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) \
-            else value
+        return version_text(value)
 
 
 class Band(_Model):
@@ -58,8 +57,7 @@ class Rubric(_Model):
     @field_validator("version", mode="before")
     @classmethod
     def _version_text(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) \
-            else value
+        return version_text(value)
 
     _warnings: list[Problem] = PrivateAttr(default_factory=list)
 

@@ -229,13 +229,19 @@ def _levels(overall: np.ndarray, dim_scores: np.ndarray, dim_ids: list[str], rub
     banded = np.where((index >= 0) & ~np.isnan(overall),
                       band_levels[np.clip(index, 0, None)], np.nan)
     final = banded.copy()
-    gated = pd.Series("", index=range(len(overall)), dtype=object)
+    fired = []
     for gate in rubric.gates:
         scores = dim_scores[:, dim_ids.index(gate.dimension)]
         with np.errstate(invalid="ignore"):
             fires = (scores < gate.below) & (banded > gate.cap_level)
         final = np.where(fires, np.fmin(final, gate.cap_level), final)
-        gated = gated.where(~fires, gated + ";" + gate.dimension)
+        fired.append((gate, fires))
+    # Every dimension whose gate holds the level below its band, each named once: to move up,
+    # all of them must improve, not only the one with the lowest cap.
+    gated = pd.Series("", index=range(len(overall)), dtype=object)
+    for gate, fires in fired:
+        named = gated.str.contains(f"(?:^|;){gate.dimension}(?:;|$)", regex=True).to_numpy()
+        gated = gated.where(~(fires & ~named), gated + ";" + gate.dimension)
     return banded, final, gated.str.lstrip(";")
 
 

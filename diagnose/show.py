@@ -21,8 +21,9 @@ TYPE_NAMES = {"level": {"ko": "수준", "en": "level"}, "multi": {"ko": "복수�
 def questionnaire_tree(q: Questionnaire, lang: str) -> Tree:
     """Dimensions, questions and options as a tree (untrusted text is never markup)."""
     title = Text(f"{pick(q.title, lang)}  ", style="bold")
-    title.append(f"{q.id} v{q.version} · {len(q.scored_questions)} "
-                 + ("문항" if lang == "ko" else "scored questions"), style="dim")
+    count = len(q.scored_questions)
+    title.append(f"{q.id} v{q.version} · " + (f"채점 문항 {count}개" if lang == "ko"
+                                                else f"{count} scored questions"), style="dim")
     tree = Tree(title)
     profile = tree.add(Text("기업 정보" if lang == "ko" else "Company profile", style="bold cyan"))
     for item in q.profile:
@@ -42,7 +43,9 @@ def questionnaire_tree(q: Questionnaire, lang: str) -> Tree:
             label.append(f"  ({', '.join(extra)})", style="dim")
             node = branch.add(label)
             for option in question.choices():
-                node.add(Text(f"{option.value}. {pick(option.label, lang)}"))
+                weight = f" (w={option.weight:g})" if question.type == "multi" and \
+                    option.weight != 1 else ""
+                node.add(Text(f"{option.value}. {pick(option.label, lang)}{weight}"))
             for band in question.bands:
                 bound = f"≤ {band.max:g}" if band.max is not None else "…"
                 node.add(Text(f"{bound} → {band.level}"))

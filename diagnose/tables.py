@@ -35,8 +35,11 @@ def _cell(value: Any) -> Any:
         return ";".join(str(v) for v in value)
     if value is None or value is pd.NA:
         return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if value.is_integer():
+            return int(value)  # 85 employees, not 85.0
     return value
 
 

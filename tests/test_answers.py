@@ -129,7 +129,8 @@ def test_multi(items, raw, expected):
 
 
 def test_multi_unknown_label_names_the_valid_values(items):
-    assert error(items["d.sys"], "erp, SAP") == "not one of the options (valid: erp, mes, scada)"
+    assert error(items["d.sys"], "erp, SAP") == (
+        "'SAP': not one of the options (valid: erp, mes, scada)")
 
 
 # --- number --------------------------------------------------------------------------------

@@ -142,7 +142,7 @@ def test_every_bad_answer_is_listed_on_its_own_line(write, model):
         """) == [
         "2:23: answer '많음' to 'employees': not a number",
         "4:3: answer '7' to 'data.collection': not one of the options (valid: 1, 2, 3, 4, 5)",
-        "7:5: answer '['erp', 'sap']' to 'infra.systems': not one of the options "
+        "7:5: answer '['erp', 'sap']' to 'infra.systems': 'sap': not one of the options "
         "(valid: erp, mes, scada)",
     ]
 

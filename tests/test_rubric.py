@@ -146,6 +146,9 @@ def test_questionnaire_version_mismatch_only_warns_and_loads(write, model):
     assert loaded.weight("data") == 1.5
 
 
-def test_unquoted_version_is_text(write, model):
-    loaded = rubric.load(write("r.yaml", GOOD.replace('version: "1.0"', "version: 1.0")), model)
-    assert loaded.questionnaire.version == "1.0"
+def test_unquoted_decimal_version_asks_for_quotes(write, model):
+    # YAML reads 1.10 as the number 1.1: a version must be written as text
+    path = write("r.yaml", GOOD.replace('version: "1.0"', "version: 1.10"))
+    with pytest.raises(ValidationFailed) as caught:
+        rubric.load(path, model)
+    assert 'write the version in quotes, e.g. version: "1.1"' in caught.value.render("en")

@@ -592,3 +592,37 @@ def test_empty_batch(mixed):
     table = scoring.score(scoring.answers_frame([], model), model, rules).table
     assert len(table) == 0
     assert "overall.score" in table.columns
+
+
+def test_two_gates_on_one_dimension_name_it_once_and_the_report_names_the_strictest(
+        build_questionnaire, tmp_path):
+    from diagnose import report, rubric, scoring
+
+    q = build_questionnaire("""\
+        id: g
+        version: "1"
+        title: {ko: 가, en: A}
+        profile: [{id: name, type: text, text: {ko: 이름, en: Name}}]
+        dimensions:
+          - id: a
+            title: {ko: 가, en: A}
+            questions: [{id: a.q, type: level, text: {ko: 가, en: a}, options: LEVELS}]
+          - id: b
+            title: {ko: 나, en: B}
+            questions: [{id: b.q, type: level, text: {ko: 나, en: b}, options: LEVELS}]
+        """)
+    path = tmp_path / "r.yaml"
+    path.write_text(
+        "id: r\nquestionnaire: {id: g, version: '1'}\ndimension_weights: {a: 1, b: 9}\n"
+        "bands:\n  - {min: 1, level: 1, name: 일}\n  - {min: 2, level: 2, name: 이}\n"
+        "  - {min: 3, level: 3, name: 삼}\n  - {min: 4, level: 4, name: 사}\n"
+        "gates:\n  - {dimension: a, below: 3.0, cap_level: 3}\n"
+        "  - {dimension: a, below: 2.0, cap_level: 2}\n", encoding="utf-8")
+    rules = rubric.load(path, q)
+    frame = scoring.answers_frame([{"company.name": "x", "a.q": 1, "b.q": 5}], q)
+    scores = scoring.score(frame, q, rules)
+    row = scores.table.iloc[0]
+    assert row["overall.score"] == pytest.approx(4.6)  # (1 x 1 + 9 x 5) / 10, band 4
+    assert row["overall.level"] == 2 and row["overall.gates"] == "a"
+    (gate,) = report.capping_gates(scores, 0)
+    assert (gate.below, gate.cap_level) == (2.0, 2)
