@@ -300,6 +300,39 @@ def demo(
             _console(stderr=False).print(demo_summary(summary, lang.value))
 
 
+# --- interview ---------------------------------------------------------------------------------
+
+@app.command("interview")
+def interview(
+    out: Annotated[Path | None, typer.Option(
+        "-o", "--out", help="새 응답 파일 / the new response file (.yaml)")] = None,
+    resume: Annotated[Path | None, typer.Option(
+        "--resume", help="이어서 할 응답 파일 / continue this response file")] = None,
+    company: Annotated[str | None, typer.Option(
+        "--company", help="기업명 (미리 채움) / company name, filled in up front")] = None,
+    consultant: Annotated[str | None, typer.Option(
+        "--consultant", envvar="DIAGNOSE_CONSULTANT", help="컨설턴트 이름 / consultant")] = None,
+    round_: Annotated[str, typer.Option(
+        "--round", help="진단 차수 / assessment round (baseline, followup, ...)")] = "baseline",
+    questionnaire_file: QuestionnaireOpt = None, rubric_file: RubricOpt = None,
+    lang: LangOpt = Lang.ko,
+) -> None:
+    """현장 인터뷰 / The on-site interview: every answer is saved before the next question."""
+    with _guard(lang.value):
+        if (out is None) == (resume is None):
+            raise DiagnoseError(Msg(
+                "-o 새파일.yaml 또는 --resume 기존파일.yaml 중 하나를 지정하세요",
+                "give either -o NEW.yaml or --resume EXISTING.yaml"))
+        from diagnose import interview as interview_module
+
+        code = interview_module.run(
+            out=out, resume=resume, questionnaire_path=questionnaire_file,
+            rubric_path=rubric_file, company=company, consultant=consultant, round_=round_,
+            lang=lang.value)
+        if code:
+            raise typer.Exit(code)
+
+
 def main() -> None:
     """Console-script entry point."""
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
