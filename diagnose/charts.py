@@ -1,0 +1,103 @@
+"""Charts for the reports, as vector SVG with Korean labels kept as text.
+
+matplotlib draws with the bundled NanumGothic and writes text as ``<text>`` elements
+(``svg.fonttype: none``), so labels stay selectable in the PDF and WeasyPrint sets them in the
+same embedded font as the page. The hash salt and a missing date make the SVG the same for the
+same data, so reports are reproducible byte for byte.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from diagnose import fonts
+
+PALETTE = {"company": "#1b998b", "target": "#e0a100", "peers": "#7a8699", "baseline": "#b23a48"}
+
+
+@dataclass(frozen=True)
+class Series:
+    """One polygon on the radar: a name for the legend, a value per axis (None = no score)."""
+
+    name: str
+    values: Sequence[float | None]
+    role: str = "company"  # company | target | peers | baseline: sets colour and line style
+
+
+@cache
+def _font_family() -> str:
+    from matplotlib import font_manager
+
+    for weight in ("regular", "bold"):
+        font_manager.fontManager.addfont(str(fonts.font_file(weight)))
+    return fonts.FAMILY
+
+
+def _style() -> dict[str, object]:
+    return {
+        "font.family": _font_family(),
+        "font.size": 9,
+        "svg.fonttype": "none",
+        "svg.hashsalt": "diagnose",
+        "axes.unicode_minus": False,
+    }
+
+
+def radar_svg(labels: Sequence[str], series: Sequence[Series], size: float = 4.6) -> str:
+    """A radar chart (1-5 scale) as an SVG document string.
+
+    Drawn on plain axes with clipping off: WeasyPrint's SVG renderer mishandles the clip
+    paths of matplotlib's polar axes, and a radar needs none.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib.figure import Figure
+
+    count = len(labels)
+    angles = [math.pi / 2 - 2 * math.pi * i / count for i in range(count)]
+
+    def point(radius: float, angle: float) -> tuple[float, float]:
+        return radius * math.cos(angle), radius * math.sin(angle)
+
+    with matplotlib.rc_context(_style()):
+        # wide enough for long labels left and right of the web
+        figure = Figure(figsize=(size * 1.35, size))
+        axes = figure.add_axes((0.0, 0.1, 1.0, 0.9))
+        axes.set_xlim(-9.0, 9.0)
+        axes.set_ylim(-6.0, 6.2)
+        axes.set_aspect("equal")
+        axes.axis("off")
+        for ring in (1, 2, 3, 4, 5):
+            xs, ys = zip(*(point(ring, a) for a in [*angles, angles[0]]), strict=True)
+            axes.plot(xs, ys, color="#d5dde6" if ring < 5 else "#c5ced8", linewidth=0.6,
+                      clip_on=False)
+            axes.text(0.12, ring + 0.05, str(ring), fontsize=6.5, color="#9aa5b1", clip_on=False)
+        for angle, label in zip(angles, labels, strict=True):
+            x, y = point(5, angle)
+            axes.plot([0, x], [0, y], color="#d5dde6", linewidth=0.6, clip_on=False)
+            lx, ly = point(5.75, angle)
+            align = "center" if abs(lx) < 0.5 else ("left" if lx > 0 else "right")
+            axes.text(lx, ly, label, ha=align, va="center", fontsize=8.5, color="#1d2733",
+                      clip_on=False)
+        for item in series:
+            values = [v if v is not None and not math.isnan(v) else 0.0 for v in item.values]
+            xs, ys = zip(*(point(v, a) for v, a in zip([*values, values[0]],
+                                                        [*angles, angles[0]], strict=True)),
+                         strict=True)
+            colour = PALETTE.get(item.role, "#12355b")
+            dashed = item.role in {"target", "peers"}
+            axes.plot(xs, ys, color=colour, linewidth=1.2 if dashed else 1.8,
+                      linestyle=(0, (4, 2)) if dashed else "-", label=item.name, clip_on=False)
+            if not dashed:
+                axes.fill(xs, ys, color=colour, alpha=0.16, clip_on=False)
+        axes.legend(loc="upper center", bbox_to_anchor=(0.5, 0.02), ncol=len(series),
+                    frameon=False, fontsize=8)
+        buffer = io.StringIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    svg = buffer.getvalue()
+    return svg[svg.index("<svg"):]  # inline in HTML: no XML prolog or doctype
