@@ -1,0 +1,555 @@
+"""The on-site interview, driven as a consultant drives it: typed lines in, screens and a file out.
+
+Most tests run ``diagnose interview`` through CliRunner with scripted input on a small inline
+questionnaire; a few drive the session in-process where a terminal cannot be scripted (Ctrl-C,
+a failing disk).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import make_questionnaire, yaml_text
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.console import Console
+from typer.testing import CliRunner
+
+from diagnose import batch, responses, scoring
+from diagnose.cli import app
+from diagnose.interview import EXIT_INTERRUPTED, Action, Session, interpret
+from diagnose.prompting import Terminal, converse
+from diagnose.rubric import Rubric
+
+runner = CliRunner()
+
+# Order asked: name (filled by --company), industry, employees, data.collection, data.has_images,
+# [data.labelled if has_images is yes/partial], data.count, infra.systems,
+# [infra.process if industry is metal], infra.pain.
+QUESTIONNAIRE = """\
+    id: mini
+    version: "1.0"
+    title: {ko: 미니 진단, en: Mini diagnosis}
+    profile:
+      - {id: name, type: text, required: true, text: {ko: 기업명, en: Company name}}
+      - id: industry
+        type: choice
+        text: {ko: 업종, en: Industry}
+        options:
+          - {value: metal, label: {ko: 금속, en: Metal}}
+          - {value: food, label: {ko: 식품, en: Food}}
+      - {id: employees, type: number, min: 0, text: {ko: 직원 수, en: Employees}}
+    dimensions:
+      - id: data
+        title: {ko: 데이터, en: Data}
+        questions:
+          - id: data.collection
+            type: level
+            weight: 2
+            text: {ko: 데이터는 어떻게 수집됩니까?, en: How is data collected?}
+            guidance: {ko: 작업일보를 확인합니다, en: Check the daily work logs}
+            options: LEVELS
+          - {id: data.has_images, type: yesno, allow_na: true,
+             text: {ko: 검사 이미지가 있습니까?, en: Are there inspection images?}}
+          - id: data.labelled
+            type: level
+            allow_na: true
+            show_if: {question: data.has_images, in: ["yes", "partial"]}
+            text: {ko: 이미지에 라벨이 있습니까?, en: Are the images labelled?}
+            options: LEVELS
+          - id: data.count
+            type: number
+            min: 0
+            max: 1000
+            text: {ko: 불량 이미지 수, en: Defect images}
+            bands: [{max: 10, level: 1}, {max: 100, level: 3}, {level: 5}]
+      - id: infra
+        title: {ko: 인프라, en: Infrastructure}
+        questions:
+          - id: infra.systems
+            type: multi
+            text: {ko: 쓰는 시스템, en: Systems in use}
+            options:
+              - {value: erp, label: ERP}
+              - {value: mes, label: MES}
+              - {value: scada, label: SCADA}
+          - id: infra.process
+            type: level
+            show_if: {question: industry, in: [metal]}
+            text: {ko: 공정 제어 수준, en: Process control}
+            options: LEVELS
+          - {id: infra.pain, type: text, text: {ko: 가장 큰 문제, en: Biggest problem}}
+"""
+RUBRIC = """\
+    id: mini-rubric
+    questionnaire: {id: mini, version: "1.0"}
+    dimension_weights: {data: 2}
+    min_completeness: 0.5
+    bands:
+      - {min: 1.0, level: 1, name: {ko: 하, en: Low}}
+      - {min: 2.5, level: 2, name: {ko: 중, en: Mid}}
+      - {min: 3.5, level: 3, name: {ko: 상, en: High}}
+    gates:
+      - {dimension: infra, below: 2.0, cap_level: 1}
+"""
+# metal, 40 staff, level 3, images yes, labelled 4, 50 images, ERP+MES, process 2, a pain
+FULL = ["1", "40", "3", "3", "4", "50", "1,2", "2", "재고 관리가 어렵다"]
+
+
+@pytest.fixture
+def content(write: Callable[[str, str], Path]) -> tuple[Path, Path]:
+    return write("mini.yaml", QUESTIONNAIRE), write("mini-rubric.yaml", RUBRIC)
+
+
+@pytest.fixture
+def interview(content: tuple[Path, Path], tmp_path: Path) -> Callable[..., tuple[int, str, Path]]:
+    """Run ``diagnose interview`` with typed lines; (exit code, output, response file)."""
+    q, r = content
+
+    def _run(lines: list[str], *args: str, resume: bool = False, name: str = "a.yaml",
+             company: str | None = "(주)울산정밀") -> tuple[int, str, Path]:
+        path = tmp_path / name
+        where = ["--resume", str(path)] if resume else ["-o", str(path)]
+        extra = [] if company is None or resume else ["--company", company]
+        result = runner.invoke(app, ["interview", *where, "-q", str(q), "-r", str(r), *extra,
+                                     *args], input="".join(f"{line}\n" for line in lines))
+        assert "Traceback" not in result.output, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit), \
+            result.exception
+        return result.exit_code, result.output, path
+
+    return _run
+
+
+def screens(out: str) -> list[str]:
+    """The output cut at each prompt: item k is the screen the k-th typed line answered."""
+    return out.split("\n> ")
+
+
+def saved(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def values(path: Path) -> dict:
+    return {k: v.get("value") for k, v in saved(path)["answers"].items()}
+
+
+def score_json(path: Path, content: tuple[Path, Path], tmp_path: Path) -> dict:
+    out = tmp_path / "scores.json"
+    result = runner.invoke(app, ["score", str(path), "-q", str(content[0]), "-r",
+                                 str(content[1]), "-o", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    return json.loads(out.read_text(encoding="utf-8"))[0]
+
+
+# --- what typed lines mean -----------------------------------------------------------------------
+
+MINI = make_questionnaire(QUESTIONNAIRE)
+ITEMS = MINI.items
+
+
+@pytest.mark.parametrize(("item", "line", "answered", "expected"), [
+    ("data.collection", "3", False, Action("answer", 3)),
+    ("data.collection", " ３ ", False, Action("answer", 3)),  # full-width digit from an IME
+    ("data.collection", "", True, Action("keep")),
+    ("data.collection", "", False, Action("empty")),
+    ("data.collection", "b", False, Action("back")),
+    ("data.collection", "ㅠ", False, Action("back")),  # 'b' with the IME left in Korean
+    ("data.collection", "S", False, Action("skip")),
+    ("data.collection", "j data.count", False, Action("jump", target="data.count")),
+    ("data.collection", "j", False, Action("jump", target="")),
+    ("data.collection", "?", False, Action("help")),
+    ("data.has_images", "n", False, Action("answer", "na")),
+    ("data.has_images", "d", False, Action("answer", "unknown")),
+    ("data.has_images", "2", False, Action("answer", "partial")),
+    ("data.has_images", "예", False, Action("answer", "yes")),
+    ("infra.systems", "1,3", False, Action("answer", ("erp", "scada"))),
+    ("infra.systems", "3 1", False, Action("answer", ("erp", "scada"))),
+    ("infra.systems", "0", False, Action("answer", ())),
+    ("infra.systems", "-", False, Action("answer", ())),
+    ("infra.systems", "mes; ERP", False, Action("answer", ("erp", "mes"))),
+    ("data.count", "1,000", False, Action("answer", 1000)),
+    ("data.count", "12.5", False, Action("answer", 12.5)),
+    ("infra.pain", "  라인2 설비가 자주 멈춤  ", False, Action("answer", "라인2 설비가 자주 멈춤")),
+])
+def test_typed_lines_mean_answers_and_commands(item: str, line: str, answered: bool,
+                                               expected: Action) -> None:
+    assert interpret(line, ITEMS[item], answered) == expected
+
+
+@pytest.mark.parametrize(("item", "line", "hint"), [
+    ("data.collection", "n", "this question takes no n"),
+    ("data.collection", "d", "this question takes no n"),
+    ("data.collection", "6", "from 1 to 5"),
+    ("data.collection", "0", "from 1 to 5"),
+    ("data.collection", "abc", "from 1 to 5"),
+    ("infra.systems", "1,4", "1 to 3, 0 = none ticked"),
+    ("data.count", "1001", "above the maximum 1000"),
+    ("data.count", "-1", "below the minimum 0"),
+    ("data.count", "many", "not a number"),
+    ("employees", "n", "this question takes no n"),
+    ("infra.pain", "bad \udcff bytes", "UTF-8"),
+])
+def test_invalid_lines_get_a_short_hint(item: str, line: str, hint: str) -> None:
+    action = interpret(line, ITEMS[item], False)
+    assert action.kind == "invalid"
+    assert action.hint is not None and hint in action.hint.en and action.hint.ko
+
+
+BUNDLED, _ = batch.load_content()
+
+
+@settings(max_examples=150, deadline=None)
+@given(item=st.sampled_from(sorted(BUNDLED.items)), line=st.text(max_size=40))
+def test_no_typed_line_ever_crashes(item: str, line: str) -> None:
+    action = interpret(line, BUNDLED.items[item], answered=bool(len(line) % 2))
+    assert action.kind != "invalid" or (action.hint and action.hint.ko and action.hint.en)
+
+
+@settings(max_examples=60, deadline=None)
+@given(industry=st.sampled_from([None, "metal", "food"]),
+       images=st.sampled_from([None, "yes", "partial", "no", "na", "unknown"]))
+def test_the_interview_hides_exactly_what_the_engine_scores_as_hidden(
+        industry: str | None, images: str | None) -> None:
+    rubric = Rubric.model_validate(yaml.safe_load(yaml_text(RUBRIC)))
+    values = {k: v for k, v in {"industry": industry, "data.has_images": images}.items()
+              if v is not None}
+    session = Session(MINI, rubric, responses.new_response(MINI), Path("unused.yaml"), values)
+    frame = scoring.answers_frame([{"company.industry": industry, "data.has_images": images}],
+                                  MINI)
+    states, _ = scoring.question_states(frame, MINI)
+    for question in MINI.scored_questions:
+        engine_hidden = states.loc[0, question.id] == scoring.HIDDEN
+        assert engine_hidden == (not session.visibility()[question.id]), question.id
+
+
+# --- the interview, end to end ------------------------------------------------------------------
+
+def test_full_interview_saves_every_answer_and_scores_like_diagnose_score(
+        interview: Callable[..., tuple[int, str, Path]], content: tuple[Path, Path],
+        tmp_path: Path) -> None:
+    code, out, path = interview([*FULL, "n"])
+    assert code == 0, out
+    data = saved(path)
+    assert data["status"] == "complete"
+    assert data["company"] == {"name": "(주)울산정밀", "industry": "metal", "employees": 40}
+    assert values(path) == {"data.collection": 3, "data.has_images": "yes", "data.labelled": 4,
+                            "data.count": 50, "infra.systems": ["erp", "mes"],
+                            "infra.process": 2, "infra.pain": "재고 관리가 어렵다"}
+    stamp = data["answers"]["data.collection"]["answered_at"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", str(stamp))
+    # The terminal's result is the engine's: same numbers as `diagnose score` on the file.
+    row = score_json(path, content, tmp_path)
+    assert re.search(rf"데이터\s+{row['data.score']:.2f}\s", out), out
+    assert re.search(rf"인프라\s+{row['infra.score']:.2f}\s", out), out
+    assert re.search(rf"종합\s+{row['overall.score']:.2f}\s", out), out
+    assert f"성숙도 수준 {row['overall.level']} {row['overall.level_name']}" in out
+    assert "PDF 보고서를 만들까요? [y/n]" in out
+
+
+def test_screen_shows_where_the_consultant_is(
+        interview: Callable[..., tuple[int, str, Path]]) -> None:
+    code, out, _ = interview(["1", "40", "?", "q"])
+    assert code == 0
+    assert "기업 정보 · 항목 2/3" in out
+    assert "영역 1/2 데이터 · 문항 1/3" in out  # data.labelled is hidden until images = yes
+    assert "━" in out and "2/9" in out  # progress: 2 of 9 items answered (metal shows one)
+    assert " 3 삼" in out  # the numbered anchored options
+    assert "안내: 작업일보를 확인합니다" in out  # guidance on '?'
+    assert "n 해당없음" not in out.split("data.has_images")[0]  # not offered where not allowed
+
+
+def test_gate_that_capped_the_level_is_named(interview: Callable[..., tuple[int, str, Path]],
+                                             content: tuple[Path, Path], tmp_path: Path) -> None:
+    # data scores high, infra low (only SCADA ticked, process 1): the infra gate caps at 1.
+    code, out, path = interview(["1", "40", "5", "3", "5", "500", "3", "1", "-", "n"])
+    assert code == 0, out
+    row = score_json(path, content, tmp_path)
+    assert row["overall.gates"] == "infra" and row["overall.level"] == 1
+    assert "단계 제한: '인프라' 점수" in out and "최대 1" in out
+
+
+def test_back_skip_and_jump(interview: Callable[..., tuple[int, str, Path]]) -> None:
+    lines = ["1", "40",
+             "2", "b", "",          # answer, go back, Enter keeps it and moves on in order
+             "s",                   # data.has_images: later
+             "j infra.pain", "밀링 라인 병목",  # jump ahead and answer
+             "j 2", "1 2",            # jump to dimension 2 (infra), answer systems
+             "j nowhere", "q"]
+    code, out, path = interview(lines)
+    assert code == 0
+    assert values(path) == {"data.collection": 2, "infra.pain": "밀링 라인 병목",
+                            "infra.systems": ["erp", "mes"]}
+    shown = screens(out)  # shown[k]: the screen the k-th line was typed at
+    assert "data.collection · 수준" in shown[4] and "현재 답: 2" in shown[4]  # after 'b'
+    assert "data.has_images" in shown[5]  # Enter kept the answer and moved on in order
+    assert "data.count" in shown[8]  # after the jump ahead: back to the open one left behind,
+    assert "data.has_images" not in "".join(shown[6:])  # passing over the one left for later
+    assert "infra.systems" in shown[9] and "infra.process" in shown[10]
+    assert "없는 영역·문항입니다" in shown[11]
+
+
+def test_skipped_and_unknown_questions_are_reviewed_at_the_end(
+        interview: Callable[..., tuple[int, str, Path]]) -> None:
+    lines = ["1", "40", "s", "d", "50", "0", "2", "없음",  # skip collection, don't know images
+             "y", "4", "1",  # review: answer both
+             "n"]
+    code, out, path = interview(lines)
+    assert code == 0, out
+    assert "답하지 않은 문항 1개, '모름' 1개" in out
+    assert "검토 1/2" in out and "검토 2/2" in out
+    assert values(path)["data.collection"] == 4
+    assert values(path)["data.has_images"] == "no"
+    assert saved(path)["status"] == "complete"
+
+
+def test_declined_review_leaves_the_gaps_and_completes(
+        interview: Callable[..., tuple[int, str, Path]], content: tuple[Path, Path],
+        tmp_path: Path) -> None:
+    code, out, path = interview(["1", "40", "s", "d", "50", "0", "2", "없음", "n", "n"])
+    assert code == 0
+    assert "data.collection" not in values(path)
+    row = score_json(path, content, tmp_path)
+    assert row["data.completeness"] == pytest.approx(1 / 4)  # 1 of weights 2+1+1 answered
+    assert "근거 부족" in out
+
+
+def test_an_interview_with_nothing_scored_still_ends_cleanly(
+        interview: Callable[..., tuple[int, str, Path]]) -> None:
+    code, out, path = interview(["", "", "s", "n", "s", "s", "s", "n", "n"])
+    assert code == 0, out
+    assert "점수가 있는 영역이 없어 수준을 정할 수 없습니다" in out
+    assert saved(path)["status"] == "complete"
+    assert values(path) == {"data.has_images": "na"}
+
+
+def test_conditional_questions_appear_and_vanish_keeping_answers(
+        interview: Callable[..., tuple[int, str, Path]], content: tuple[Path, Path],
+        tmp_path: Path) -> None:
+    lines = ["1", "40", "3", "3", "4",  # images yes -> labelled appears, answered 4
+             "b", "b", "1",  # back to images, now 'no': labelled vanishes
+             "q"]
+    code, out, path = interview(lines)
+    assert code == 0
+    assert "새로 나타난 문항: data.labelled" in out
+    assert "답이 있는 문항이 숨겨짐" in out
+    assert values(path)["data.labelled"] == 4  # kept in the file ...
+    code, out, path = interview(["50", "1", "1", "-", "n"], resume=True)
+    assert code == 0, out
+    row = score_json(path, content, tmp_path)
+    # ... but not applicable: data = (2*3 + 1*1 + 1*3) / 4, labelled left out
+    assert row["data.score"] == pytest.approx(2.5)
+    # and a profile answer drives a question too: food hides infra.process
+    code, out, _ = interview(["2", "5", "q"], name="food.yaml")
+    assert "infra.process" not in out
+
+
+def test_notes_and_evidence_keep_korean_intact(
+        interview: Callable[..., tuple[int, str, Path]]) -> None:
+    note = "설비 12대 중 4대만 PLC 연결 — 라인2 (김 과장: \"내년 증설\") #확인"
+    code, out, path = interview(["1", "40", "m", note, "photos/line2.jpg, 사진/설비 1.jpg",
+                                 "3", "b", "m", "", "-", "q"])
+    assert code == 0
+    answer = saved(path)["answers"]["data.collection"]
+    assert answer["note"] == note
+    assert answer["value"] == 3
+    assert "evidence" not in answer  # '-' cleared it; Enter kept the note
+    assert "메모를 저장했습니다" in out
+    text = path.read_text(encoding="utf-8")
+    assert note.split(" (")[0] in text  # written as UTF-8 text, not escapes
+
+
+def test_quit_and_resume_continues_at_the_first_open_question(
+        interview: Callable[..., tuple[int, str, Path]], content: tuple[Path, Path]) -> None:
+    code, out, path = interview(["1", "40", "3", "q"])
+    assert code == 0
+    assert saved(path)["status"] == "in_progress"
+    command = f"diagnose interview --resume {path} -q {content[0]} -r {content[1]}"
+    assert f"이어 하려면: {command}" in out
+    code, out, _ = interview(["3", "q"], resume=True)
+    first = out.split("> ")[0]
+    assert "이어서 합니다" in first and "data.has_images" in first
+    assert values(path) == {"data.collection": 3, "data.has_images": "yes"}
+
+
+def test_end_of_input_saves_and_says_how_to_resume(
+        interview: Callable[..., tuple[int, str, Path]]) -> None:
+    code, out, path = interview(["1", "40", "3"])  # the input ends here
+    assert code == 0
+    assert "저장했습니다 (4/9 답함)" in out and "이어 하려면: diagnose interview --resume" in out
+    assert values(path) == {"data.collection": 3}
+
+
+def test_new_file_never_overwrites_an_old_interview(
+        interview: Callable[..., tuple[int, str, Path]]) -> None:
+    interview(["q"])
+    code, out, path = interview(["q"])
+    assert code == 2
+    assert "이미 있는 파일입니다" in out and f"--resume {path}" in out
+
+
+def test_company_name_is_required_when_not_given(
+        interview: Callable[..., tuple[int, str, Path]]) -> None:
+    _, out, path = interview(["", "s", "(주)대한기계", "q"], company=None)
+    assert "답을 입력하세요" in out and "필수 항목이라 건너뛸 수 없습니다" in out
+    assert saved(path)["company"]["name"] == "(주)대한기계"
+
+
+def test_english_screens_and_hints(interview: Callable[..., tuple[int, str, Path]]) -> None:
+    code, out, _ = interview(["1", "40", "n", "9", "q"], "--lang", "en")
+    assert code == 0
+    assert "Dimension 1/2 Data · question 1/3" in out
+    assert "this question takes no n (not applicable) or d (don't know)" in out
+    assert "type a number from 1 to 5" in out
+    assert "--lang en" in out.splitlines()[-1]
+
+
+def test_jamo_typed_with_a_korean_ime_still_work_as_keys(
+        interview: Callable[..., tuple[int, str, Path]]) -> None:
+    code, out, _ = interview(["1", "40", "3", "ㅠ", "ㅂ"])
+    assert code == 0 and "이어 하려면" in out
+    assert out.count("data.collection · 수준") == 2  # shown, then again after 'ㅠ' (back)
+
+
+def test_pdf_is_written_next_to_the_response_file(
+        interview: Callable[..., tuple[int, str, Path]], tmp_path: Path) -> None:
+    code, out, _ = interview([*FULL, "y"])
+    assert code == 0, out
+    pdfs = list(tmp_path.glob("*.pdf"))
+    assert len(pdfs) == 1 and pdfs[0].stat().st_size > 1000
+    assert str(pdfs[0]) in out.replace("\n", "")
+
+
+# --- questionnaire versions -----------------------------------------------------------------------
+
+V2 = (QUESTIONNAIRE.replace('version: "1.0"', 'version: "2.0"')
+      .replace("      - {id: employees", "      - {id: founded, type: number,"
+               " text: {ko: 설립 연도, en: Founded}}\n      - {id: employees")
+      .replace("          - {id: data.has_images",
+               "          - {id: data.owner, type: yesno, text: {ko: 책임자, en: Owner}}\n"
+               "          - {id: data.has_images")
+      .replace("              - {value: scada, label: SCADA}\n", "")
+      .replace("          - {id: infra.pain, type: text, text: {ko: 가장 큰 문제, en: Biggest problem}}\n",
+               ""))
+
+
+def test_resume_with_a_new_version_explains_what_changed(
+        interview: Callable[..., tuple[int, str, Path]], write: Callable[[str, str], Path],
+        tmp_path: Path) -> None:
+    code, _, path = interview(["1", "40", "3", "3", "4", "50", "1,3", "2", "밀링", "q"])
+    assert code == 0
+    folder = tmp_path / "v2"
+    folder.mkdir()
+    q2 = folder / "mini.yaml"
+    q2.write_text(yaml_text(V2), encoding="utf-8")
+    r2 = folder / "mini-rubric.yaml"
+    r2.write_text(yaml_text(RUBRIC).replace('version: "1.0"', 'version: "2.0"'), encoding="utf-8")
+    result = runner.invoke(app, ["interview", "--resume", str(path), "-q", str(q2), "-r",
+                                 str(r2)], input="\n3\n1,2\nq\n")
+    out = " ".join(result.output.split())  # the screen wraps long lines at 80 columns
+    assert result.exit_code == 0, out
+    assert "이 파일은 버전 1.0, 지금 질문지는 버전 2.0" in out
+    assert "질문지에서 빠진 문항 (답은 파일에 남고 채점하지 않음): infra.pain" in out
+    assert "더 이상 맞지 않는 답 (다시 묻습니다): infra.systems" in out
+    # v1 is beside the file it answered, so the new questions are known exactly
+    assert "새 문항: founded, data.owner" in out
+    backup = path.with_name("a.yaml.v1.0.bak")
+    assert backup.is_file() and "scada" in backup.read_text(encoding="utf-8")
+    data = saved(path)
+    assert data["questionnaire"]["version"] == "2.0"
+    assert data["answers"]["infra.pain"]["value"] == "밀링"  # kept, no longer scored
+    # continues at the first open question: the new data.owner, then the re-asked systems
+    assert "data.owner · 예/아니오" in out.split(">")[0]
+    assert values(path)["data.owner"] == "yes"
+    assert values(path)["infra.systems"] == ["erp", "mes"]
+    assert "이전 버전의 답 'erp, scada'은(는) 이제 맞지 않습니다" in out
+    assert "infra.systems = erp, scada — 'scada': 선택지에 없는 답입니다" in out
+    loaded = responses.load(path, make_questionnaire(V2))  # the file scores under v2
+    assert loaded.values["infra.systems"] == ("erp", "mes")
+
+
+def test_resume_without_the_old_questionnaire_names_possible_new_questions(
+        interview: Callable[..., tuple[int, str, Path]], tmp_path: Path) -> None:
+    _, _, path = interview(["1", "40", "3", "3", "4", "50", "1", "2", "밀링", "q"])
+    (tmp_path / "mini.yaml").unlink()  # the old questionnaire is gone
+    q2 = tmp_path / "v2.yaml"
+    q2.write_text(yaml_text(V2), encoding="utf-8")
+    r2 = tmp_path / "r2.yaml"
+    r2.write_text(yaml_text(RUBRIC), encoding="utf-8")
+    result = runner.invoke(app, ["interview", "--resume", str(path), "-q", str(q2), "-r",
+                                 str(r2), "--lang", "en"], input="\nq\n")
+    assert result.exit_code == 0, result.output
+    assert "unanswered questions in the part already covered (possibly new): data.owner" \
+        in result.output
+
+
+def test_resume_refuses_another_questionnaire(
+        interview: Callable[..., tuple[int, str, Path]], tmp_path: Path) -> None:
+    _, _, path = interview(["q"])
+    result = runner.invoke(app, ["interview", "--resume", str(path)])
+    assert result.exit_code == 2
+    assert "질문지 'mini'의 응답입니다" in result.output and "Traceback" not in result.output
+
+
+def test_resuming_a_finished_interview_offers_to_edit(
+        interview: Callable[..., tuple[int, str, Path]]) -> None:
+    interview([*FULL, "n"])
+    code, out, path = interview(["j data.count", "60", "", "n"], resume=True)
+    assert code == 0, out
+    assert "모든 문항에 답했습니다" in out
+    assert values(path)["data.count"] == 60
+    assert saved(path)["status"] == "complete"
+
+
+# --- in-process: Ctrl-C and a failing disk -------------------------------------------------------
+
+def _session(content: tuple[Path, Path], path: Path) -> Session:
+    q, r = batch.load_content(*content)
+    return Session.start(path, q, r, company="(주)울산정밀")
+
+
+def _terminal(lines: list[str | type[BaseException]]) -> tuple[Terminal, Console]:
+    console = Console(width=80, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+    feed = iter(lines)
+
+    def read(prompt: str) -> str:
+        line = next(feed)
+        if isinstance(line, type):
+            raise line()
+        return line
+
+    return Terminal("ko", console, read), console
+
+
+def test_ctrl_c_saves_and_says_how_to_resume(content: tuple[Path, Path], tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    session = _session(content, path)
+    terminal, console = _terminal(["1", "40", "3", KeyboardInterrupt])
+    assert converse(session, terminal) == EXIT_INTERRUPTED
+    assert values(path) == {"data.collection": 3}
+    assert f"이어 하려면: diagnose interview --resume {path}" in console.export_text()
+
+
+def test_a_failed_save_is_shown_and_retried(content: tuple[Path, Path], tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "d.yaml"
+    session = _session(content, path)
+    real_save = responses.save
+    failures = iter([True])
+
+    def flaky(response: responses.Response, target: Path) -> None:
+        if next(failures, False):
+            raise OSError(28, "No space left on device")
+        real_save(response, target)
+
+    monkeypatch.setattr(responses, "save", flaky)
+    terminal, console = _terminal(["1", "40", "q"])
+    assert converse(session, terminal) == 0
+    assert "저장하지 못했습니다: No space left on device" in console.export_text()
+    assert saved(path)["company"]["employees"] == 40  # the next save wrote both
+    assert saved(path)["company"]["industry"] == "metal"
