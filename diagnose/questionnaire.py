@@ -402,7 +402,7 @@ def check_text(text: str, path: str) -> tuple[Questionnaire | None, list[Problem
     try:
         model = Questionnaire.model_validate(doc.data)
     except ValidationError as exc:
-        return None, yamlio.model_problems(doc, exc)
+        return None, sorted(yamlio.model_problems(doc, exc), key=lambda p: (p.line, p.column))
     problems = sorted(_Checker(doc, model).run(), key=lambda p: (p.line, p.column))
     model._source = path
     model._sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
