@@ -152,7 +152,7 @@ def normalize(item: ProfileItem | Question, raw: Any, table: dict[str, Any] | No
     assert table is not None
     if kind == "multi":
         if isinstance(raw, str):
-            parts = [p for p in MULTI_SEPARATORS.split(raw.strip()) if p]
+            parts = split_multi(raw, table)
         elif isinstance(raw, (list, tuple)):
             parts = list(raw)
         else:
@@ -170,6 +170,40 @@ def normalize(item: ProfileItem | Question, raw: Any, table: dict[str, Any] | No
     if isinstance(raw, bool):
         return "yes" if raw else "no"
     return _choose(item, raw, table)
+
+
+def label_joins(table: dict[str, Any]) -> dict[str, str]:
+    """The labels of ``table`` that contain a separator, keyed as ``split_multi`` rejoins them."""
+    return {MULTI_SEPARATORS.sub(",", key): key for key in table if MULTI_SEPARATORS.search(key)}
+
+
+def split_multi(raw: str, table: dict[str, Any], joins: dict[str, str] | None = None) -> list[str]:
+    """The ticked answers in a multi cell, keeping labels that contain a separator whole.
+
+    Google Forms joins ticked labels with ``, ``, and a label may itself contain commas
+    ("Production output (quantities, working time)"): adjacent parts are joined back, longest
+    first, when together they are one label of ``table``. ``joins`` is ``label_joins(table)``,
+    passed in when splitting many cells.
+    """
+    parts = [p for p in MULTI_SEPARATORS.split(raw.strip()) if p]
+    if len(parts) < 2:
+        return parts
+    joined = label_joins(table) if joins is None else joins
+    if not joined:
+        return parts
+    result: list[str] = []
+    start = 0
+    while start < len(parts):
+        for end in range(len(parts), start + 1, -1):
+            key = ",".join(fold(p) for p in parts[start:end])
+            if key in joined:
+                result.append(joined[key])
+                start = end
+                break
+        else:
+            result.append(parts[start])
+            start += 1
+    return result
 
 
 def lookup_table(item: ProfileItem | Question) -> dict[str, Any]:

@@ -1,16 +1,22 @@
 """Reading many inputs and scoring them at once: the library call behind ``diagnose score``.
 
-Files that cannot be used are rejected with their reason and the rest is scored (exit 1);
-a bad questionnaire or rubric stops the job (exit 2).
+Response files and survey exports become one answers frame, scored by one engine. Files and
+rows that cannot be used are rejected with their reason and the rest is scored (exit 1); a bad
+questionnaire, rubric or map file stops the job (exit 2). Two assessments of one company and
+round: the later is kept, and the earlier is listed as a rejection.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from diagnose import content, questionnaire, rubric, scoring, yamlio
+import numpy as np
+import pandas as pd
+
+from diagnose import content, questionnaire, rubric, scoring, survey, yamlio
 from diagnose.errors import DiagnoseError, Problem, Rejection, ValidationFailed
 from diagnose.i18n import Msg
 from diagnose.questionnaire import Questionnaire
@@ -31,6 +37,7 @@ class Batch:
     scores: scoring.Scores
     rejections: list[Rejection] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    frame: pd.DataFrame | None = None  # the answers frame that was scored, row for row
 
 
 def load_content(questionnaire_path: Path | None = None,
@@ -67,6 +74,31 @@ def _reject_problems(path: Path, problems: Sequence[Problem]) -> list[Rejection]
         Rejection(str(path), None, "", "", Msg("읽을 수 없습니다", "cannot be read"))]
 
 
+def _load_response(path: Path, q: Questionnaire, rejections: list[Rejection],
+                   warnings: list[Problem]) -> LoadedResponse | None:
+    """One response file, or ``None`` with its rejections recorded."""
+    try:
+        item = load_response(path, q)
+    except ValidationFailed as exc:
+        rejections.extend(_reject_problems(path, exc.problems))
+        return None
+    except DiagnoseError as exc:
+        rejections.append(Rejection(str(path), None, "", "", exc.message))
+        return None
+    warnings.extend(item.warnings)
+    return item
+
+
+def _unsupported(path: Path) -> Rejection:
+    if path.suffix.lower() in {".xls", ".xlsm", ".ods"}:
+        return Rejection(str(path), None, "", "", Msg(
+            "이 스프레드시트 형식은 읽지 않습니다: .xlsx 또는 .csv로 저장하세요",
+            "this spreadsheet format is not read: save it as .xlsx or .csv"))
+    return Rejection(str(path), None, "", "", Msg(
+        "지원하지 않는 입력 형식입니다 (응답 파일 .yaml, 설문 내보내기 .csv·.xlsx)",
+        "unsupported input type (response files are .yaml, survey exports .csv or .xlsx)"))
+
+
 def read_responses(paths: Sequence[Path], q: Questionnaire
                    ) -> tuple[list[LoadedResponse], list[Rejection], list[Problem]]:
     """Load response files; bad files become rejections, never a stopped job."""
@@ -75,47 +107,17 @@ def read_responses(paths: Sequence[Path], q: Questionnaire
     warnings: list[Problem] = []
     for path in paths:
         if path.suffix.lower() not in RESPONSE_SUFFIXES:
-            rejections.append(Rejection(str(path), None, "", "", Msg(
-                "지원하지 않는 입력 형식입니다 (응답 파일 .yaml)",
-                "unsupported input type (response files are .yaml)")))
+            rejections.append(_unsupported(path))
             continue
-        try:
-            item = load_response(path, q)
-        except ValidationFailed as exc:
-            rejections.extend(_reject_problems(path, exc.problems))
-            continue
-        except DiagnoseError as exc:
-            rejections.append(Rejection(str(path), None, "", "", exc.message))
-            continue
-        warnings.extend(item.warnings)
-        loaded.append(item)
-    return _latest_only(loaded, rejections), rejections, warnings
-
-
-def _assessment_date(item: LoadedResponse) -> tuple[bool, str]:
-    """Sort key: undated assessments count as older than dated ones."""
-    date = item.response.assessment.date
-    return (date is not None, date.isoformat() if date else "")
-
-
-def _latest_only(loaded: list[LoadedResponse], rejections: list[Rejection]
-                 ) -> list[LoadedResponse]:
-    """One assessment per company and round: the later one (by date, then input order)."""
-    latest: dict[tuple[str, str], int] = {}
-    for index, item in enumerate(loaded):
-        key = (item.key, item.response.assessment.round)
-        if key in latest:
-            other = loaded[latest[key]]
-            older, newer = sorted((other, item), key=_assessment_date)
-            rejections.append(Rejection(older.path, None, "company", item.key, Msg(
-                "같은 기업·차수의 평가가 {f}에도 있어 나중 것을 사용합니다",
-                "the same company and round is also in {f}; the later one is used",
-            ).format(f=newer.path)))
-            if newer is item:
-                latest[key] = index
-        else:
-            latest[key] = index
-    return [loaded[i] for i in sorted(latest.values())]
+        item = _load_response(path, q, rejections, warnings)
+        if item is not None:
+            loaded.append(item)
+    inputs = Inputs(scoring.answers_frame(records(loaded, q), q),
+                    np.array([i.path for i in loaded], dtype=object),
+                    np.full(len(loaded), 0), loaded, rejections, warnings)
+    keep = inputs.latest_only()
+    kept = {inputs.files[i] for i in keep}
+    return [i for i in loaded if i.path in kept], rejections, warnings
 
 
 def records(responses: Iterable[LoadedResponse], q: Questionnaire) -> list[dict[str, object]]:
@@ -135,15 +137,158 @@ def records(responses: Iterable[LoadedResponse], q: Questionnaire) -> list[dict[
     return rows
 
 
+@dataclass
+class Inputs:
+    """Everything read from the inputs, before scoring: one answers frame for all of them."""
+
+    frame: pd.DataFrame
+    files: np.ndarray  # the file of each frame row
+    rows: np.ndarray  # its spreadsheet row (0 for a response file)
+    responses: list[LoadedResponse]
+    rejections: list[Rejection]
+    warnings: list[Problem]
+
+    def latest_only(self) -> np.ndarray:
+        """Positions of the rows to score: one per company and round, the later one.
+
+        Later means the later assessment date (undated counts as older), then the later input
+        order (file, then row). Each row left out becomes a rejection naming the one kept.
+        """
+        frame = self.frame
+        n = len(frame)
+        if n < 2:
+            return np.arange(n)
+        key = _company_key(frame)
+        rounds = frame["assessment.round"].fillna("").astype(str).to_numpy(dtype=object)
+        if not pd.Series(key + "\x1f" + rounds).duplicated().any():
+            return np.arange(n)  # the usual case: no company twice, nothing to sort
+        dates = frame["assessment.date"]
+        order = pd.DataFrame({
+            "key": key, "round": rounds,
+            "dated": dates.notna().to_numpy(), "date": dates.fillna("").astype(str).to_numpy(),
+            "position": np.arange(n)}).sort_values(["dated", "date", "position"], kind="stable")
+        older = order.duplicated(["key", "round"], keep="last").to_numpy()
+        if not older.any():
+            return np.arange(n)
+        kept = order[~older].set_index(["key", "round"])["position"]
+        for position, group, round_ in order.loc[older, ["position", "key", "round"]].itertuples(
+                index=False):
+            winner = int(kept.loc[(group, round_)])
+            self.rejections.append(Rejection(
+                str(self.files[position]), _row(self.rows[position]), "company",
+                _key_text(frame, position), Msg(
+                    "같은 기업·차수의 더 나중 평가({f})를 사용하므로 제외합니다",
+                    "left out: a later assessment of the same company and round is used ({f})",
+                ).format(f=_where(self.files[winner], self.rows[winner]))))
+        return np.sort(order.loc[~older, "position"].to_numpy())
+
+
+def _row(row: int) -> int | None:
+    return int(row) or None
+
+
+def _where(file: str, row: int) -> str:
+    return f"{file}:{row}" if row else str(file)
+
+
+def _company_key(frame: pd.DataFrame) -> np.ndarray:
+    """The programme's company id, else the company name, compared as people mean them:
+    ``(주) 울산정밀`` and ``(주)울산정밀`` are one company."""
+    names = frame[scoring.profile_column("name")]
+    id_column = scoring.profile_column("id")
+    if id_column in frame.columns:
+        ids = frame[id_column]
+        names = ids.where(ids.notna() & (ids.astype(str).str.strip() != ""), names)
+    names = names.astype(object).where(names.notna(), "")
+    return np.array(["".join(unicodedata.normalize("NFKC", str(name)).casefold().split())
+                     for name in names.tolist()] + [""], dtype=object)[:-1]
+
+
+def _key_text(frame: pd.DataFrame, position: int) -> str:
+    row = frame.iloc[position]
+    value = row.get(scoring.profile_column("id")) or row[scoring.profile_column("name")]
+    return str(value or "")
+
+
+def read_inputs(paths: Sequence[Path], q: Questionnaire,
+                mapping: survey.SurveyMap | None = None) -> Inputs:
+    """Read response files and survey exports, in the order given, into one answers frame."""
+    parts: list[pd.DataFrame] = []
+    files: list[np.ndarray] = []
+    rows: list[np.ndarray] = []
+    responses: list[LoadedResponse] = []
+    rejections: list[Rejection] = []
+    warnings: list[Problem] = []
+    ignored: dict[tuple[str, ...], list[str]] = {}
+    pending: list[LoadedResponse] = []
+
+    def flush() -> None:  # consecutive response files become one part, in input order
+        if pending:
+            parts.append(scoring.answers_frame(records(pending, q), q))
+            files.append(np.array([item.path for item in pending], dtype=object))
+            rows.append(np.zeros(len(pending), dtype=int))
+            responses.extend(pending)
+            pending.clear()
+
+    for path in paths:
+        suffix = path.suffix.lower()
+        if suffix in RESPONSE_SUFFIXES:
+            item = _load_response(path, q, rejections, warnings)
+            if item is not None:
+                pending.append(item)
+            continue
+        if suffix not in survey.SUFFIXES:
+            rejections.append(_unsupported(path))
+            continue
+        flush()
+        try:
+            result = survey.read(path, q, mapping)
+        except survey.SurveyError as exc:
+            rejections.extend(exc.rejections)
+            continue
+        except DiagnoseError as exc:
+            rejections.append(Rejection(str(path), None, "", "", exc.message))
+            continue
+        parts.append(result.frame)
+        files.append(np.full(len(result.frame), str(path), dtype=object))
+        rows.append(result.rows.astype(int))
+        rejections.extend(result.rejections)
+        if result.ignored:
+            ignored.setdefault(tuple(result.ignored), []).append(str(path))
+    flush()
+    warnings.extend(survey.ignored_warning(names, list(columns))
+                    for columns, names in ignored.items())
+    if not parts:
+        frame = scoring.answers_frame([], q)
+    elif len(parts) == 1:
+        frame = parts[0]
+    else:
+        frame = pd.concat(parts, ignore_index=True)
+    return Inputs(frame.reset_index(drop=True),
+                  np.concatenate(files) if files else np.zeros(0, dtype=object),
+                  np.concatenate(rows) if rows else np.zeros(0, dtype=int),
+                  responses, rejections, warnings)
+
+
 def score_inputs(inputs: Sequence[Path], questionnaire_path: Path | None = None,
-                 rubric_path: Path | None = None, lang: str = "ko") -> Batch:
-    """Read every input, score what can be read, and list what could not."""
+                 rubric_path: Path | None = None, lang: str = "ko",
+                 mapping_path: Path | None = None) -> Batch:
+    """Read every input, score what can be read, and list what could not.
+
+    Response files (``.yaml``) and survey exports (``.csv``, ``.xlsx``, matched through
+    ``mapping_path`` when given) feed one answers frame, scored by one engine.
+    """
     q, r = load_content(questionnaire_path, rubric_path)
+    mapping = survey.load_map(mapping_path, q) if mapping_path is not None else None
     paths = expand_inputs(inputs)
     if not paths:
-        raise DiagnoseError(Msg("채점할 응답 파일이 없습니다", "no response files to score"))
-    responses, rejections, warnings = read_responses(paths, q)
-    warnings = [*r.warnings, *warnings]
-    frame = scoring.answers_frame(records(responses, q), q)
+        raise DiagnoseError(Msg("채점할 입력 파일이 없습니다", "no input files to score"))
+    read = read_inputs(paths, q, mapping)
+    keep = read.latest_only()
+    frame = read.frame
+    if len(keep) < len(frame):
+        frame = frame.iloc[keep].reset_index(drop=True)
+    kept = set(frame["source"])
+    responses = [item for item in read.responses if item.path in kept]
     scores = scoring.score(frame, q, r, lang)
-    return Batch(q, r, responses, scores, rejections, warnings)
+    return Batch(q, r, responses, scores, read.rejections, [*r.warnings, *read.warnings], frame)

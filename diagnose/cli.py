@@ -36,7 +36,7 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
-questionnaire_app = typer.Typer(help="질문지 검사·보기 / Validate and show questionnaires.",
+questionnaire_app = typer.Typer(help="질문지 검사·보기·빈 설문지 / Validate and show questionnaires, make survey sheets.",
                                 no_args_is_help=True)
 app.add_typer(questionnaire_app, name="questionnaire")
 
@@ -48,6 +48,12 @@ QuestionnaireOpt = Annotated[Path | None, typer.Option(
     "-q", "--questionnaire", help="질문지 YAML (기본: 내장 질문지) / questionnaire file (default: the bundled one)")]
 RubricOpt = Annotated[Path | None, typer.Option(
     "-r", "--rubric", help="채점 기준 YAML (기본: 내장 기준) / rubric file (default: the bundled one)")]
+MapOpt = Annotated[Path | None, typer.Option(
+    "--map", help="설문 내보내기의 열·답 매핑 YAML (docs/survey-exports.md) / "
+                  "how the columns and answers of survey exports match the questionnaire")]
+InputsArg = Annotated[list[Path], typer.Argument(
+    help="응답 파일(.yaml), 그 폴더, 설문 내보내기(.csv, .xlsx) / "
+         "response files, folders of them, survey exports (.csv, .xlsx)")]
 WorkersOpt = Annotated[int | None, typer.Option(
     "--workers", min=1, help="동시에 만들 PDF 수 (기본: CPU 코어 수) / parallel PDF workers")]
 
@@ -105,7 +111,16 @@ def _root(
     _state["debug"] = debug
 
 
-def _print_rejections(rejections: list[Rejection], lang: str, quiet: bool) -> None:
+SCREEN_REJECTIONS = 50  # more than this: the rest are in OUT.errors.csv
+
+
+def _print_rejections(rejections: list[Rejection], lang: str, quiet: bool,
+                      errors_file: Path | None = None) -> None:
+    """Rejections on standard error: a table, or one line each with ``--quiet``.
+
+    With an errors file, the table shows the first ``SCREEN_REJECTIONS`` and points to the
+    file for the rest; without one (``report``), every rejection is shown.
+    """
     if not rejections:
         return
     if quiet:  # one line each, for scripts: never wrapped
@@ -114,15 +129,21 @@ def _print_rejections(rejections: list[Rejection], lang: str, quiet: bool) -> No
         return
     console = _console()
     from rich.table import Table
+    from rich.text import Text
 
     head = {"ko": ("파일", "행", "열", "값", "사유"), "en": ("file", "row", "column", "value",
                                                       "reason")}[lang]
     table = Table(title="제외된 입력" if lang == "ko" else "Rejected input", title_justify="left")
     for name in head:
         table.add_column(name, overflow="fold")
-    for item in rejections:
-        table.add_row(item.file, "" if item.row is None else str(item.row), item.column,
-                      item.value, item.reason.render(lang))
+    shown = rejections if errors_file is None else rejections[:SCREEN_REJECTIONS]
+    for item in shown:  # cells from input files are text, never rich markup
+        value = item.value if len(item.value) <= 80 else item.value[:79] + "…"
+        table.add_row(Text(item.file), Text("" if item.row is None else str(item.row)),
+                      Text(item.column), Text(value), Text(item.reason.render(lang)))
+    if len(shown) < len(rejections):
+        table.caption = Msg("… 외 {n}건: 전체 목록은 {f}", "… and {n} more: the full list is in {f}"
+                            ).format(n=len(rejections) - len(shown), f=errors_file).render(lang)
     console.print(table)
 
 
@@ -205,13 +226,42 @@ def questionnaire_schema() -> None:
         print(json.dumps(questionnaire.json_schema(), ensure_ascii=False, indent=2))
 
 
+@questionnaire_app.command("template")
+def questionnaire_template(
+    file: Annotated[Path | None, typer.Argument(help="질문지 YAML (기본: 내장 질문지) / questionnaire file")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "-o", "--out", help="만들 파일 (.xlsx, .csv) / the file to write (.xlsx, .csv)")] = None,
+    fmt: Annotated[str | None, typer.Option(
+        "--format", help="xlsx (드롭다운 포함) 또는 csv (기본: -o의 확장자) / "
+                         "xlsx (with drop-downs) or csv (default: the suffix of -o)")] = None,
+    lang: LangOpt = Lang.ko, quiet: QuietOpt = False, as_json: JsonOpt = False,
+) -> None:
+    """빈 설문지 / A blank survey sheet to hand out, which 'diagnose score' reads back as it is."""
+    with _guard(lang.value):
+        from diagnose import content, questionnaire, template
+
+        if out is None:
+            raise DiagnoseError(Msg("-o 파일.xlsx 또는 -o 파일.csv로 만들 파일을 지정하세요",
+                                    "name the file to write with -o FILE.xlsx or -o FILE.csv"))
+        q = questionnaire.load(file or content.DEFAULT_QUESTIONNAIRE)
+        written = template.write(q, out, fmt.lower() if fmt else None, lang.value)
+        columns = template.columns(q, lang.value)
+        if as_json:
+            print(json.dumps({"out": str(written), "format": written.suffix.lstrip("."),
+                              "columns": [c.id for c in columns]}, ensure_ascii=False, indent=2))
+        elif not quiet:
+            print(Msg("설문지 ({n}열) → {o}", "survey sheet ({n} columns) -> {o}").format(
+                n=len(columns), o=written).render(lang.value))
+
+
 # --- score -------------------------------------------------------------------------------------
 
 @app.command("score")
 def score(
-    inputs: Annotated[list[Path], typer.Argument(help="응답 파일 또는 폴더 / response files or folders")],
+    inputs: InputsArg,
     out: Annotated[Path, typer.Option("-o", "--out", help="결과 파일 / output file (.csv, .xlsx, .json)")],
     questionnaire_file: QuestionnaireOpt = None, rubric_file: RubricOpt = None,
+    mapping: MapOpt = None,
     lang: LangOpt = Lang.ko, quiet: QuietOpt = False, as_json: JsonOpt = False,
 ) -> None:
     """채점 / Score assessments: one row per assessment in a CSV, XLSX or JSON table."""
@@ -221,11 +271,12 @@ def score(
         if out.suffix.lower() not in tables.SUFFIXES:
             raise DiagnoseError(Msg("출력 형식은 .csv, .xlsx, .json 중 하나여야 합니다",
                                     "the output must be .csv, .xlsx or .json"), where=out)
-        result = batch.score_inputs(inputs, questionnaire_file, rubric_file, lang.value)
+        result = batch.score_inputs(inputs, questionnaire_file, rubric_file, lang.value,
+                                    mapping_path=mapping)
         tables.write(result.scores.table, out, result.questionnaire, lang.value)
         _print_warnings(result.warnings, lang.value, quiet)
-        _print_rejections(result.rejections, lang.value, quiet)
-        _write_errors(out, result.rejections, lang.value)
+        errors = _write_errors(out, result.rejections, lang.value)
+        _print_rejections(result.rejections, lang.value, quiet, errors)
         if as_json:
             print(tables.to_json(tables.rounded(result.scores.table)), end="")
         elif not quiet:
@@ -249,19 +300,20 @@ def _print_warnings(warnings: list[Any], lang: str, quiet: bool) -> None:
 
 @app.command("report")
 def report(
-    inputs: Annotated[list[Path], typer.Argument(help="응답 파일 또는 폴더 / response files or folders")],
+    inputs: InputsArg,
     out: Annotated[Path, typer.Option("--out", help="PDF를 쓸 폴더 / output folder")] = Path("reports"),
     questionnaire_file: QuestionnaireOpt = None, rubric_file: RubricOpt = None,
     templates: Annotated[Path | None, typer.Option(
         "--templates", help="내 템플릿 폴더 (먼저 찾음) / your template folder, looked up first")] = None,
-    workers: WorkersOpt = None,
+    workers: WorkersOpt = None, mapping: MapOpt = None,
     lang: LangOpt = Lang.ko, quiet: QuietOpt = False, as_json: JsonOpt = False,
 ) -> None:
     """보고서 / Render one PDF diagnosis report per assessment."""
     with _guard(lang.value):
         from diagnose import batch, pipeline
 
-        result = batch.score_inputs(inputs, questionnaire_file, rubric_file, lang.value)
+        result = batch.score_inputs(inputs, questionnaire_file, rubric_file, lang.value,
+                                    mapping_path=mapping)
         _print_warnings(result.warnings, lang.value, quiet)
         paths = pipeline.render_reports(result, out, lang.value, templates, workers,
                                         progress=not quiet and not as_json)

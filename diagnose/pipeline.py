@@ -49,8 +49,9 @@ def render_reports(result: Batch, out: Path, lang: str, templates: Path | None =
         row = result.scores.table.iloc[position]
         loaded = by_source.get(row["source"])
         context = report.build_context(result.scores, position, loaded, lang)
-        key = str(row.get("company.id") or row["company.name"] or f"assessment-{position + 1}")
-        name = report_name(key, row["assessment.round"], taken, lang)
+        key = (report.plain(row.get("company.id")) or report.plain(row["company.name"])
+               or f"assessment-{position + 1}")
+        name = report_name(key, report.plain(row["assessment.round"]), taken, lang)
         jobs.append(report.ReportJob(context, out / name, dirs))
     label = "보고서 작성" if lang == "ko" else "Rendering reports"
     with _progress(progress, len(jobs), label) as bar:

@@ -59,6 +59,13 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+def plain(value: Any) -> str:
+    """A table cell as text; a gap is empty (pandas 3 keeps gaps in text columns as NaN)."""
+    if value is None or (not isinstance(value, (str, tuple)) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
 def _round(value: Any, digits: int = 2) -> float | None:
     if value is None or pd.isna(value):
         return None
@@ -96,15 +103,35 @@ def _dimensions(scores: Scores, position: int, row: pd.Series, lang: str) -> lis
     return result
 
 
+def answer_values(scores: Scores, position: int,
+                  loaded: LoadedResponse | None = None) -> dict[str, Any]:
+    """The canonical answers of one scored assessment, by item id.
+
+    From its response file when there is one; otherwise (a survey-export row) from the
+    answers frame the engine scored.
+    """
+    if loaded is not None:
+        return loaded.values
+    if scores.answers is None:
+        return {}
+    row = scores.answers.iloc[position]
+    q = scores.questionnaire
+    found = {item.id: row.get(f"company.{item.id}") for item in q.profile}
+    found.update({question.id: row.get(question.id) for question in q.questions})
+    return {key: value for key, value in found.items()
+            if value is not None and not (isinstance(value, float) and math.isnan(value))}
+
+
 def _answers(scores: Scores, position: int, loaded: LoadedResponse | None,
              lang: str) -> list[dict[str, Any]]:
     q = scores.questionnaire
     states = scores.states.iloc[position]
+    values = answer_values(scores, position, loaded)
     sections = []
     for dim in q.dimensions:
         rows = []
         for question in dim.questions:
-            value = loaded.values.get(question.id) if loaded else None
+            value = values.get(question.id)
             answer = loaded.response.answers.get(question.id) if loaded else None
             state = STATE_NAMES[int(states[question.id])] if question.scored else (
                 "answered" if value else "missing")
@@ -126,7 +153,7 @@ def capping_gates(scores: Scores, position: int) -> list[Gate]:
     row = scores.table.iloc[position]
     banded = scores.band_levels.iloc[position]
     result = []
-    for dim in filter(None, str(row["overall.gates"] or "").split(";")):
+    for dim in filter(None, plain(row["overall.gates"]).split(";")):
         score = round(float(row[f"{dim}.score"]), 9)
         fired = [g for g in scores.rubric.gates
                  if g.dimension == dim and score < g.below and g.cap_level < banded]
@@ -134,9 +161,13 @@ def capping_gates(scores: Scores, position: int) -> list[Gate]:
     return result
 
 
-def build_context(scores: Scores, position: int, loaded: LoadedResponse | None,
+def build_context(scores: Scores, position: int, loaded: LoadedResponse | None = None,
                   lang: str = "ko") -> dict[str, Any]:
-    """Everything a report template needs, as plain data (picklable for worker processes)."""
+    """Everything a report template needs, as plain data (picklable for worker processes).
+
+    ``loaded`` is the assessment's response file (for notes); a survey-export row has none,
+    and its answers come from the scored answers frame.
+    """
     row = scores.table.iloc[position]
     q, rubric = scores.questionnaire, scores.rubric
     level = row["overall.level"]
@@ -151,11 +182,11 @@ def build_context(scores: Scores, position: int, loaded: LoadedResponse | None,
         "labels": {key: pick(text, lang) for key, text in LABELS.items()},
         "programme": pick(PROGRAMME, lang),
         "title": pick(q.title, lang),
-        "company": {"name": str(row["company.name"] or ""), "id": str(row.get("company.id") or "")},
+        "company": {"name": plain(row["company.name"]), "id": plain(row.get("company.id"))},
         "profile": _profile(loaded, scores, row, lang),
-        "assessment": {"date": str(date) if date is not None else "",
-                       "round": str(row["assessment.round"] or ""),
-                       "consultant": str(row["assessment.consultant"] or "")},
+        "assessment": {"date": plain(date),
+                       "round": plain(row["assessment.round"]),
+                       "consultant": plain(row["assessment.consultant"])},
         "overall": {"score": _round(row["overall.score"]),
                     "percent": _round(row["overall.percent"], 0),
                     "level": level, "level_name": row["overall.level_name"] or "",

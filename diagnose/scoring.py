@@ -55,6 +55,7 @@ class Scores:
     levels: pd.DataFrame  # assessment x scored question: level in [1, 5] or NaN
     states: pd.DataFrame  # assessment x scored question: state code (see STATE_NAMES)
     band_levels: pd.Series  # the level before the gates capped it
+    answers: pd.DataFrame | None = None  # the answers frame that was scored, row for row
 
     def row(self, position: int) -> pd.Series:
         return self.table.iloc[position]
@@ -126,10 +127,12 @@ def question_states(frame: pd.DataFrame, questionnaire: Questionnaire
                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per scored question: the state code and the level of every assessment."""
     visible = _visibility(frame, questionnaire)
-    states: dict[str, np.ndarray] = {}
-    levels: dict[str, np.ndarray] = {}
+    scored = questionnaire.scored_questions
+    # Filled column by column into one block each: no copy when the frames are made.
+    states = np.empty((len(frame), len(scored)), dtype=np.int8, order="F")
+    levels = np.empty((len(frame), len(scored)), dtype=float, order="F")
     special_state = {NA: NOT_APPLICABLE, UNKNOWN: UNKNOWN_STATE}
-    for question in questionnaire.scored_questions:
+    for j, question in enumerate(scored):
         column = frame[question.id]
         level_of = _level_function(question)
 
@@ -143,13 +146,14 @@ def question_states(frame: pd.DataFrame, questionnaire: Questionnaire
         state = np.array([state_of(v) for v in uniques] + [MISSING], dtype=np.int8)[codes]
         if question.id in visible:
             state[~visible[question.id]] = HIDDEN
-        states[question.id] = state
         by_code = np.array([level(v) for v in uniques] + [np.nan], dtype=float)
         value = np.where(state == ANSWERED, by_code[codes], np.nan)
         state[(state == ANSWERED) & np.isnan(value)] = MISSING  # never a silent level 0
-        levels[question.id] = value
-    return (pd.DataFrame(states, index=frame.index),
-            pd.DataFrame(levels, index=frame.index, dtype=float))
+        states[:, j] = state
+        levels[:, j] = value
+    ids = [q.id for q in scored]
+    return (pd.DataFrame(states, index=frame.index, columns=ids, copy=False),
+            pd.DataFrame(levels, index=frame.index, columns=ids, copy=False))
 
 
 def _dimension_columns(questionnaire: Questionnaire) -> list[tuple[list[int], np.ndarray]]:
@@ -184,7 +188,7 @@ def score(frame: pd.DataFrame, questionnaire: Questionnaire, rubric: Rubric,
     state = states.to_numpy()
     answered = state == ANSWERED
     applicable = (state <= MISSING).astype(float)
-    level = np.where(answered, np.nan_to_num(levels.to_numpy(), nan=0.0), 0.0)
+    level = np.where(answered, levels.to_numpy(), 0.0)  # an answered question has a level
     answered_f = answered.astype(float)
 
     n, dims = len(frame), questionnaire.dimensions
@@ -215,7 +219,7 @@ def score(frame: pd.DataFrame, questionnaire: Questionnaire, rubric: Rubric,
     table = _table(frame, questionnaire, rubric, lang, overall, final, gated, dim_ids,
                    dim_scores, completeness)
     return Scores(questionnaire, rubric, table, levels, states,
-                  pd.Series(banded, index=frame.index).astype("Int64"))
+                  pd.Series(banded, index=frame.index).astype("Int64"), frame)
 
 
 def _levels(overall: np.ndarray, dim_scores: np.ndarray, dim_ids: list[str], rubric: Rubric
@@ -238,11 +242,16 @@ def _levels(overall: np.ndarray, dim_scores: np.ndarray, dim_ids: list[str], rub
         fired.append((gate, fires))
     # Every dimension whose gate holds the level below its band, each named once: to move up,
     # all of them must improve, not only the one with the lowest cap.
-    gated = pd.Series("", index=range(len(overall)), dtype=object)
+    gated = np.full(len(overall), "", dtype=object)
+    named: dict[str, np.ndarray] = {}  # dimension -> rows that already name it
     for gate, fires in fired:
-        named = gated.str.contains(f"(?:^|;){gate.dimension}(?:;|$)", regex=True).to_numpy()
-        gated = gated.where(~(fires & ~named), gated + ";" + gate.dimension)
-    return banded, final, gated.str.lstrip(";")
+        seen = named.setdefault(gate.dimension, np.zeros(len(overall), dtype=bool))
+        new = fires & ~seen
+        if new.any():
+            current = gated[new]
+            gated[new] = np.where(current == "", gate.dimension, current + f";{gate.dimension}")
+        seen |= fires
+    return banded, final, pd.Series(gated, dtype=object)
 
 
 def _table(frame: pd.DataFrame, questionnaire: Questionnaire, rubric: Rubric, lang: str,

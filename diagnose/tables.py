@@ -6,12 +6,15 @@ a formula are neutralised (OWASP CSV injection) in CSV and XLSX alike.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from diagnose import yamlio
@@ -43,6 +46,16 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _by_distinct(values: pd.Series, fn: Callable[[Any], Any], blank: Any = None) -> np.ndarray:
+    """``fn`` of every cell of a column, called once per distinct value (blank cells: ``blank``)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    table = np.empty(len(uniques) + 1, dtype=object)
+    for code, value in enumerate(np.asarray(uniques, dtype=object).tolist()):
+        table[code] = fn(value)
+    table[-1] = blank  # code -1: a blank cell
+    return table[codes]
+
+
 def rounded(table: pd.DataFrame) -> pd.DataFrame:
     """The table as reported: scores rounded to 2 decimals, tuples joined, gaps empty."""
     out = table.copy()
@@ -50,8 +63,70 @@ def rounded(table: pd.DataFrame) -> pd.DataFrame:
         if column.endswith((".score", ".percent", ".completeness")):
             out[column] = out[column].astype(float).round(2)
         elif out[column].dtype == object:
-            out[column] = out[column].map(_cell)
+            out[column] = pd.Series(_by_distinct(out[column], _cell), index=out.index,
+                                    dtype=object)
     return out
+
+
+_NEEDS_QUOTES = re.compile(r'[,"\r\n]')
+
+
+def _csv_field(value: Any) -> str:
+    """One CSV field as ``csv.writer`` writes it (QUOTE_MINIMAL): quoted when it must be."""
+    text = value if isinstance(value, str) else repr(value) if isinstance(value, float) \
+        else str(value)
+    if _NEEDS_QUOTES.search(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+_RISKY_START = re.compile(r"\x00[=+\-@\t\r]")
+
+
+def _text_fields(uniques: np.ndarray) -> np.ndarray:
+    """CSV fields of distinct text values: neutralised, quoted where needed.
+
+    A column of 100,000 company names is checked in two regex scans of its joined text;
+    only a column with something to neutralise or quote is converted value by value.
+    """
+    if pd.api.types.infer_dtype(uniques, skipna=False) == "string":
+        joined = "\x00" + "\x00".join(uniques.tolist())
+        if not (_NEEDS_QUOTES.search(joined) or _RISKY_START.search(joined)):
+            return uniques
+    return np.array([_csv_field(neutralise(v)) for v in uniques.tolist()] + [None],
+                    dtype=object)[:-1]
+
+
+def _csv_cells(column: pd.Series) -> np.ndarray:
+    """One column as CSV fields: text neutralised, floats as repr, gaps empty."""
+    kind = column.dtype
+    if pd.api.types.is_float_dtype(kind):
+        return _by_distinct(column.astype(float), lambda v: repr(float(v)), "")
+    if pd.api.types.is_bool_dtype(kind) and not column.hasnans:
+        return np.array(["False", "True"], dtype=object)[column.to_numpy(dtype=np.int8)]
+    if pd.api.types.is_integer_dtype(kind):
+        return _by_distinct(column, lambda v: str(int(v)), "")
+    # object and string columns: untrusted text, neutralised (pandas 3 infers "str" columns)
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    fields = np.append(_text_fields(np.asarray(uniques, dtype=object)), "")
+    return fields[codes]
+
+
+def csv_lines(data: pd.DataFrame) -> Iterator[str]:
+    """A rounded table as CSV lines (CRLF), formula-looking text neutralised.
+
+    The text ``DataFrame.to_csv`` writes, built from fields quoted once per distinct value of
+    a column and joined row by row: several times faster on 100,000 rows.
+    """
+    yield ",".join(_csv_field(neutralise(str(c))) for c in data.columns) + "\r\n"
+    columns = [_csv_cells(data[c]).tolist() for c in data.columns]
+    for row in zip(*columns, strict=True):
+        yield ",".join(row) + "\r\n"
+
+
+def to_csv(data: pd.DataFrame) -> str:
+    """A rounded table as CSV text (CRLF), formula-looking text neutralised, BOM not included."""
+    return "".join(csv_lines(data))
 
 
 def titles(questionnaire: Questionnaire, lang: str) -> dict[str, str]:
@@ -89,8 +164,7 @@ def write(table: pd.DataFrame, out: Path, questionnaire: Questionnaire, lang: st
     if suffix == ".json":
         yamlio.write_atomic(out, to_json(data))
     elif suffix == ".csv":
-        safe = data.map(neutralise)
-        yamlio.write_atomic(out, "\ufeff" + safe.to_csv(index=False, lineterminator="\r\n"))
+        yamlio.write_atomic(out, itertools.chain(["\ufeff"], csv_lines(data)))
     else:
         write_xlsx(data, out, titles(questionnaire, lang))
 

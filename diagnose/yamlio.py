@@ -17,7 +17,7 @@ import datetime as dt
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -285,18 +285,22 @@ def dump(data: Any) -> str:
                      default_flow_style=False, width=100)
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str | Iterable[str]) -> None:
     """Write ``text`` to ``path`` so that a crash leaves either the old or the new file.
 
-    Temp file in the same folder, fsync, rename, then fsync the folder so the rename itself
-    survives a power cut.
+    ``text`` may be an iterable of pieces (the lines of a 100,000-row table), written as they
+    come instead of joined first. Temp file in the same folder, fsync, rename, then fsync the
+    folder so the rename itself survives a power cut.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+            if isinstance(text, str):
+                handle.write(text)
+            else:
+                handle.writelines(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

@@ -1,0 +1,851 @@
+"""Survey exports (CONTRACT.md section 6): CSV and XLSX files as forms and Excel save them.
+
+A survey export is a table with a header row and one row per answered form. This module turns
+it into rows of the answers frame (``diagnose.scoring``), exactly as ``batch.records`` does for
+response files, so one engine scores both. It:
+
+* decodes CSV as UTF-8 (with or without BOM), else as CP949, the code page Korean Excel saves
+  in (never EUC-KR, which cannot decode syllables such as 똠);
+* matches columns to questionnaire items by id, by the item's text in any language (numbering
+  such as ``3.2`` or ``Q3.``, a trailing ``*``, spacing, line breaks and full-width characters
+  do not matter), through the id row of a sheet made by ``diagnose questionnaire template``,
+  or through a map file (``--map``, see ``load_map``);
+* normalises answers once per distinct value of a column (``pd.factorize``), never per row,
+  reading the file in chunks so a 100,000-row export stays small in memory;
+* rejects a row whose cells cannot be read, listing every bad cell with its spreadsheet row
+  (the header is row 1), its column header, its value and the reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+import unicodedata
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from diagnose import answers, scoring, yamlio
+from diagnose.errors import DiagnoseError, Problem, Rejection, ValidationFailed
+from diagnose.i18n import Msg, pick
+from diagnose.questionnaire import ProfileItem, Question, Questionnaire
+
+SUFFIXES = frozenset({".csv", ".xlsx"})
+# pandas drops a UTF-8 BOM itself; naming "utf-8-sig" would route every byte through Python.
+ENCODINGS = ("utf-8", "cp949")
+CHUNK_ROWS = 20_000
+DEFAULT_ROUND = "baseline"
+
+# Sheets written by ``diagnose questionnaire template``; any other workbook: its first sheet.
+TEMPLATE_SHEETS = {"ko": "설문", "en": "Survey"}
+
+META_TITLES: dict[str, list[str]] = {
+    "assessment.date": ["진단일", "진단 일자", "진단 날짜", "평가일", "Assessment date", "Date"],
+    "assessment.round": ["차수", "진단 차수", "Round", "Assessment round"],
+    "assessment.consultant": ["컨설턴트", "담당 컨설턴트", "Consultant"],
+}
+META_IDS = tuple(META_TITLES)
+
+# Leading numbering a form adds to a question: "3.2 ", "Q3.", "3) ", "(3) ", "문3.", "No. 3".
+_NUMBERING = re.compile(
+    r"^(?:\(\d+(?:[.\-]\d+)*\)|\[\d+(?:[.\-]\d+)*\]|(?:q|문항|문|no\.?|#)?\s*\d+(?:[.\-]\d+)*"
+    r"\s*[.)\]:]?)\s*")
+_TRAILING = re.compile(r"[\s*:?.]+$")
+_FORMULA_QUOTE = re.compile(r"^'(?=[=+\-@\t\r])")
+_DATE = re.compile(r"^(\d{4})\s*[-./년]\s*(\d{1,2})\s*[-./월]\s*(\d{1,2})")
+
+
+# --- errors ---------------------------------------------------------------------------------
+
+class SurveyError(DiagnoseError):
+    """A survey file that cannot be used at all; ``rejections`` says why, column by column."""
+
+    def __init__(self, path: Path, rejections: list[Rejection]) -> None:
+        super().__init__(rejections[0].reason, where=path)
+        self.rejections = rejections
+
+
+def _file_error(path: Path, message: Msg, row: int | None = None, column: str = "") -> SurveyError:
+    return SurveyError(path, [Rejection(str(path), row, column, "", message)])
+
+
+# --- the map file ---------------------------------------------------------------------------
+
+class SurveyMap(BaseModel):
+    """``--map MAP.yaml``: how the columns and answers of one kind of export match the items.
+
+    ```yaml
+    questionnaire: mfg-ai-readiness     # optional: checked against -q
+    columns:                            # column header -> item id (null: ignore silently)
+      회사 이름: name
+      "Q7. 데이터는 어떻게 모으나요?": data.collection
+      제출 날짜: assessment.date
+      이메일: null
+    answers:                            # per item: answer label -> option value
+      data.collection: {종이: 1, 엑셀: 2, 자동: 3}
+      infra.systems: {전사적 자원관리: erp}
+    ```
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    questionnaire: str | None = None
+    columns: dict[str, str | None] = Field(default_factory=dict)
+    answers: dict[str, dict[str, int | float | str]] = Field(default_factory=dict)
+
+    @field_validator("columns", "answers", mode="before")
+    @classmethod
+    def _text_keys(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {str(k): ({str(a): b for a, b in v.items()} if isinstance(v, dict) else v)
+                    for k, v in value.items()}
+        return value
+
+    def column_targets(self, q: Questionnaire) -> dict[str, str | None]:
+        """Header key -> answers-frame column (``None``: ignore the column)."""
+        return {header_key(header): (_target_column(target, q) if target else None)
+                for header, target in self.columns.items()}
+
+
+def load_map(path: Path, q: Questionnaire) -> SurveyMap:
+    """Read and check a map file; every problem is reported as ``FILE:LINE:COL``."""
+    doc = yamlio.load(path)
+    if doc.data is None:
+        return SurveyMap()
+    if not isinstance(doc.data, dict):
+        raise ValidationFailed([doc.problem((), Msg(
+            "매핑 파일은 키: 값 형식의 YAML이어야 합니다", "a map file must be a YAML mapping"))])
+    try:
+        model = SurveyMap.model_validate(doc.data)
+    except ValidationError as exc:
+        raise ValidationFailed(yamlio.model_problems(doc, exc)) from None
+    problems = _check_map(doc, model, q)
+    if problems:
+        raise ValidationFailed(problems)
+    resolved: dict[str, dict[str, Any]] = {}
+    for target, labels in model.answers.items():
+        item = _item_of(target, q)
+        assert item is not None  # checked above
+        resolved[item.id] = {label: _option_value(item, value) for label, value in labels.items()}
+    model.answers = resolved
+    return model
+
+
+def _item_of(target: str, q: Questionnaire) -> ProfileItem | Question | None:
+    """The item a map target or matched column names (``None``: an ``assessment.*`` column)."""
+    if target in META_IDS:
+        return None
+    if target.startswith("company."):
+        item = q.items.get(target.removeprefix("company."))
+        return item if isinstance(item, ProfileItem) else None
+    return q.items.get(target)
+
+
+def _check_map(doc: yamlio.Document, model: SurveyMap, q: Questionnaire) -> list[Problem]:
+    problems: list[Problem] = []
+    if model.questionnaire is not None and model.questionnaire != q.id:
+        problems.append(doc.problem(("questionnaire",), Msg(
+            "질문지 '{m}'용 매핑입니다 (사용 중: '{q}'): -q를 확인하세요",
+            "this map is for questionnaire '{m}', not '{q}': check -q")
+            .format(m=model.questionnaire, q=q.id)))
+    seen: dict[str, str] = {}
+    for header, target in model.columns.items():
+        if target is None:
+            continue
+        if target not in META_IDS and _item_of(target, q) is None:
+            problems.append(doc.problem(("columns", header), Msg(
+                "질문지에 없는 문항 id '{t}'", "'{t}' is not an item id of the questionnaire")
+                .format(t=target)))
+            continue
+        key = _target_column(target, q)
+        if key in seen:
+            problems.append(doc.problem(("columns", header), Msg(
+                "'{h}'와(과) '{o}'가 같은 문항 '{t}'에 연결됩니다",
+                "'{h}' and '{o}' both map to '{t}'").format(h=header, o=seen[key], t=target)))
+        seen[key] = header
+    for target, labels in model.answers.items():
+        item = _item_of(target, q)
+        if item is None:
+            problems.append(doc.problem(("answers", target), Msg(
+                "질문지에 없는 문항 id '{t}'", "'{t}' is not an item id of the questionnaire")
+                .format(t=target)))
+            continue
+        if item.type in {"text", "number"}:
+            problems.append(doc.problem(("answers", target), Msg(
+                "답 매핑은 선택지가 있는 문항에만 씁니다 ('{t}'은(는) {k})",
+                "answer maps are for items with options ('{t}' is {k})")
+                .format(t=target, k=item.type)))
+            continue
+        for label, value in labels.items():
+            if _option_value(item, value) is None:
+                valid = ", ".join(str(v) for v in _valid_values(item))
+                problems.append(doc.problem(("answers", target, label), Msg(
+                    "'{v}'은(는) '{t}'의 선택지 값이 아닙니다 (가능한 값: {c})",
+                    "'{v}' is not an option value of '{t}' (valid: {c})")
+                    .format(v=value, t=target, c=valid)))
+    return problems
+
+
+def _valid_values(item: ProfileItem | Question) -> list[Any]:
+    options = item.choices() if isinstance(item, Question) else item.options
+    values = [o.value for o in options]
+    if isinstance(item, Question) and item.allow_na:
+        values += [answers.NA, answers.UNKNOWN]
+    return values
+
+
+def _option_value(item: ProfileItem | Question, value: Any) -> Any:
+    for valid in _valid_values(item):
+        if str(valid) == str(value).strip():
+            return valid
+    return None
+
+
+def _target_column(target: str, q: Questionnaire) -> str:
+    """The answers-frame column of a map target or id: profile ids become ``company.<id>``."""
+    if target in META_IDS or target.startswith("company."):
+        return target
+    if target in {p.id for p in q.profile}:
+        return scoring.profile_column(target)
+    return target
+
+
+# --- matching headers -----------------------------------------------------------------------
+
+def header_key(text: Any) -> str:
+    """A header as compared: NFKC, case and all spacing ignored, no trailing ``*``, ``:``, ``?``."""
+    folded = unicodedata.normalize("NFKC", str(text)).casefold()
+    folded = _FORMULA_QUOTE.sub("", folded.strip())
+    return _TRAILING.sub("", "".join(folded.split()))
+
+
+def _unnumbered(text: str) -> str:
+    """The header without leading numbering (``3.2 ``, ``Q3.``, ``(3)``)."""
+    folded = unicodedata.normalize("NFKC", str(text)).casefold().strip()
+    stripped = _NUMBERING.sub("", folded, count=1)
+    return header_key(stripped) if stripped != folded else ""
+
+
+def _texts(text: Any) -> list[str]:
+    if text is None:
+        return []
+    return [text] if isinstance(text, str) else [t for t in text.values() if t]
+
+
+def header_index(q: Questionnaire) -> dict[str, set[str]]:
+    """Every way a header may name an item: key -> answers-frame columns."""
+    index: dict[str, set[str]] = {}
+
+    def add(key: str, column: str) -> None:
+        if key:
+            index.setdefault(key, set()).add(column)
+
+    for item in [*q.profile, *q.questions]:
+        column = _target_column(item.id, q)
+        add(header_key(item.id), column)
+        add(header_key(column), column)
+        for text in _texts(item.text):
+            add(header_key(text), column)
+            add(_unnumbered(text), column)
+    for column, titles in META_TITLES.items():
+        add(header_key(column), column)
+        for title in titles:
+            add(header_key(title), column)
+    return index
+
+
+def _id_keys(q: Questionnaire) -> dict[str, str]:
+    """Header key of an id -> frame column, for the id row of a template sheet."""
+    keys = {header_key(item.id): _target_column(item.id, q) for item in [*q.profile, *q.questions]}
+    keys.update({header_key(_target_column(p.id, q)): _target_column(p.id, q) for p in q.profile})
+    keys.update({header_key(m): m for m in META_IDS})
+    return keys
+
+
+@dataclass
+class Column:
+    """A column of the file matched to an answers-frame column."""
+
+    position: int
+    header: str
+    target: str
+    item: ProfileItem | Question | None
+
+
+@dataclass
+class Layout:
+    """How a file's columns match the questionnaire, and where its data rows start."""
+
+    columns: list[Column]
+    ignored: list[tuple[int, str]]  # position, header
+    id_row: bool  # the second row holds item ids (a template sheet)
+
+
+def _header_text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def _is_id_row(cells: list[Any], ids: dict[str, str]) -> bool:
+    texts = [_header_text(c) for c in cells]
+    filled = [t for t in texts if t]
+    return bool(filled) and all(header_key(t) in ids for t in filled)
+
+
+def match_columns(path: Path, headers: list[Any], second: list[Any] | None,
+                  q: Questionnaire, mapping: SurveyMap | None = None) -> Layout:
+    """Match every header to at most one item, and every item to at most one column."""
+    ids = _id_keys(q)
+    id_row = second is not None and _is_id_row(second, ids)
+    index = header_index(q)
+    mapped = mapping.column_targets(q) if mapping else {}
+    problems: list[Rejection] = []
+    columns: list[Column] = []
+    ignored: list[tuple[int, str]] = []
+    for position, raw in enumerate(headers):
+        header = _header_text(raw)
+        key = header_key(header)
+        targets: set[str] = set()
+        if key and key in mapped:
+            if mapped[key] is None:
+                continue  # the map says: ignore this column, silently
+            targets = {str(mapped[key])}
+        elif id_row and second is not None and header_key(_header_text(second[position])) in ids:
+            targets = {ids[header_key(_header_text(second[position]))]}
+        elif key:
+            targets = (index.get(key) or index.get(_unnumbered(header))
+                       or index.get(header_key(header.splitlines()[0])) or set())
+        if len(targets) > 1:
+            problems.append(Rejection(str(path), 1, header, "", Msg(
+                "이 열은 여러 문항에 맞습니다 ({t}): --map으로 하나를 정하세요",
+                "this column matches several items ({t}): choose one with --map")
+                .format(t=", ".join(sorted(targets)))))
+            continue
+        if not targets:
+            ignored.append((position, header))
+            continue
+        target = targets.pop()
+        columns.append(Column(position, header, target, _item_of(target, q)))
+    by_target: dict[str, list[Column]] = {}
+    for column in columns:
+        by_target.setdefault(column.target, []).append(column)
+    for target, found in by_target.items():
+        if len(found) > 1:
+            names = ", ".join(f"'{c.header}' ({_letter(c.position)})" for c in found)
+            problems.append(Rejection(str(path), 1, found[1].header, "", Msg(
+                "여러 열이 같은 문항 '{t}'에 맞습니다: {n}. 하나만 남기거나 --map으로 정하세요",
+                "several columns match item '{t}': {n}. Keep one, or choose with --map")
+                .format(t=target, n=names)))
+    for item in q.profile:
+        if (item.required or item.id == "name") and not problems \
+                and scoring.profile_column(item.id) not in by_target:
+            problems.append(Rejection(str(path), 1, "", "", Msg(
+                "'{ko}' 열이 없습니다: 제목이 '{ko}' 또는 '{i}'인 열이 있어야 합니다 (--map으로 정할 수도 있습니다)",
+                "no '{en}' column: a column titled '{en}' or '{i}' is needed (or map one with --map)")
+                .format(ko=pick(item.text, "ko"), en=pick(item.text, "en"), i=item.id)))
+    if problems:
+        raise SurveyError(path, problems)
+    return Layout(columns, ignored, id_row)
+
+
+def _letter(position: int) -> str:
+    """The spreadsheet column letter (0 -> A, 26 -> AA)."""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+# --- reading cells --------------------------------------------------------------------------
+
+def _filled(cells: np.ndarray) -> np.ndarray:
+    """Which cells hold something: CSV blanks are "" (read unfiltered), XLSX blanks NaN."""
+    return pd.notna(cells) & (cells != "")
+
+
+def _blank(raw: Any) -> bool:
+    if raw is None:
+        return True
+    if isinstance(raw, float):
+        return bool(np.isnan(raw))
+    return isinstance(raw, str) and not raw.strip()
+
+
+def _strip_unit(item: ProfileItem | Question, raw: Any) -> Any:
+    """``85명`` or ``85 employees`` for a number whose unit is 명 / employees."""
+    if not isinstance(raw, str) or item.unit is None:
+        return raw
+    text = raw.strip()
+    for unit in _texts(item.unit):
+        if unit and text.casefold().endswith(unit.casefold()) and len(text) > len(unit):
+            return text[: -len(unit)].strip()
+    return raw
+
+
+Converter = Callable[[Any], Any]
+
+
+def _converter(column: Column, mapping: SurveyMap | None) -> Converter:
+    """A function from a raw cell (never blank) to its canonical value; raises AnswerError."""
+    if column.target == "assessment.date":
+        return _date
+    item = column.item
+    if item is None or _free_text(column):
+        return _text
+    if item.type == "number":
+        return lambda raw: answers.normalize(item, _strip_unit(item, raw))
+    table = answers.lookup_table(item)
+    if mapping is not None and item.type != "text":
+        for label, value in mapping.answers.get(item.id, {}).items():
+            table[answers.fold(label)] = value
+    loose: dict[str, Any] = {}
+    for key, value in table.items():
+        loose.setdefault(_loose(key), value)
+
+    def tolerant(part: Any) -> Any:
+        """A label typed with other spacing or a final period: 'ERP(전사적 자원관리)'."""
+        if not isinstance(part, str) or answers.fold(part) in table:
+            return part
+        return loose.get(_loose(part), part)
+
+    if item.type == "multi":
+        joins = answers.label_joins(table)
+
+        def multi(raw: Any) -> Any:
+            if not isinstance(raw, str):
+                return answers.normalize(item, raw, table)
+            parts = [tolerant(p) for p in answers.split_multi(raw, table, joins)]
+            return answers.normalize(item, parts, table)
+
+        return multi
+    return lambda raw: answers.normalize(item, tolerant(raw), table)
+
+
+def _loose(text: str) -> str:
+    """Text compared without any spacing or final period (labels typed by hand)."""
+    return "".join(answers.fold(text).split()).rstrip(".")
+
+
+def _free_text(column: Column) -> bool:
+    """Text that is only stripped: no 'not applicable' words to look for."""
+    item = column.item
+    if item is None:
+        return column.target != "assessment.date"
+    return item.type == "text" and not (isinstance(item, Question) and item.allow_na)
+
+
+def _text(raw: Any) -> str:
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)  # an id such as 42 that a spreadsheet stored as a number
+    return str(raw).strip()
+
+
+def _date(raw: Any) -> str:
+    if isinstance(raw, (dt.datetime, pd.Timestamp)):
+        return raw.date().isoformat()
+    if isinstance(raw, dt.date):
+        return raw.isoformat()
+    text = unicodedata.normalize("NFKC", str(raw)).strip()
+    found = _DATE.match(text)
+    if found:
+        with contextlib.suppress(ValueError):
+            return dt.date(*(int(g) for g in found.groups())).isoformat()
+    raise answers.AnswerError(Msg("날짜를 읽을 수 없습니다 (예: 2026-03-12)",
+                                  "not a date (e.g. 2026-03-12)"))
+
+
+def _number_bounds(item: ProfileItem | Question) -> tuple[float, float]:
+    """The numbers ``answers.normalize`` accepts for a number item, as a closed range."""
+    low = item.min if item.min is not None else -np.inf
+    high = item.max if item.max is not None else np.inf
+    if isinstance(item, Question) and item.bands and item.bands[-1].max is not None:
+        high = min(high, item.bands[-1].max)
+    return low, high
+
+
+def _quick_number(cell: Any, low: float, high: float) -> float | None:
+    """``float(cell)`` when that is all ``answers.normalize`` would do; else None (ask it)."""
+    if type(cell) is not str:
+        return None
+    try:
+        value = float(cell)  # the same float() that answers.parse_number ends in
+    except ValueError:
+        return None
+    return value if low <= value <= high else None  # NaN and inf fail both comparisons
+
+
+@dataclass
+class _ColumnState:
+    """A matched column while the file is read: its converter and what it has seen."""
+
+    column: Column
+    convert: Converter
+    free_text: bool = False
+    bounds: tuple[float, float] | None = None  # number items: the accepted range
+    cache: dict[Any, tuple[Any, Msg | None]] = field(default_factory=dict)
+    parts: list[np.ndarray] = field(default_factory=list)
+
+
+@dataclass
+class _Converted:
+    """One chunk of one column: canonical values, and which cells were filled or bad."""
+
+    values: np.ndarray  # object, one per row; None when blank or bad
+    filled: np.ndarray  # bool per row: the cell was not blank
+    bad: np.ndarray | None = None  # bool per row, None when no cell is bad
+    messages: dict[int, Msg] = field(default_factory=dict)  # row -> why it is bad
+
+
+def _convert_column(state: _ColumnState, raw: pd.Series) -> _Converted:
+    """Convert one chunk of a column, each distinct raw value once.
+
+    ``pd.factorize`` hashes the column in C; only its distinct values reach Python, and the
+    rows take their canonical values by index. Free text, mostly distinct, is stripped by
+    pandas instead.
+    """
+    kind = pd.api.types.infer_dtype(raw, skipna=True) if state.free_text else ""
+    if kind == "empty":
+        return _Converted(np.full(len(raw), None, dtype=object), np.zeros(len(raw), dtype=bool))
+    if kind == "string":
+        values = raw.to_numpy(dtype=object, copy=True)
+        filled = _filled(values)
+        cells = values[filled].tolist()
+        stripped = [cell.strip() for cell in cells]  # the same object when nothing to strip
+        if stripped != cells:
+            values[filled] = [cell or None for cell in stripped]
+            filled = ~np.equal(values, None) & filled
+        values[~filled] = None
+        return _Converted(values, filled)
+    if isinstance(raw.dtype, pd.CategoricalDtype):
+        codes, uniques = raw.cat.codes.to_numpy(), raw.cat.categories
+    else:
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    size = len(uniques)
+    table = np.empty(size + 1, dtype=object)  # the last slot (code -1, blank) stays None
+    blank = np.zeros(size + 1, dtype=bool)
+    blank[size] = True
+    bad = np.zeros(size + 1, dtype=bool)
+    reasons: dict[int, Msg] = {}
+    for code, cell in enumerate(np.asarray(uniques, dtype=object).tolist()):
+        if state.bounds is not None:
+            quick = _quick_number(cell, *state.bounds)
+            if quick is not None:
+                table[code] = quick
+                continue
+        hit = state.cache.get(cell)
+        if hit is None:
+            if _blank(cell):
+                hit = (None, None)
+            else:
+                try:
+                    hit = (state.convert(cell), None)
+                except answers.AnswerError as exc:
+                    hit = (None, exc.message)
+            state.cache[cell] = hit
+        table[code], reason = hit
+        if reason is not None:
+            bad[code] = True
+            reasons[code] = reason
+        elif hit[0] is None:
+            blank[code] = True  # spaces only
+    result = _Converted(table[codes], ~blank[codes])
+    if reasons:
+        result.bad = bad[codes]
+        result.messages = {int(i): reasons[int(codes[i])] for i in np.flatnonzero(result.bad)}
+    return result
+
+
+# --- the file -------------------------------------------------------------------------------
+
+@dataclass
+class SurveyResult:
+    """What one survey file gave: answers-frame rows, and what was left out."""
+
+    path: str
+    frame: pd.DataFrame  # answers frame (``scoring.frame_columns``), readable rows only
+    rows: np.ndarray  # the spreadsheet row number of each frame row (header = row 1)
+    rejections: list[Rejection] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # headers of columns that match nothing
+
+
+def read(path: Path, q: Questionnaire, mapping: SurveyMap | None = None) -> SurveyResult:
+    """Read a CSV or XLSX survey export into answers-frame rows.
+
+    Raises ``SurveyError`` (a ``DiagnoseError``) when the file cannot be used at all: it cannot
+    be decoded or opened, or its columns cannot be matched unambiguously.
+    """
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return _read(path, q, mapping, lambda plan: _xlsx_chunks(path, plan))
+    if suffix != ".csv":
+        raise _file_error(path, Msg("설문 내보내기는 .csv 또는 .xlsx여야 합니다",
+                                    "survey exports must be .csv or .xlsx"))
+    head = _head_bytes(path)
+    # A file that starts as UTF-8 with Korean text is UTF-8: a bad byte further on is damage,
+    # and CP949 would read it as mojibake instead of failing.
+    encodings = ENCODINGS[:1] if _starts_as_utf8(head) else ENCODINGS
+    for encoding in encodings:
+        try:
+            return _read(path, q, mapping,
+                         lambda plan, e=encoding: _csv_chunks(path, e, head, plan))
+        except UnicodeDecodeError:
+            continue
+    tried = ", ".join(e.upper() for e in encodings)
+    raise _file_error(path, Msg(
+        "문자 인코딩을 읽을 수 없습니다 ({t}로 읽어 보았습니다): UTF-8로 다시 저장하세요",
+        "cannot decode the file (tried {t}): save it again as UTF-8").format(t=tried))
+
+
+def _starts_as_utf8(head: bytes) -> bool:
+    if head.isascii():
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(head) - 3  # only a character cut off by the read size
+    return True
+
+
+def _head_bytes(path: Path, size: int = 65536) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(size)
+    except OSError as exc:
+        raise _file_error(path, Msg("읽을 수 없습니다: {e}", "cannot read: {e}")
+                          .format(e=exc.strerror)) from None
+
+
+def _delimiter(head: bytes, encoding: str) -> str:
+    """``,`` unless the header line holds more tabs or semicolons (outside quotes)."""
+    text = head.decode(encoding, errors="ignore")
+    counts = {",": 0, ";": 0, "\t": 0}
+    quoted = False
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in "\r\n":
+            break
+        elif not quoted and char in counts:
+            counts[char] += 1
+    best = max(counts, key=lambda c: counts[c])
+    return best if counts[best] > counts[","] else ","
+
+
+# Read as categories by the CSV parser: few distinct answers, hashed in C from the raw bytes.
+CATEGORY_TYPES = frozenset({"level", "choice", "yesno", "multi"})
+HEAD_ROWS = 20  # read first, to find the header (blank rows above it allowed) and the id row
+
+Chunk = tuple[int, pd.DataFrame]  # the spreadsheet row of the chunk's first row, the cells
+Planner = Callable[[pd.DataFrame], tuple[int, dict[int, Any]]]
+
+
+def _csv_chunks(path: Path, encoding: str, head: bytes, plan: Planner) -> Iterator[Chunk]:
+    """The rows under the header, in chunks.
+
+    ``plan`` sees the first rows and says how many to skip (header, id row) and the dtype of
+    each column: option columns are read as categories, hashed by the C parser itself.
+    """
+    if not head.strip():
+        raise _file_error(path, Msg("빈 파일입니다", "the file is empty"))
+    options: dict[str, Any] = {
+        "header": None, "encoding": encoding, "sep": _delimiter(head, encoding),
+        "na_filter": False, "skip_blank_lines": False,  # blanks stay "": faster, rows counted
+        "on_bad_lines": "warn", "engine": "c",
+        }
+    try:
+        first = pd.read_csv(path, nrows=HEAD_ROWS, dtype=object, **options)
+        skip, dtypes = plan(first)
+        reader = pd.read_csv(path, skiprows=skip, dtype=dtypes, chunksize=CHUNK_ROWS, **options)
+        row = skip + 1
+        with reader:
+            for chunk in reader:
+                yield row, chunk
+                row += len(chunk)
+    except pd.errors.EmptyDataError:
+        return
+    except pd.errors.ParserError as exc:
+        raise _file_error(path, Msg("CSV 형식 오류: {e}", "malformed CSV: {e}")
+                          .format(e=str(exc).strip())) from None
+
+
+def _xlsx_chunks(path: Path, plan: Planner) -> Iterator[Chunk]:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl: "Data Validation extension ..."
+            book = pd.ExcelFile(path, engine="openpyxl")
+            names = book.sheet_names
+            sheet = next((n for n in names if n in TEMPLATE_SHEETS.values()), names[0])
+            frame = book.parse(sheet, header=None, dtype=object)
+    except DiagnoseError:
+        raise
+    except Exception as exc:  # zipfile, openpyxl and pandas raise many kinds for a bad file
+        raise _file_error(path, Msg("XLSX 파일을 열 수 없습니다: {e}", "cannot open the XLSX file: {e}")
+                          .format(e=f"{type(exc).__name__}: {exc}")) from None
+    frame.columns = range(frame.shape[1])
+    frame = frame.reset_index(drop=True)
+    skip, _ = plan(frame.head(HEAD_ROWS))
+    yield skip + 1, frame.iloc[skip:]
+
+
+def _bad_lines(caught: list[warnings.WarningMessage], path: Path) -> list[Rejection]:
+    """Rows with more cells than the header (pandas skips them with a warning)."""
+    found: dict[int, Rejection] = {}  # the first rows are read twice: each line once
+    for warning in caught:
+        for line, seen in re.findall(r"Skipping line (\d+): expected \d+ fields, saw (\d+)",
+                                     str(warning.message)):
+            found[int(line)] = Rejection(str(path), int(line), "", "", Msg(
+                "이 행의 칸 수({n})가 제목 행보다 많아 읽을 수 없습니다",
+                "this row has more cells ({n}) than the header").format(n=seen))
+    return list(found.values())
+
+
+def _read(path: Path, q: Questionnaire, mapping: SurveyMap | None,
+          chunks: Callable[[Planner], Iterator[Chunk]]) -> SurveyResult:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", pd.errors.ParserWarning)
+        reader = _Reader(path, q, mapping)
+        for first_row, chunk in chunks(reader.plan):
+            reader.feed(first_row, chunk)
+    result = reader.result()
+    result.rejections.extend(_bad_lines(caught, path))
+    result.rejections.sort(key=lambda r: (r.row or 0))
+    return result
+
+
+class _Reader:
+    """Reads chunks of one file: the header first, then rows."""
+
+    def __init__(self, path: Path, q: Questionnaire, mapping: SurveyMap | None) -> None:
+        self.path, self.q, self.mapping = path, q, mapping
+        self.layout: Layout | None = None
+        self.states: list[_ColumnState] = []
+        self.rows: list[np.ndarray] = []
+        self.keep: list[np.ndarray] = []
+        self.rejections: list[Rejection] = []
+        self.ignored_with_data: set[int] = set()
+
+    def feed(self, first_row: int, chunk: pd.DataFrame) -> None:
+        if self.layout is None or chunk.empty:
+            return
+        assert self.layout is not None
+        rows = np.arange(first_row, first_row + len(chunk))
+        converted = [_convert_column(state, chunk[state.column.position])
+                     for state in self.states]
+        keep = np.zeros(len(chunk), dtype=bool)
+        for column in converted:
+            keep |= column.filled
+        for position, _ in self.layout.ignored:
+            filled = _filled(chunk[position].to_numpy(dtype=object))
+            keep |= filled
+            if filled.any():
+                self.ignored_with_data.add(position)
+        # keep: rows with anything in them. Wholly blank rows are no answers: skipped silently.
+        bad = np.zeros(len(chunk), dtype=bool)
+        for state, column in zip(self.states, converted, strict=True):
+            state.parts.append(column.values)
+            cell_bad = np.zeros(len(chunk), dtype=bool)
+            if column.bad is not None:
+                cell_bad = column.bad & keep
+                bad |= cell_bad
+                raw = chunk[state.column.position].to_numpy()
+                for i in np.flatnonzero(cell_bad):
+                    self.rejections.append(Rejection(
+                        str(self.path), int(rows[i]), state.column.header, _shown(raw[i]),
+                        column.messages[int(i)]))
+            if _required(state.column):
+                missing = keep & ~column.filled
+                for i in np.flatnonzero(missing):
+                    self.rejections.append(Rejection(
+                        str(self.path), int(rows[i]), state.column.header, "",
+                        _missing_message(state.column)))
+                bad |= missing
+        self.rows.append(rows)
+        self.keep.append(keep & ~bad)
+
+    def plan(self, head: pd.DataFrame) -> tuple[int, dict[int, Any]]:
+        """From the first rows: the layout, the rows to skip and each column's dtype."""
+        start = next((i for i in range(len(head))  # blank rows above the header are allowed
+                      if _filled(head.iloc[i].to_numpy(dtype=object)).any()), None)
+        if start is None:
+            return len(head), {}
+        headers = head.iloc[start].tolist()
+        second = head.iloc[start + 1].tolist() if start + 1 < len(head) else None
+        self.layout = match_columns(self.path, headers, second, self.q, self.mapping)
+        dtypes: dict[int, Any] = dict.fromkeys(range(len(headers)), object)
+        for column in self.layout.columns:
+            item = column.item
+            state = _ColumnState(column, _converter(column, self.mapping),
+                                 free_text=_free_text(column))
+            if item is not None and item.type == "number":
+                state.bounds = _number_bounds(item)
+            if item is not None and item.type in CATEGORY_TYPES:
+                dtypes[column.position] = "category"
+            self.states.append(state)
+        return start + 1 + (1 if self.layout.id_row else 0), dtypes
+
+    def result(self) -> SurveyResult:
+        columns = scoring.frame_columns(self.q)
+        if self.layout is None:
+            raise _file_error(self.path, Msg(
+                "제목 행이 없습니다 (빈 파일이거나 처음 {n}행이 비어 있음)",
+                "no header row (the file is empty, or its first {n} rows are)").format(
+                n=HEAD_ROWS))
+        keep = np.concatenate(self.keep) if self.keep else np.zeros(0, dtype=bool)
+        rows = np.concatenate(self.rows)[keep] if self.rows else np.zeros(0, dtype=int)
+        data: dict[str, Any] = {}
+        for state in self.states:
+            data[state.column.target] = np.concatenate(state.parts)[keep]
+        n = len(rows)
+        rounds = data.get("assessment.round")
+        if rounds is None:
+            data["assessment.round"] = np.full(n, DEFAULT_ROUND, dtype=object)
+        else:
+            rounds[np.equal(rounds, None)] = DEFAULT_ROUND
+        data["source"] = f"{self.path}:" + rows.astype(str).astype(object)  # "file:row"
+        empty = np.full(n, None, dtype=object)
+        frame = pd.DataFrame({c: data.get(c, empty) for c in columns}, columns=columns,
+                             dtype=object)
+        ignored = [header or f"({_letter(position)})" for position, header in self.layout.ignored
+                   if header or position in self.ignored_with_data]
+        return SurveyResult(str(self.path), frame, rows, self.rejections, ignored)
+
+
+def _required(column: Column) -> bool:
+    item = column.item
+    return isinstance(item, ProfileItem) and (item.required or item.id == "name")
+
+
+def _missing_message(column: Column) -> Msg:
+    assert column.item is not None
+    if column.item.id == "name":
+        return Msg("기업명이 없습니다", "the company name is missing")
+    return Msg("필수 기업 정보 '{t}'이(가) 없습니다", "the required company field '{t}' is missing") \
+        .format(t=column.header)
+
+
+def _shown(raw: Any) -> str:
+    """A cell as the rejection lists it: its text, cut short when very long."""
+    text = _text(raw) if not isinstance(raw, str) else raw
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def ignored_warning(files: list[str], ignored: list[str]) -> Problem:
+    """One warning for the columns left out of one or more files with the same header."""
+    more = len(files) - 1
+    extra = Msg("", "") if not more else Msg(" (같은 열이 있는 파일 {n}개 더)",
+                                             " (and {n} more file(s) with the same columns)")
+    extra = extra.format(n=more)
+    message = Msg("질문지와 맞지 않는 열 {n}개는 무시합니다: {c}{ko}",
+                  "{n} column(s) match no question and are ignored: {c}{en}").format(
+        n=len(ignored), c=", ".join(ignored), ko=extra.ko, en=extra.en)
+    return Problem(files[0], 1, 1, message, "warning")

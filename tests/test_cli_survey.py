@@ -1,0 +1,204 @@
+"""End-to-end: survey exports and the survey template through the command line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from diagnose.cli import app
+
+runner = CliRunner()
+
+Q_COLLECTION = "생산·품질·설비 데이터는 주로 어떻게 수집됩니까?"
+L_COLLECTION_3 = "주요 설비·공정의 생산 실적과 가동 데이터가 MES 등으로 자동 수집된다."
+Q_SYSTEMS = "현재 실제로 사용 중인 정보시스템을 모두 선택하십시오. (사용하는 시스템이 없으면 아무것도 선택하지 않습니다.)"
+
+
+def export(path: Path, rows: list[list[str]], encoding: str = "utf-8") -> Path:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+def google_form(path: Path, *rows: list[str]) -> Path:
+    header = ["타임스탬프", "1. 기업명 *", f"2. {Q_COLLECTION} *", Q_SYSTEMS, "이메일 주소"]
+    return export(path, [header, *rows])
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # Korean Excel opens it as UTF-8
+    return list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+
+
+def test_score_a_google_forms_export(tmp_path: Path) -> None:
+    first = google_form(tmp_path / "a.csv", ["2026. 3. 12 오후 2:41:07", "(주)울산정밀",
+                                             L_COLLECTION_3, "ERP (전사적 자원관리), MES (생산관리시스템)",
+                                             "a@b.kr"])
+    second = google_form(tmp_path / "b.csv", ["2026. 3. 13 오전 9:00:00", "온산화학(주)", "3", "",
+                                              "c@d.kr"])
+    out = tmp_path / "scores.csv"
+    result = runner.invoke(app, ["score", str(first), str(second), "-o", str(out)],
+                           env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "무시합니다" in line]
+    assert warnings == [f"{first}:1:1: 경고: 질문지와 맞지 않는 열 2개는 무시합니다: 타임스탬프, "
+                        "이메일 주소 (같은 열이 있는 파일 1개 더)"]
+    rows = read_csv(out)
+    assert [r["company.name"] for r in rows] == ["(주)울산정밀", "온산화학(주)"]
+    assert [r["data.score"] for r in rows] == ["3.0", "3.0"]
+    assert float(rows[0]["infra.score"]) > float(rows[1]["infra.score"] or 0)
+    assert not (tmp_path / "scores.errors.csv").exists()
+    assert "(주)울산정밀" in result.stdout
+
+
+def test_rejected_rows_are_listed_on_screen_and_in_the_errors_file(tmp_path: Path) -> None:
+    path = google_form(tmp_path / "form.csv",
+                       ["", "(주)가", "3", "", ""],
+                       ["", "(주)나", "가끔", "ERP, 엑셀", ""],
+                       ["", "", "2", "", ""])
+    out = tmp_path / "scores.xlsx"
+    result = runner.invoke(app, ["score", str(path), "-o", str(out), "--lang", "en"])
+    assert result.exit_code == 1
+    assert "Rejected input" in result.stderr and "가끔" in result.stderr
+    errors = (tmp_path / "scores.errors.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert errors == [
+        "file,row,column,value,reason",
+        f'{path},3,2. {Q_COLLECTION} *,가끔,"not one of the options (valid: 1, 2, 3, 4, 5)"',
+        f'{path},3,{Q_SYSTEMS},"ERP, 엑셀","\'엑셀\': not one of the options (valid: erp, mes, '
+        'scada, plm, qms, wms, cmms, fems)"',
+        f"{path},4,1. 기업명 *,,the company name is missing",
+    ]
+    book = openpyxl.load_workbook(out)
+    names = [row[1].value for row in book.active.iter_rows(min_row=2)]
+    assert names == ["(주)가"]
+
+
+def test_quiet_prints_one_line_per_rejection(tmp_path: Path) -> None:
+    path = google_form(tmp_path / "form.csv", ["", "(주)나", "가끔", "", ""])
+    result = runner.invoke(app, ["score", str(path), "-o", str(tmp_path / "s.json"), "--quiet",
+                                 "--lang", "en"])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"{path}:2 [2. {Q_COLLECTION} *] '가끔': not one of the options (valid: 1, 2, 3, 4, 5)"]
+    assert json.loads((tmp_path / "s.json").read_text(encoding="utf-8")) == []
+
+
+def test_a_map_file_scores_a_naver_form_export(tmp_path: Path) -> None:
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("columns:\n  회사 이름: name\n  수집 방법: data.collection\n"
+                       "answers:\n  data.collection: {MES: 3, 종이: 1}\n", encoding="utf-8")
+    path = export(tmp_path / "naver.csv", [["회사 이름", "수집 방법"], ["(주)가", "MES"],
+                                           ["(주)나", "종이"]])
+    out = tmp_path / "s.csv"
+    result = runner.invoke(app, ["score", str(path), "--map", str(mapping), "-o", str(out),
+                                 "--json"])
+    assert result.exit_code == 0, result.stderr
+    printed = json.loads(result.stdout)
+    assert [(r["company.name"], r["data.score"]) for r in printed] == [("(주)가", 3.0),
+                                                                      ("(주)나", 1.0)]
+
+
+def test_a_bad_map_file_stops_with_located_problems(tmp_path: Path) -> None:
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("columns:\n  회사: nmae\n", encoding="utf-8")
+    path = export(tmp_path / "x.csv", [["기업명"], ["(주)가"]])
+    result = runner.invoke(app, ["score", str(path), "--map", str(mapping), "-o",
+                                 str(tmp_path / "s.csv"), "--lang", "en"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (f"error: {mapping}:2:3: 'nmae' is not an item id of the "
+                                     "questionnaire")
+
+
+def test_formula_looking_names_stay_text_in_csv_xlsx_and_the_errors_file(tmp_path: Path) -> None:
+    path = google_form(tmp_path / "evil.csv",
+                       ["", "=HYPERLINK(\"http://x\",\"클릭\")", "3", "", ""],
+                       ["", "@SUM(1+1)", "3", "", ""],
+                       ["", "+82-52-000", "=1+1", "", ""])
+    csv_out, xlsx_out = tmp_path / "s.csv", tmp_path / "s.xlsx"
+    assert runner.invoke(app, ["score", str(path), "-o", str(csv_out)]).exit_code == 1
+    assert runner.invoke(app, ["score", str(path), "-o", str(xlsx_out)]).exit_code == 1
+    names = [r["company.name"] for r in read_csv(csv_out)]
+    assert names == ["'=HYPERLINK(\"http://x\",\"클릭\")", "'@SUM(1+1)"]
+    sheet = openpyxl.load_workbook(xlsx_out).active
+    cells = [row[1] for row in sheet.iter_rows(min_row=2)]
+    assert [c.value for c in cells] == names and all(c.data_type == "s" for c in cells)
+    errors = list(csv.reader((tmp_path / "s.errors.csv").read_text(
+        encoding="utf-8-sig").splitlines()))
+    assert errors[1][3] == "'=1+1"
+
+
+def test_template_then_fill_then_score(tmp_path: Path) -> None:
+    sheet_path = tmp_path / "설문지.xlsx"
+    result = runner.invoke(app, ["questionnaire", "template", "--format", "xlsx", "-o",
+                                 str(sheet_path), "--json"])
+    assert result.exit_code == 0, result.stderr
+    described = json.loads(result.stdout)
+    assert described["format"] == "xlsx" and described["columns"][:2] == ["id", "name"]
+    book = openpyxl.load_workbook(sheet_path)
+    sheet = book["설문"]
+    at = {name: i for i, name in enumerate(described["columns"], start=1)}
+    sheet.cell(3, at["name"]).value = "(주)울산정밀"
+    sheet.cell(3, at["data.collection"]).value = L_COLLECTION_3
+    book.save(sheet_path)
+    out = tmp_path / "s.csv"
+    result = runner.invoke(app, ["score", str(sheet_path), "-o", str(out), "--quiet"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    (row,) = read_csv(out)
+    assert row["data.score"] == "3.0" and row["source"] == f"{sheet_path}:3"
+
+
+def test_template_csv_in_english_and_a_missing_out(tmp_path: Path) -> None:
+    out = tmp_path / "survey.csv"
+    result = runner.invoke(app, ["questionnaire", "template", "--format", "csv", "-o", str(out),
+                                 "--lang", "en"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"survey sheet (66 columns) -> {out}"
+    assert out.read_text(encoding="utf-8-sig").startswith("Programme company ID,Company name *")
+    result = runner.invoke(app, ["questionnaire", "template", "--lang", "en"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "error: name the file to write with -o FILE.xlsx or -o FILE.csv"
+
+
+def test_help_names_survey_exports_and_the_map(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["score", "--help"])
+    assert "--map" in result.stdout and ".csv, .xlsx" in result.stdout
+    result = runner.invoke(app, ["questionnaire", "--help"])
+    assert "template" in result.stdout
+
+
+def test_response_files_and_exports_in_one_run_keep_the_later(tmp_path: Path) -> None:
+    response = tmp_path / "r.yaml"
+    response.write_text("questionnaire: {id: mfg-ai-readiness, version: '1.0'}\n"
+                        "company: {name: (주)울산정밀}\nanswers:\n  data.collection: 1\n",
+                        encoding="utf-8")
+    path = google_form(tmp_path / "form.csv", ["", "(주)울산정밀", "4", "", ""])
+    out = tmp_path / "s.csv"
+    result = runner.invoke(app, ["score", str(response), str(path), "-o", str(out), "--quiet",
+                                 "--lang", "en"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"{response} [company] '(주)울산정밀': left out: a later assessment of the same "
+        f"company and round is used ({path}:2)")
+    assert [r["data.score"] for r in read_csv(out)] == ["4.0"]
+
+
+@pytest.mark.slow
+def test_report_of_a_survey_export(tmp_path: Path) -> None:
+    path = google_form(tmp_path / "form.csv", ["", "(주)울산정밀", L_COLLECTION_3, "", ""])
+    result = runner.invoke(app, ["report", str(path), "--out", str(tmp_path / "pdf"), "--quiet",
+                                 "--workers", "1"])
+    assert result.exit_code == 0, result.stderr
+    (pdf,) = (tmp_path / "pdf").glob("*.pdf")
+    assert pdf.name == "(주)울산정밀_baseline.pdf"
+    text = "\n".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
+    assert "(주)울산정밀" in text and "MES 등으로 자동 수집된다" in text.replace("\n", "")

@@ -1,0 +1,406 @@
+"""Survey exports as forms and Excel save them: reading, matching, rejecting, scoring."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from diagnose import answers, batch, report, survey
+from diagnose.errors import ValidationFailed
+from diagnose.questionnaire import Questionnaire
+
+MINI = """
+id: mini
+version: "1.0"
+title: {ko: 미니 진단, en: Mini diagnosis}
+profile:
+  - {id: id, type: text, text: {ko: 기업 관리번호, en: Company ID}}
+  - {id: name, type: text, required: true, text: {ko: 기업명, en: Company name}}
+  - {id: employees, type: number, min: 0, unit: {ko: 명, en: employees},
+     text: {ko: 상시 근로자 수, en: Employees}}
+dimensions:
+  - id: data
+    title: {ko: 데이터, en: Data}
+    questions:
+      - id: data.collection
+        type: level
+        text: {ko: 데이터는 어떻게 수집됩니까?, en: How are data collected?}
+        options:
+          - {value: 1, label: {ko: 종이에 적는다, en: On paper}}
+          - {value: 2, label: {ko: 엑셀에 옮겨 적는다, en: Typed into Excel}}
+          - {value: 3, label: {ko: MES가 자동 수집한다, en: Collected by the MES}}
+          - {value: 4, label: {ko: 실시간으로 연결된다, en: Linked in real time}}
+          - {value: 5, label: {ko: AI에 바로 공급된다, en: Fed straight to AI}}
+      - id: data.vision
+        type: yesno
+        allow_na: true
+        text: {ko: 불량 이미지를 보관합니까?, en: Are defect images kept?}
+      - id: data.types
+        type: multi
+        text: {ko: 전산으로 보관하는 데이터를 모두 고르세요, en: Select all data kept electronically}
+        options:
+          - {value: output, label: {ko: "생산 실적 (수량, 작업 시간)", en: "Production output (quantities, working time)"}}
+          - {value: quality, label: {ko: 품질 검사 결과, en: Inspection results}}
+          - {value: energy, label: {ko: 에너지 사용량, en: Energy use}}
+  - id: infra
+    title: {ko: 인프라, en: Infrastructure}
+    questions:
+      - id: infra.ratio
+        type: number
+        max: 100
+        text: {ko: 자동 수집 설비 비율은 몇 %입니까?, en: What share of machines is connected?}
+        bands: [{max: 20, level: 1}, {max: 50, level: 3}, {level: 5}]
+"""
+
+
+@pytest.fixture(scope="module")
+def mini(build_questionnaire: Any) -> Questionnaire:
+    return build_questionnaire(MINI)
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Questionnaire:
+    return batch.load_content()[0]
+
+
+def export(path: Path, rows: list[list[Any]], encoding: str = "utf-8",
+           delimiter: str = ",") -> Path:
+    """A CSV as a form or Excel writes it (CRLF), in the given encoding."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n", delimiter=delimiter).writerows(rows)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+def values(result: survey.SurveyResult, row: int = 0) -> dict[str, Any]:
+    """A frame row without its blanks, as the engine sees it."""
+    return {k: v for k, v in result.frame.iloc[row].to_dict().items() if v is not None}
+
+
+GOOGLE_HEADER = ["타임스탬프", "1. 기업명 *", "2. 상시 근로자 수", "Q3. 데이터는 어떻게\n수집됩니까? *",
+                 "3.2 불량 이미지를 보관합니까?", "전산으로 보관하는 데이터를 모두 고르세요", "이메일 주소"]
+
+
+def test_google_forms_export_reads_labels_numbered_headers_and_multi_answers(
+        tmp_path: Path, mini: Questionnaire) -> None:
+    path = export(tmp_path / "form.csv", [
+        GOOGLE_HEADER,
+        ["2026. 3. 12 오후 2:41:07", "(주)울산정밀", "85", "MES가 자동 수집한다", "해당 없음",
+         "생산 실적 (수량, 작업 시간), 에너지 사용량", "a@b.kr"],
+        ["2026. 3. 13 오전 9:02:11", "온산화학(주)", "120명", "엑셀에 옮겨 적는다", "아니오", "",
+         "c@d.kr"],
+    ])
+    result = survey.read(path, mini)
+    assert result.rejections == []
+    assert result.ignored == ["타임스탬프", "이메일 주소"]
+    assert values(result, 0) == {
+        "company.name": "(주)울산정밀", "company.employees": 85.0, "assessment.round": "baseline",
+        "source": f"{path}:2", "data.collection": 3, "data.vision": "na",
+        "data.types": ("output", "energy")}
+    assert values(result, 1)["company.employees"] == 120.0  # the unit 명 is allowed
+    assert values(result, 1)["data.vision"] == "no"
+    assert "data.types" not in values(result, 1)  # blank: unanswered
+    assert list(result.rows) == [2, 3]
+
+
+def test_excel_cp949_export_with_a_syllable_euc_kr_cannot_decode(
+        tmp_path: Path, mini: Questionnaire) -> None:
+    path = export(tmp_path / "excel.csv", [
+        ["기업명", "데이터는 어떻게 수집됩니까?"], ["(주)똠방각하", "종이에 적는다"]], "cp949")
+    with pytest.raises(UnicodeDecodeError):
+        path.read_bytes().decode("euc-kr")
+    result = survey.read(path, mini)
+    assert values(result)["company.name"] == "(주)똠방각하"
+    assert values(result)["data.collection"] == 1
+
+
+def test_utf8_bom_does_not_hide_the_first_header(tmp_path: Path, mini: Questionnaire) -> None:
+    path = export(tmp_path / "bom.csv", [["기업명", "data.collection"], ["(주)가", "2"]],
+                  "utf-8-sig")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert values(survey.read(path, mini))["company.name"] == "(주)가"
+
+
+def test_an_undecodable_file_is_one_error_naming_the_encodings(
+        tmp_path: Path, mini: Questionnaire) -> None:
+    path = tmp_path / "binary.csv"
+    path.write_bytes(b"\xff\xfe\x00\x81\x00" * 40)
+    with pytest.raises(survey.SurveyError) as caught:
+        survey.read(path, mini)
+    assert caught.value.where == str(path)
+    assert "tried UTF-8, CP949" in caught.value.message.en
+    assert "UTF-8, CP949" in caught.value.message.ko
+
+
+def test_english_headers_labels_and_semicolon_separated_file(
+        tmp_path: Path, mini: Questionnaire) -> None:
+    path = export(tmp_path / "en.csv", [
+        ["Company name", "How are data collected?", "Select all data kept electronically"],
+        ["Ulsan Precision", "Linked in real time",
+         "Production output (quantities, working time), Inspection results"],
+    ], delimiter=";")
+    result = survey.read(path, mini)
+    assert values(result)["data.collection"] == 4
+    assert values(result)["data.types"] == ("output", "quality")
+
+
+def test_messy_cells_and_a_rejected_row_with_every_reason(
+        tmp_path: Path, mini: Questionnaire) -> None:
+    path = export(tmp_path / "messy.csv", [
+        ["기업명", "데이터는 어떻게 수집됩니까?", "자동 수집 설비 비율은 몇 %입니까?",
+         "불량 이미지를 보관합니까?"],
+        ["  (주)공백  ", " 3 ", "", ""],
+        ["(주)전각", "３", "４５", "예"],
+        ["(주)틀림", "가끔 적는다", "140", "yes"],
+        ["", "", "", ""],  # a blank line in the sheet: skipped, not rejected
+        ["(주)정상", "5", "12.5%", "모름"],
+    ])
+    result = survey.read(path, mini)
+    assert [values(result, i)["company.name"] for i in range(3)] == [
+        "(주)공백", "(주)전각", "(주)정상"]
+    assert values(result, 0)["data.collection"] == 3 and "infra.ratio" not in values(result, 0)
+    assert values(result, 1)["data.collection"] == 3 and values(result, 1)["infra.ratio"] == 45
+    assert values(result, 2)["infra.ratio"] == 12.5 and values(result, 2)["data.vision"] == "unknown"
+    bad = [(r.file, r.row, r.column, r.value) for r in result.rejections]
+    assert bad == [(str(path), 4, "데이터는 어떻게 수집됩니까?", "가끔 적는다"),
+                   (str(path), 4, "자동 수집 설비 비율은 몇 %입니까?", "140")]
+    assert "not one of the options (valid: 1, 2, 3, 4, 5)" in result.rejections[0].reason.en
+    assert "선택지에 없는 답" in result.rejections[0].reason.ko
+    assert "140 is above the maximum 100" in result.rejections[1].reason.en
+
+
+def test_a_row_without_a_company_name_is_rejected(tmp_path: Path, mini: Questionnaire) -> None:
+    path = export(tmp_path / "noname.csv", [["기업명", "data.collection"], ["", "3"],
+                                            ["(주)가", "2"]])
+    result = survey.read(path, mini)
+    (rejected,) = result.rejections
+    assert (rejected.row, rejected.column, rejected.reason.en) == (
+        2, "기업명", "the company name is missing")
+    assert len(result.frame) == 1
+
+
+def test_a_row_with_more_cells_than_the_header_is_rejected(
+        tmp_path: Path, mini: Questionnaire) -> None:
+    path = tmp_path / "ragged.csv"
+    path.write_text("기업명,data.collection\n(주)가,3\n(주)나,3,extra\n(주)다,2\n", encoding="utf-8")
+    result = survey.read(path, mini)
+    assert [r.row for r in result.rejections] == [3]
+    assert "more cells (3)" in result.rejections[0].reason.en
+    assert [values(result, i)["company.name"] for i in range(2)] == ["(주)가", "(주)다"]
+
+
+@pytest.mark.parametrize("header, target", [
+    ("기업명", "company.name"),
+    ("  기업명 * ", "company.name"),
+    ("Q2. 기업명", "company.name"),
+    ("3.2 데이터는 어떻게\r\n수집됩니까?", "data.collection"),
+    ("(4) 데이터는  어떻게 수집됩니까", "data.collection"),
+    ("ＣＯＭＰＡＮＹ　ＮＡＭＥ", "company.name"),  # full-width, as NFKC reads it
+    ("data.collection", "data.collection"),
+    ("company.name", "company.name"),
+    ("진단일", "assessment.date"),
+    ("How are data collected?\nPick the closest", "data.collection"),
+])
+def test_headers_match_however_forms_write_them(mini: Questionnaire, header: str,
+                                                target: str, tmp_path: Path) -> None:
+    headers = [header] if target == "company.name" else ["기업명", header]
+    layout = survey.match_columns(tmp_path / "x.csv", headers, None, mini)
+    assert [c.target for c in layout.columns][-1] == target
+
+
+def test_two_columns_for_one_question_is_an_error_naming_both(
+        tmp_path: Path, mini: Questionnaire) -> None:
+    path = export(tmp_path / "twice.csv", [
+        ["기업명", "데이터는 어떻게 수집됩니까?", "data.collection"], ["(주)가", "3", "4"]])
+    with pytest.raises(survey.SurveyError) as caught:
+        survey.read(path, mini)
+    (problem,) = caught.value.rejections
+    assert problem.row == 1 and problem.column == "data.collection"
+    assert "several columns match item 'data.collection'" in problem.reason.en
+    assert "'데이터는 어떻게 수집됩니까?' (B), 'data.collection' (C)" in problem.reason.en
+
+
+def test_a_column_that_matches_two_questions_is_an_error(
+        tmp_path: Path, build_questionnaire: Any) -> None:
+    twins = build_questionnaire("""
+        id: twins
+        version: "1"
+        title: 쌍둥이
+        languages: [ko]
+        profile: [{id: name, type: text, text: 기업명}]
+        dimensions:
+          - id: d
+            title: 디
+            questions:
+              - {id: d.a, type: yesno, text: 기타 의견이 있습니까?}
+              - {id: d.b, type: yesno, text: 기타 의견이 있습니까?}
+        """)
+    path = export(tmp_path / "twins.csv", [["기업명", "기타 의견이 있습니까?"], ["(주)가", "예"]])
+    with pytest.raises(survey.SurveyError) as caught:
+        survey.read(path, twins)
+    assert "matches several items (d.a, d.b)" in caught.value.rejections[0].reason.en
+
+
+def test_a_file_without_a_company_name_column_says_what_to_do(
+        tmp_path: Path, mini: Questionnaire) -> None:
+    path = export(tmp_path / "nameless.csv", [["회사", "data.collection"], ["(주)가", "3"]])
+    with pytest.raises(survey.SurveyError) as caught:
+        survey.read(path, mini)
+    assert "no 'Company name' column" in caught.value.message.en
+    assert "--map" in caught.value.message.en
+
+
+MAP = """\
+questionnaire: mini
+columns:
+  회사: name
+  "수집 방식": data.collection
+  비고: null
+answers:
+  data.collection: {수기: 1, 자동: 3}
+  data.types: {"생산, 품질": output}
+"""
+
+
+def test_a_map_file_names_columns_and_answers(tmp_path: Path, mini: Questionnaire) -> None:
+    (tmp_path / "map.yaml").write_text(MAP, encoding="utf-8")
+    mapping = survey.load_map(tmp_path / "map.yaml", mini)
+    path = export(tmp_path / "naver.csv", [
+        ["회사", "수집 방식", "비고", "전산으로 보관하는 데이터를 모두 고르세요"],
+        ["(주)가", "자동", "메모", "생산, 품질, 에너지 사용량"]])
+    result = survey.read(path, mini, mapping)
+    assert result.ignored == []  # 비고 is mapped to null: ignored without a word
+    assert values(result)["data.collection"] == 3
+    assert values(result)["data.types"] == ("output", "energy")
+
+
+def test_a_bad_map_file_is_reported_line_by_line(tmp_path: Path, mini: Questionnaire) -> None:
+    path = tmp_path / "map.yaml"
+    path.write_text("columns:\n  회사: name\n  수집: data.colection\n"
+                    "answers:\n  data.collection: {수기: 9}\n  name: {가: 나}\n", encoding="utf-8")
+    with pytest.raises(ValidationFailed) as caught:
+        survey.load_map(path, mini)
+    lines = caught.value.render("en").splitlines()
+    assert lines[0].startswith(f"{path}:3:") and "'data.colection' is not an item id" in lines[0]
+    assert lines[1].startswith(f"{path}:5:") and "'9' is not an option value" in lines[1]
+    assert lines[2].startswith(f"{path}:6:") and "answer maps are for items with options" in lines[2]
+
+
+def test_split_multi_keeps_labels_that_contain_commas(mini: Questionnaire) -> None:
+    question = mini.question("data.types")
+    table = answers.lookup_table(question)
+    assert answers.split_multi("Production output (quantities, working time), Energy use",
+                               table) == ["production output (quantities, working time)",
+                                          "Energy use"]
+    assert answers.normalize(question, "energy;quality") == ("quality", "energy")
+
+
+# --- the same engine for survey rows and response files ---------------------------------------
+
+ANSWERS = {"strategy.vision": 3, "strategy.ai_owner": "partial",
+           "strategy.support_programs": ("smart_factory", "kamp"), "data.collection": 2,
+           "data.has_vision_images": "yes", "data.labelled_images": 4,
+           "data.defect_image_count": 350.0, "infra.systems": ("erp", "mes"),
+           "infra.connected_equipment_ratio": 35.0, "process.energy": "na",
+           "talent.ai_skills": 2, "governance.customer_confidentiality": "unknown",
+           "governance.backup": "no"}
+
+
+def _response_yaml(path: Path, name: str) -> Path:
+    lines = ["questionnaire: {id: mfg-ai-readiness, version: '1.0'}",
+             f"company: {{name: '{name}', employees: 85, industry: metal}}",
+             "assessment: {round: baseline}", "answers:"]
+    for key, value in ANSWERS.items():
+        shown = list(value) if isinstance(value, tuple) else value
+        lines.append(f"  {key}: {{value: {shown}}}".replace("'", ""))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_survey_row_scores_exactly_as_the_same_response_file(
+        tmp_path: Path, bundled: Questionnaire) -> None:
+    name = "(주)울산정밀"
+    items = bundled.items
+    header = ["타임스탬프", "기업명", "상시 근로자 수", "주 업종 (한국표준산업분류 기준)"]
+    row = ["2026. 3. 12 오후 2:41:07", name, "85",
+           answers.display(items["industry"], "metal", "ko")]
+    for key, value in ANSWERS.items():
+        header.append(items[key].text["ko"])
+        row.append(answers.display(items[key], value, "ko"))  # labels, ', '-joined
+    survey_batch = batch.score_inputs([export(tmp_path / "form.csv", [header, row])])
+    file_batch = batch.score_inputs([_response_yaml(tmp_path / "r.yaml", name)])
+    assert survey_batch.rejections == [] and file_batch.rejections == []
+    left = survey_batch.scores.table.drop(columns="source")
+    right = file_batch.scores.table.drop(columns="source")
+    pd.testing.assert_frame_equal(left, right, check_dtype=False)
+    assert left["data.score"].notna().all()
+
+
+def test_a_report_of_a_survey_row_shows_its_answers(tmp_path: Path, bundled: Questionnaire
+                                                    ) -> None:
+    path = export(tmp_path / "form.csv", [
+        ["기업명", bundled.items["data.collection"].text["ko"]],
+        ["(주)울산정밀", answers.display(bundled.items["data.collection"], 3, "ko")]])
+    result = batch.score_inputs([path])
+    context = report.build_context(result.scores, 0, None, "ko")
+    rows = {r["id"]: r for section in context["answers"] for r in section["rows"]}
+    assert rows["data.collection"]["answer"].startswith("주요 설비·공정의 생산 실적")
+    assert rows["data.collection"]["state"] == "answered"
+    assert context["company"] == {"name": "(주)울산정밀", "id": ""}
+
+
+# --- duplicates --------------------------------------------------------------------------------
+
+def test_two_rows_of_one_company_keep_the_later_and_say_which(
+        tmp_path: Path, bundled: Questionnaire) -> None:
+    question = bundled.items["data.collection"].text["ko"]
+    first = export(tmp_path / "a.csv", [["기업명", "차수", question],
+                                        ["(주)가", "", "1"], ["(주)나", "", "2"]])
+    second = export(tmp_path / "b.csv", [["기업명", question], ["(주) 가", "4"]])
+    result = batch.score_inputs([first, second])
+    table = result.scores.table
+    assert list(table["company.name"]) == ["(주)나", "(주) 가"]
+    assert list(table["data.score"]) == [2.0, 4.0]
+    (dropped,) = result.rejections
+    assert (dropped.file, dropped.row, dropped.value) == (str(first), 2, "(주)가")
+    assert f"{second}:2" in dropped.reason.en and "later assessment" in dropped.reason.en
+
+
+def test_a_later_assessment_date_wins_over_row_order(tmp_path: Path,
+                                                     bundled: Questionnaire) -> None:
+    question = bundled.items["data.collection"].text["ko"]
+    path = export(tmp_path / "dated.csv", [
+        ["기업 관리번호", "기업명", "진단일", question],
+        ["ulsan-0001", "(주)가", "2026-05-01", "5"],
+        ["ulsan-0001", "(주)가 (새 이름)", "2026. 3. 2", "1"],
+        ["ulsan-0001", "(주)가", "2026-04-01", "3"]])
+    result = batch.score_inputs([path])
+    assert list(result.scores.table["data.score"]) == [5.0]
+    assert sorted(r.row for r in result.rejections) == [3, 4]
+    assert all(f"{path}:2" in r.reason.en for r in result.rejections)
+
+
+def test_other_rounds_of_a_company_are_not_duplicates(tmp_path: Path) -> None:
+    path = export(tmp_path / "rounds.csv", [["기업명", "차수"], ["(주)가", "baseline"],
+                                            ["(주)가", "followup"]])
+    result = batch.score_inputs([path])
+    assert list(result.scores.table["assessment.round"]) == ["baseline", "followup"]
+    assert result.rejections == []
+
+
+def test_unsupported_and_broken_inputs_are_rejections_not_stops(tmp_path: Path) -> None:
+    good = export(tmp_path / "good.csv", [["기업명"], ["(주)가"]])
+    old = tmp_path / "old.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0")
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a zip")
+    result = batch.score_inputs([good, old, broken])
+    assert len(result.scores.table) == 1
+    reasons = {Path(r.file).name: r.reason.en for r in result.rejections}
+    assert "save it as .xlsx or .csv" in reasons["old.xls"]
+    assert "cannot open the XLSX file" in reasons["broken.xlsx"]
