@@ -13,6 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from diagnose import fonts
 
@@ -45,6 +46,16 @@ def _style() -> dict[str, object]:
         "svg.hashsalt": "diagnose",
         "axes.unicode_minus": False,
     }
+
+
+def _wrap(label: str, width: int = 14) -> str:
+    """A long axis label on two lines at the space nearest its middle, so it stays on the page
+    ('Infrastructure & systems'); short labels, and labels without spaces, stay as they are."""
+    if len(label) <= width or " " not in label:
+        return label
+    middle = len(label) / 2
+    cut = min((i for i, c in enumerate(label) if c == " "), key=lambda i: abs(i - middle))
+    return f"{label[:cut]}\n{label[cut + 1:]}"
 
 
 def radar_svg(labels: Sequence[str], series: Sequence[Series], size: float = 4.6) -> str:
@@ -82,8 +93,8 @@ def radar_svg(labels: Sequence[str], series: Sequence[Series], size: float = 4.6
             axes.plot([0, x], [0, y], color="#d5dde6", linewidth=0.6, clip_on=False)
             lx, ly = point(5.75, angle)
             align = "center" if abs(lx) < 0.5 else ("left" if lx > 0 else "right")
-            axes.text(lx, ly, label, ha=align, va="center", fontsize=8.5, color="#1d2733",
-                      clip_on=False)
+            axes.text(lx, ly, _wrap(label), ha=align, va="center", fontsize=8.5,
+                      color="#1d2733", clip_on=False, multialignment=align)
         for item in series:
             values = [v if v is not None and not math.isnan(v) else 0.0 for v in item.values]
             xs, ys = zip(*(point(v, a) for v, a in zip([*values, values[0]],
@@ -101,3 +112,96 @@ def radar_svg(labels: Sequence[str], series: Sequence[Series], size: float = 4.6
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     svg = buffer.getvalue()
     return svg[svg.index("<svg"):]  # inline in HTML: no XML prolog or doctype
+
+
+def _figure(width: float, height: float) -> Any:
+    """A figure with one plain, frameless axes filling it (drawn in data units, unclipped)."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(width, height))
+    axes = figure.add_axes((0.0, 0.0, 1.0, 1.0))
+    axes.axis("off")
+    return figure, axes
+
+
+def _svg(figure: Any) -> str:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    svg = buffer.getvalue()
+    return svg[svg.index("<svg"):]
+
+
+def bar_svg(labels: Sequence[str], counts: Sequence[int], colours: Sequence[str] | None = None,
+            width: float = 6.4, height: float = 2.2) -> str:
+    """Vertical bars with their count and share on top, e.g. companies per maturity level.
+
+    Drawn like ``radar_svg``: plain axes, no clip paths, Korean labels kept as text.
+    """
+    total = sum(counts) or 1
+    top = max([*counts, 1])
+    with matplotlib_style():
+        figure, axes = _figure(width, height)
+        slots = len(labels)
+        axes.set_xlim(-0.7, slots - 0.3)
+        axes.set_ylim(-0.42 * top, 1.28 * top)
+        axes.plot([-0.6, slots - 0.4], [0, 0], color="#c5ced8", linewidth=0.8, clip_on=False)
+        for i, (label, count) in enumerate(zip(labels, counts, strict=True)):
+            colour = colours[i] if colours else PALETTE["company"]
+            axes.bar([i], [count], width=0.62, color=colour, clip_on=False)
+            axes.text(i, count + 0.05 * top, f"{count:,} ({count / total:.0%})", ha="center",
+                      va="bottom", fontsize=8, color="#1d2733", clip_on=False)
+            axes.text(i, -0.08 * top, label, ha="center", va="top", fontsize=8,
+                      color="#1d2733", clip_on=False)
+        return _svg(figure)
+
+
+@dataclass(frozen=True)
+class Spread:
+    """How one dimension's scores spread over companies: percentiles on the 1-5 scale."""
+
+    label: str
+    p10: float
+    p25: float
+    median: float
+    p75: float
+    p90: float
+    count: int
+
+
+def spread_svg(rows: Sequence[Spread], width: float = 6.4) -> str:
+    """One row per dimension: p10-p90 whisker, p25-p75 box and the median, on a 1-5 scale."""
+    height = 0.3 * len(rows) + 0.45
+    with matplotlib_style():
+        figure, axes = _figure(width, height)
+        left, right = -1.6, 5.95  # room for the dimension names left of the scale
+        axes.set_xlim(left, right)
+        axes.set_ylim(len(rows) + 0.15, -0.95)
+        for tick in (1, 2, 3, 4, 5):
+            axes.plot([tick, tick], [-0.45, len(rows) - 0.4], color="#e1e6ec", linewidth=0.6,
+                      clip_on=False)
+            axes.text(tick, -0.55, str(tick), ha="center", va="bottom", fontsize=7,
+                      color="#7a8699", clip_on=False)
+        for y, row in enumerate(rows):
+            axes.text(0.85, y, row.label, ha="right", va="center", fontsize=8, color="#1d2733",
+                      clip_on=False)
+            if row.count == 0:
+                continue
+            axes.plot([row.p10, row.p90], [y, y], color="#7a8699", linewidth=1.0, clip_on=False)
+            axes.fill([row.p25, row.p75, row.p75, row.p25], [y - 0.22, y - 0.22, y + 0.22,
+                                                            y + 0.22],
+                      color=PALETTE["company"], alpha=0.35, clip_on=False)
+            axes.plot([row.median, row.median], [y - 0.26, y + 0.26], color="#12355b",
+                      linewidth=2.0, clip_on=False)
+            axes.text(5.9, y, f"{row.median:.2f}", ha="right", va="center", fontsize=7,
+                      color="#12355b", clip_on=False)
+        return _svg(figure)
+
+
+def matplotlib_style() -> Any:
+    """matplotlib's settings for every chart here (a context manager)."""
+    import matplotlib
+
+    return matplotlib.rc_context(_style())

@@ -1,0 +1,196 @@
+"""Progress between two rounds: changes, recommendations done and open, what is comparable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import yaml_text
+from pypdf import PdfReader
+
+from diagnose import compare
+from diagnose.errors import DiagnoseError
+
+QUESTIONNAIRE = """\
+    id: cq
+    version: "2"
+    title: {ko: 비교 질문지, en: Comparison questionnaire}
+    profile:
+      - {id: id, type: text, text: {ko: 관리번호, en: ID}}
+      - {id: name, type: text, text: {ko: 기업명, en: Name}}
+      - {id: industry, type: choice, text: {ko: 업종, en: Industry},
+         options: [{value: metal, label: {ko: 금속, en: Metal}}]}
+    dimensions:
+      - id: data
+        title: {ko: 데이터, en: Data}
+        questions:
+          - {id: data.a, type: level, text: {ko: 수집, en: Collection}, options: LEVELS}
+          - {id: data.b, type: level, text: {ko: 라벨, en: Labels}, options: LEVELS}
+          - {id: data.c, type: level, text: {ko: 이력, en: History}, options: LEVELS}
+      - id: process
+        title: {ko: 공정, en: Process}
+        questions:
+          - {id: process.a, type: level, text: {ko: 검사, en: Inspection}, options: LEVELS}
+      - id: talent
+        title: {ko: 인재, en: Talent}
+        questions:
+          - {id: talent.a, type: level, text: {ko: 역량, en: Skills}, options: LEVELS}
+    """
+RUBRIC = """\
+    id: cr
+    version: "1"
+    questionnaire: {id: cq, version: "2"}
+    bands: [{min: 1, level: 1, name: {ko: 일, en: One}}, {min: 2, level: 2, name: {ko: 이, en: Two}},
+            {min: 3, level: 3, name: {ko: 삼, en: Three}}]
+    """
+CATALOGUE = """\
+    id: cc
+    version: "1"
+    questionnaire: {id: cq, version: "2"}
+    tracks:
+      - {id: adopt, name: {ko: 솔루션 보급, en: Adoption}}
+      - {id: data, name: {ko: 데이터 구축, en: Data building}}
+    solutions:
+      - id: capture
+        kind: foundation
+        name: {ko: 데이터 수집 기반, en: Data capture}
+        summary: {ko: 요약, en: Summary}
+        dimension: data
+        kpi: {ko: 수집률, en: Share collected}
+        impact: 3
+        effort: 1
+        horizon: "0-6"
+        track: data
+        fits: {dimension: data, max: 2.5}
+      - id: vision
+        name: {ko: 비전 검사, en: Vision inspection}
+        summary: {ko: 요약, en: Summary}
+        dimension: process
+        kpi: {ko: 불량 유출, en: Escaped defects}
+        impact: 5
+        effort: 3
+        horizon: "6-18"
+        track: adopt
+        fits: {question: process.a, max: 3}
+        prerequisites:
+          - text: {ko: 라벨 3단계 이상, en: Labels at level 3 or more}
+            condition: {question: data.b, min: 3}
+            prepare: capture
+    """
+
+
+def response(version: str, company: str, round_: str, date: str, answers: str) -> str:
+    return yaml_text(f"""\
+        questionnaire: {{id: cq, version: "{version}"}}
+        company: {company}
+        assessment: {{date: {date}, round: {round_}, consultant: 김민수}}
+        answers: {answers}
+        status: complete
+        """)
+
+
+@pytest.fixture
+def files(tmp_path: Path):
+    """Write the content files and return a function writing a response file."""
+    for name, text in (("q.yaml", QUESTIONNAIRE), ("r.yaml", RUBRIC), ("cat.yaml", CATALOGUE)):
+        (tmp_path / name).write_text(yaml_text(text), encoding="utf-8")
+
+    def write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return tmp_path, write
+
+
+def run(tmp_path: Path, base: Path, follow: Path, lang: str = "ko"):
+    return compare.compare_files(base, follow, tmp_path / "progress.pdf", lang,
+                                 tmp_path / "q.yaml", tmp_path / "r.yaml",
+                                 catalogue_path=tmp_path / "cat.yaml")
+
+
+COMPANY = "{id: u-1, name: (주)울산정밀, industry: metal}"
+
+
+def test_progress_report_with_exact_changes_and_recommendations(files) -> None:
+    tmp_path, write = files
+    base = write("base.yaml", response("2", COMPANY, "baseline", "2026-03-12",
+                                       "{data.a: 2, data.b: 2, data.c: 2, process.a: 2, talent.a: 3}"))
+    follow = write("follow.yaml", response("2", COMPANY, "followup", "2027-03-10",
+                                           "{data.a: 4, data.b: 3, data.c: 2, process.a: 3, talent.a: 3}"))
+    result = run(tmp_path, base, follow)
+    assert result.changes["data"] == pytest.approx(1.0)  # 2 -> 3
+    assert result.changes["process"] == pytest.approx(1.0)  # 2 -> 3
+    assert result.changes["talent"] == 0.0
+    assert result.changes["overall"] == pytest.approx(3 - 7 / 3)  # mean of 2, 2, 3 -> 3
+    assert (result.baseline.level, result.followup.level) == (2, 3)
+    # capture no longer fits (data 3 > 2.5): done; vision still fits and its prerequisite
+    # (labels at level 3) is now met: progressed
+    assert result.statuses == {"capture": "done", "vision": "ready"}
+    assert result.left_out == []
+    text = "\n".join(page.extract_text() for page in PdfReader(result.out).pages)
+    for part in ("AI 준비도 향상 보고서", "(주)울산정밀", "영역별 비교", "기준 진단 (baseline)",
+                 "후속 진단 (followup)", "영역별 변화", "+1.00", "추천 과제의 진행", "완료",
+                 "진전", "제외한 항목이 없습니다"):
+        assert part in text, part
+
+
+def test_a_version_mismatch_compares_only_what_both_have_and_says_what_was_left_out(
+        files) -> None:
+    tmp_path, write = files
+    # the baseline answered version 1: no data.c yet, and a data.old that version 2 dropped
+    base = write("base.yaml", response("1", COMPANY, "baseline", "2026-03-12",
+                                       "{data.a: 2, data.b: 4, data.old: 1, process.a: 2, talent.a: 3}"))
+    follow = write("follow.yaml", response("2", COMPANY, "followup", "2027-03-10",
+                                           "{data.a: 3, data.b: 4, data.c: 1, process.a: 2, talent.a: 3}"))
+    result = run(tmp_path, base, follow)
+    assert {(item.kind, item.id) for item in result.left_out} == {
+        ("question", "data.c"), ("question", "data.old")}
+    assert result.changes["data"] == pytest.approx(0.5)  # (2+4)/2 -> (3+4)/2, data.c left out
+    assert any("version 1" in w.render("en") for w in result.warnings)  # the loader said so
+    text = "\n".join(page.extract_text() for page in PdfReader(result.out).pages)
+    assert "비교에서 제외한 항목" in text and "data.c" in text and "data.old" in text
+    summary = result.summary("en")
+    assert {item["id"] for item in summary["left_out"]} == {"data.c", "data.old"}
+
+
+def test_assessments_of_different_companies_are_refused(files) -> None:
+    tmp_path, write = files
+    base = write("base.yaml", response("2", COMPANY, "baseline", "2026-03-12", "{data.a: 2}"))
+    other = write("other.yaml", response(
+        "2", "{id: u-2, name: 온산화학(주), industry: metal}", "followup", "2027-03-10",
+        "{data.a: 3}"))
+    with pytest.raises(DiagnoseError) as error:
+        run(tmp_path, base, other)
+    assert error.value.exit_code == 2
+    assert "서로 다른 기업" in error.value.render("ko")
+    assert "different companies" in error.value.render("en")
+    assert "(주)울산정밀 (u-1)" in error.value.render("en") and "온산화학(주)" in error.value.render("en")
+    assert not (tmp_path / "progress.pdf").exists()
+
+
+def test_an_unreadable_input_is_a_clear_error(files) -> None:
+    tmp_path, write = files
+    base = write("base.yaml", "questionnaire: [nonsense\n")
+    follow = write("follow.yaml", response("2", COMPANY, "followup", "2027-03-10", "{data.a: 3}"))
+    with pytest.raises(DiagnoseError) as error:
+        run(tmp_path, base, follow)
+    assert error.value.where == str(base)
+    assert "기준 진단 파일을 읽을 수 없습니다" in error.value.render("ko")
+
+
+def test_same_company_by_id_else_by_name() -> None:
+    row = pd.Series
+    assert compare.same_company(row({"company.id": "u-1", "company.name": "가"}),
+                                row({"company.id": "u-1", "company.name": "가(주)"}))
+    assert not compare.same_company(row({"company.id": "u-1", "company.name": "가"}),
+                                    row({"company.id": "u-2", "company.name": "가"}))
+    assert compare.same_company(row({"company.id": None, "company.name": "가"}),
+                                row({"company.id": "u-1", "company.name": "가"}))
+
+
+def test_round_names_give_the_order() -> None:
+    ranks = [compare.round_rank(x) for x in ("baseline", "T0", "follow-up", "followup2", "t3")]
+    assert ranks == [0, 0, 1, 2, 3]
+    assert pd.isna(compare.round_rank("2차"))
