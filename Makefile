@@ -19,6 +19,9 @@ lint: setup
 
 bench: setup
 	$(BIN)/python benchmarks/bench_scoring.py
+	$(BIN)/python benchmarks/bench_interview.py
+	$(BIN)/python benchmarks/bench_survey.py
+	$(BIN)/python benchmarks/bench_cohort.py
 
 setup: sysdeps $(STAMP)
 

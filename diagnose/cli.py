@@ -84,6 +84,10 @@ def _guard(lang: str = "ko") -> Iterator[None]:
     except KeyboardInterrupt:
         print("중단됨 / interrupted", file=sys.stderr)
         raise typer.Exit(130) from None
+    except BrokenPipeError:  # `diagnose ... --json | head`: the reader left, nothing to report
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(141) from None
     except (typer.Exit, typer.Abort, SystemExit):
         raise
     except Exception as exc:
@@ -325,6 +329,67 @@ def report(
                 n=len(paths), o=out).render(lang.value), markup=False)
         if result.rejections:
             raise typer.Exit(EXIT_REJECTED)
+
+
+# --- cohort and compare ----------------------------------------------------------------------
+
+@app.command("cohort")
+def cohort(
+    inputs: InputsArg,
+    out: Annotated[Path, typer.Option("--out", help="결과 폴더 / output folder")],
+    questionnaire_file: QuestionnaireOpt = None, rubric_file: RubricOpt = None,
+    templates: Annotated[Path | None, typer.Option(
+        "--templates", help="내 템플릿 폴더 (먼저 찾음) / your template folder, looked up first")] = None,
+    mapping: MapOpt = None,
+    lang: LangOpt = Lang.ko, quiet: QuietOpt = False, as_json: JsonOpt = False,
+) -> None:
+    """코호트 / The programme view: all companies side by side (cohort.xlsx, cohort.pdf)."""
+    with _guard(lang.value):
+        from diagnose import batch
+        from diagnose import cohort as cohort_module
+
+        result = batch.score_inputs(inputs, questionnaire_file, rubric_file, lang.value,
+                                    mapping_path=mapping)
+        _print_warnings(result.warnings, lang.value, quiet)
+        built = cohort_module.build_cohort(result, out, lang.value, templates=templates)
+        _print_rejections(result.rejections, lang.value, quiet)
+        if as_json:
+            print(json.dumps(built.summary(), ensure_ascii=False, indent=2))
+        elif not quiet:
+            _console().print(built.message().render(lang.value), markup=False)
+        if result.rejections:
+            raise typer.Exit(EXIT_REJECTED)
+
+
+@app.command("compare")
+def compare(
+    baseline: Annotated[Path, typer.Argument(help="기준 진단 / the baseline assessment")],
+    followup: Annotated[Path, typer.Argument(help="후속 진단 / the follow-up assessment")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="진척 보고서 PDF / progress report")],
+    questionnaire_file: QuestionnaireOpt = None, rubric_file: RubricOpt = None,
+    templates: Annotated[Path | None, typer.Option(
+        "--templates", help="내 템플릿 폴더 (먼저 찾음) / your template folder, looked up first")] = None,
+    mapping: MapOpt = None,
+    lang: LangOpt = Lang.ko, quiet: QuietOpt = False, as_json: JsonOpt = False,
+) -> None:
+    """비교 / Progress of one company between two assessments, as a PDF."""
+    with _guard(lang.value):
+        from diagnose import compare as compare_module
+
+        result = compare_module.compare_files(
+            baseline, followup, out, lang.value, questionnaire_path=questionnaire_file,
+            rubric_path=rubric_file, templates=templates, mapping_path=mapping)
+        _print_warnings(result.warnings, lang.value, quiet)
+        if as_json:
+            print(json.dumps(result.summary(lang.value), ensure_ascii=False, indent=2))
+        elif not quiet:
+            summary = result.summary(lang.value)
+            before, after = summary["baseline"], summary["followup"]
+            _console().print(Msg(
+                "{c}: {b} → {a} (수준 {bl} → {al}) · 보고서 {o}",
+                "{c}: {b} -> {a} (level {bl} -> {al}) · report {o}").format(
+                c=summary["company"], b=before["overall"], a=after["overall"],
+                bl=before["level"], al=after["level"], o=out).render(lang.value), markup=False)
 
 
 # --- demo --------------------------------------------------------------------------------------

@@ -82,7 +82,7 @@ def _claim_demo_folder(out: Path) -> None:
 
 def run_demo(out: Path, companies: int = 12, workers: int | None = None, seed: int = 2026,
              lang: str = "ko", progress: bool = False) -> dict[str, Any]:
-    """The main job on sample data: responses, score tables and one PDF per company."""
+    """The main job on sample data: responses, score tables, one PDF per company, cohort."""
     from diagnose import demo
 
     q, r = batch.load_content()
@@ -104,7 +104,11 @@ def run_demo(out: Path, companies: int = 12, workers: int | None = None, seed: i
         for stale in reports_dir.glob("*.pdf"):
             stale.unlink()
     pdfs = render_reports(result, reports_dir, lang, None, workers, progress)
+    from diagnose import cohort
+
+    programme = cohort.build_cohort(result, out / "cohort", lang)
     return {"responses": str(folder), "companies": len(paths),
             "scores_csv": str(out / "scores.csv"), "scores_xlsx": str(out / "scores.xlsx"),
             "reports": str(reports_dir), "pdfs": [str(p) for p in pdfs],
+            "cohort": str(out / "cohort"), "cohort_files": [str(programme.xlsx), str(programme.pdf)],
             "rejected": len(result.rejections), "rubric": r.id}

@@ -203,3 +203,42 @@ def test_report_in_english(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     text = pdf_text(next((tmp_path / "out").glob("*.pdf")))
     assert "AI Readiness Diagnosis Report" in text and "Results by dimension" in text
+
+
+@pytest.mark.slow
+def test_demo_writes_the_cohort_summary(demo: Path) -> None:
+    assert (demo / "cohort" / "cohort.xlsx").stat().st_size > 0
+    assert "코호트" in pdf_text(demo / "cohort" / "cohort.pdf")
+
+
+@pytest.mark.slow
+def test_cohort_command_writes_workbook_and_pdf(demo: Path, tmp_path: Path) -> None:
+    result = run("cohort", str(demo / "responses"), "--out", str(tmp_path / "c"), "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["companies"] == 3 and sum(summary["levels"].values()) == 3
+    assert Path(summary["xlsx"]).is_file() and Path(summary["pdf"]).is_file()
+
+
+@pytest.mark.slow
+def test_compare_shows_progress_and_refuses_two_companies(demo: Path, tmp_path: Path) -> None:
+    first, second = sorted((demo / "responses").glob("*.yaml"))[:2]
+    followup = tmp_path / "followup.yaml"
+    followup.write_text(first.read_text(encoding="utf-8").replace(
+        "round: baseline", "round: followup"), encoding="utf-8")
+    out = tmp_path / "progress.pdf"
+    result = run("compare", str(first), str(followup), "-o", str(out), "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["baseline"]["overall"] == summary["followup"]["overall"]
+    assert all(v in (0, None) for v in summary["changes"].values())
+    assert out.is_file()
+    refused = run("compare", str(first), str(second), "-o", str(tmp_path / "x.pdf"))
+    assert refused.returncode == 2
+    assert len(refused.stderr.strip().splitlines()) == 1 and "Traceback" not in refused.stderr
+
+
+def test_json_into_a_closed_pipe_is_quiet() -> None:
+    shell = f"{sys.executable} -m diagnose questionnaire show --json | head -c 10 >/dev/null"
+    result = subprocess.run(shell, shell=True, capture_output=True, text=True, timeout=60)
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
