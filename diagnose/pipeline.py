@@ -42,13 +42,20 @@ def report_name(key: str, round_: str | None, taken: set[str], lang: str = "ko")
 def render_reports(result: Batch, out: Path, lang: str, templates: Path | None = None,
                    workers: int | None = None, progress: bool = False) -> list[Path]:
     """One PDF per scored assessment of a batch, in parallel."""
+    from diagnose import peers, recommend
+
     dirs = tuple(report.template_dirs(templates))
     by_source = {item.path: item for item in result.responses}
+    catalogue = recommend.load_for(result.questionnaire)
+    recs = (recommend.recommend(result.scores, result.scores.answers, catalogue) if catalogue
+            else [[] for _ in range(len(result.scores.table))])
+    groups = peers.peer_groups(result.scores.table, result.questionnaire)
     jobs, taken = [], set()
     for position in range(len(result.scores.table)):
         row = result.scores.table.iloc[position]
         loaded = by_source.get(row["source"])
-        context = report.build_context(result.scores, position, loaded, lang)
+        context = report.build_context(result.scores, position, loaded, lang, recs[position],
+                                       catalogue, groups[position])
         key = (report.plain(row.get("company.id")) or report.plain(row["company.name"])
                or f"assessment-{position + 1}")
         name = report_name(key, report.plain(row["assessment.round"]), taken, lang)

@@ -240,6 +240,17 @@ def load(questionnaire: Questionnaire, path: Path | None = None) -> Catalogue:
     return catalogue
 
 
+def load_for(questionnaire: Questionnaire, path: Path | None = None) -> Catalogue | None:
+    """The catalogue for this questionnaire, or None when the catalogue is for another one."""
+    target = path or DEFAULT_CATALOGUE
+    if path is None:
+        head = yamlio.load(target).data
+        if not isinstance(head, dict) or (head.get("questionnaire") or {}).get("id") \
+                != questionnaire.id:
+            return None
+    return load(questionnaire, target)
+
+
 # --- evaluation ----------------------------------------------------------------------------
 
 class _Fields:

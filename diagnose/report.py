@@ -19,9 +19,11 @@ from typing import Any
 
 import pandas as pd
 
-from diagnose import answers, content, fonts, yamlio
+from diagnose import answers, content, findings, fonts, yamlio
 from diagnose.errors import DiagnoseError
 from diagnose.i18n import Msg, pick
+from diagnose.peers import PeerGroup
+from diagnose.recommend import Catalogue, Recommendation
 from diagnose.responses import LoadedResponse
 from diagnose.rubric import Gate
 from diagnose.scoring import STATE_NAMES, Scores
@@ -55,6 +57,36 @@ LABELS: dict[str, dict[str, str]] = {
     "sources": {"ko": "질문지 {qid} v{qv} (sha256 {sha}) · 채점 기준 {rid} v{rv}",
                 "en": "Questionnaire {qid} v{qv} (sha256 {sha}) · rubric {rid} v{rv}"},
     "page": {"ko": "쪽", "en": "Page"},
+    "summary": {"ko": "요약", "en": "Executive summary"},
+    "strengths": {"ko": "강점", "en": "Strengths"},
+    "gaps": {"ko": "보완이 필요한 영역", "en": "Gaps"},
+    "top_recs": {"ko": "우선 추천 과제", "en": "Top recommendations"},
+    "overview": {"ko": "성숙도 개요", "en": "Maturity overview"},
+    "peer_fallback": {"ko": "동종 그룹이 5개 사 미만이어서 더 넓은 그룹 '{group}'(n={n})과 비교했습니다.",
+                      "en": "The peer group has fewer than 5 companies, so the broader group "
+                            "'{group}' (n={n}) is shown."},
+    "peer_none": {"ko": "비교할 동종 그룹(5개 사 이상)이 없어 동종 비교는 표시하지 않습니다.",
+                  "en": "No peer group of at least 5 companies: no peer comparison is shown."},
+    "findings": {"ko": "영역별 진단", "en": "Findings by dimension"},
+    "strong_answers": {"ko": "잘 되고 있는 점", "en": "What works"},
+    "weak_answers": {"ko": "부족한 점", "en": "What is missing"},
+    "consultant_notes": {"ko": "컨설턴트 메모", "en": "Consultant's notes"},
+    "next_level": {"ko": "다음 단계로 가려면", "en": "To reach the next level"},
+    "now": {"ko": "현재", "en": "Now"},
+    "unknowns": {"ko": "'모름' 응답 {n}개: 확인이 필요합니다.", "en": "{n} 'don't know' answer(s) to confirm."},
+    "recs": {"ko": "AI 솔루션 추천", "en": "Recommended AI solutions"},
+    "roadmap": {"ko": "추진 로드맵", "en": "Roadmap"},
+    "track": {"ko": "지원 트랙", "en": "Programme track"},
+    "kpi": {"ko": "개선 지표", "en": "KPI"},
+    "impact": {"ko": "효과", "en": "Impact"},
+    "effort": {"ko": "난이도", "en": "Effort"},
+    "priority": {"ko": "우선순위", "en": "Priority"},
+    "prepare_first": {"ko": "먼저 준비할 것", "en": "Prepare first"},
+    "enables": {"ko": "이후 가능해지는 과제", "en": "Enables"},
+    "business_case": {"ko": "기대 효과(추정)", "en": "Business case (estimate)"},
+    "no_recs": {"ko": "추천할 과제가 없습니다.", "en": "No recommendation applies."},
+    "priority_note": {"ko": "우선순위 = 격차 35% + 효과 30% + 지표 중요도 20% + 실행 용이성 15% (SIRI 우선순위 매트릭스 방식)",
+                      "en": "Priority = gap 35% + impact 30% + KPI importance 20% + ease 15% (after SIRI's prioritisation matrix)"},
     "of_levels": {"ko": "/ 5단계", "en": "of 5"},
 }
 
@@ -161,12 +193,35 @@ def capping_gates(scores: Scores, position: int) -> list[Gate]:
     return result
 
 
+def _findings(scores: Scores, position: int, loaded: LoadedResponse | None, lang: str,
+              recs: list[Recommendation], catalogue: Catalogue | None,
+              peer: PeerGroup | None) -> dict[str, Any]:
+    strengths, gaps = findings.strengths_and_gaps(scores, position, lang)
+    top, phases = findings.roadmap(recs, catalogue, lang) if catalogue else ([], [])
+    peer_note = ""
+    if peer is not None and peer.level != "none" and peer.fell_back:
+        peer_note = Msg(**LABELS["peer_fallback"]).format(group=peer.name(lang), n=peer.size
+                                                          ).render(lang)
+    elif peer is None or peer.level == "none":
+        peer_note = pick(LABELS["peer_none"], lang)
+    return {
+        "strengths": strengths, "gaps": gaps, "recommendations": top, "roadmap": phases,
+        "findings": findings.dimension_findings(scores, position, loaded,
+                                                answer_values(scores, position, loaded), lang),
+        "radar_data": findings.radar_series(scores, position, peer, lang),
+        "radar": "", "peer_note": peer_note,
+    }
+
+
 def build_context(scores: Scores, position: int, loaded: LoadedResponse | None = None,
-                  lang: str = "ko") -> dict[str, Any]:
+                  lang: str = "ko", recommendations: list[Recommendation] | None = None,
+                  catalogue: Catalogue | None = None, peer: PeerGroup | None = None
+                  ) -> dict[str, Any]:
     """Everything a report template needs, as plain data (picklable for worker processes).
 
     ``loaded`` is the assessment's response file (for notes); a survey-export row has none,
-    and its answers come from the scored answers frame.
+    and its answers come from the scored answers frame. ``recommendations`` (with their
+    ``catalogue``) and the ``peer`` group come from the batch the assessment was scored in.
     """
     row = scores.table.iloc[position]
     q, rubric = scores.questionnaire, scores.rubric
@@ -195,6 +250,7 @@ def build_context(scores: Scores, position: int, loaded: LoadedResponse | None =
                     "gates": gates},
         "dimensions": _dimensions(scores, position, row, lang),
         "answers": _answers(scores, position, loaded, lang),
+        **_findings(scores, position, loaded, lang, recommendations or [], catalogue, peer),
         "sources": Msg(**LABELS["sources"]).format(
             qid=q.id, qv=q.version, sha=(q.sha256 or "-")[:12], rid=rubric.id,
             rv=rubric.version).render(lang),
@@ -306,7 +362,16 @@ class ReportJob:
 
 
 def render_job(job: ReportJob) -> Path:
-    write_pdf(render_html(job.context, job.templates), job.out, job.templates)
+    """Draw the charts and render one PDF (runs in a worker process)."""
+    context = dict(job.context)
+    radar = context.get("radar_data")
+    if radar and not context.get("radar"):
+        from diagnose import charts
+
+        context["radar"] = charts.radar_svg(
+            radar["labels"], [charts.Series(s["name"], s["values"], s["role"])
+                              for s in radar["series"]])
+    write_pdf(render_html(context, job.templates), job.out, job.templates)
     return job.out
 
 
