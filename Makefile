@@ -22,6 +22,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_interview.py
 	$(BIN)/python benchmarks/bench_survey.py
 	$(BIN)/python benchmarks/bench_cohort.py
+	$(BIN)/python benchmarks/bench_report.py
 
 setup: sysdeps $(STAMP)
 

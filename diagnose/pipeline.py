@@ -39,9 +39,9 @@ def report_name(key: str, round_: str | None, taken: set[str], lang: str = "ko")
     return name
 
 
-def render_reports(result: Batch, out: Path, lang: str, templates: Path | None = None,
-                   workers: int | None = None, progress: bool = False) -> list[Path]:
-    """One PDF per scored assessment of a batch, in parallel."""
+def report_jobs(result: Batch, out: Path, lang: str, templates: Path | None = None
+                ) -> list[report.ReportJob]:
+    """One report job per scored assessment: its context (with recommendations and peers)."""
     from diagnose import peers, recommend
 
     dirs = tuple(report.template_dirs(templates))
@@ -60,6 +60,13 @@ def render_reports(result: Batch, out: Path, lang: str, templates: Path | None =
                or f"assessment-{position + 1}")
         name = report_name(key, report.plain(row["assessment.round"]), taken, lang)
         jobs.append(report.ReportJob(context, out / name, dirs))
+    return jobs
+
+
+def render_reports(result: Batch, out: Path, lang: str, templates: Path | None = None,
+                   workers: int | None = None, progress: bool = False) -> list[Path]:
+    """One PDF per scored assessment of a batch, in parallel."""
+    jobs = report_jobs(result, out, lang, templates)
     label = "보고서 작성" if lang == "ko" else "Rendering reports"
     with _progress(progress, len(jobs), label) as bar:
         def advance(_: Path) -> None:

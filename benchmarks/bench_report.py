@@ -1,0 +1,76 @@
+"""Report rendering speed: our time per report against a bare WeasyPrint render of the same
+HTML, and the speed-up of rendering many reports in parallel.
+
+Prints, from one run in one process (the worker runs are child processes):
+  * per report: the whole diagnose path (context, chart, template, PDF, atomic write)
+    against WeasyPrint alone rendering the very same HTML (target: at most 1.2x);
+  * N reports with 1 worker and with all cores, and the parallel speed-up.
+
+    .venv/bin/python benchmarks/bench_report.py [--companies 150] [--sample 6]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from diagnose import batch, charts, pipeline, report, responses
+from diagnose.demo import sample_responses
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--companies", type=int, default=150)
+    parser.add_argument("--sample", type=int, default=6, help="reports timed one by one")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="bench-report-"))
+    q, _ = batch.load_content()
+    folder = work / "responses"
+    folder.mkdir()
+    for response in sample_responses(q, args.companies, seed=150):
+        responses.save(response, folder / f"{response.company['id']}.yaml")
+    result = batch.score_inputs([folder])
+    jobs = pipeline.report_jobs(result, work / "one", "ko")
+
+    import weasyprint
+
+    ours, bare = [], []
+    report.render_job(jobs[0])  # warm-up: imports, font loading
+    for job in jobs[: args.sample]:
+        start = time.perf_counter()
+        report.render_job(job)
+        ours.append(time.perf_counter() - start)
+        context = dict(job.context)
+        radar = context["radar_data"]
+        context["radar"] = charts.radar_svg(radar["labels"], [
+            charts.Series(s["name"], s["values"], s["role"]) for s in radar["series"]])
+        html = report.render_html(context, job.templates)
+        start = time.perf_counter()
+        weasyprint.HTML(string=html, base_url=job.templates[0].as_uri() + "/").write_pdf(
+            work / "bare.pdf")
+        bare.append(time.perf_counter() - start)
+    per_report, per_bare = statistics.median(ours), statistics.median(bare)
+    print(f"reports timed one by one: {len(ours)}")
+    print(f"diagnose per report:      {per_report:.3f} s (median)")
+    print(f"bare WeasyPrint, same HTML: {per_bare:.3f} s (median)")
+    print(f"ratio:                    {per_report / per_bare:.2f}x (target at most 1.2x)")
+
+    start = time.perf_counter()
+    pipeline.render_reports(result, work / "serial", "ko", workers=1)
+    serial = time.perf_counter() - start
+    cores = os.cpu_count() or 1
+    start = time.perf_counter()
+    pipeline.render_reports(result, work / "parallel", "ko", workers=cores)
+    parallel = time.perf_counter() - start
+    print(f"{args.companies} reports, 1 worker: {serial:.1f} s "
+          f"({serial / args.companies:.2f} s per report)")
+    print(f"{args.companies} reports, {cores} workers: {parallel:.1f} s")
+    print(f"parallel speed-up:        {serial / parallel:.2f}x on {cores} cores")
+
+
+if __name__ == "__main__":
+    main()
