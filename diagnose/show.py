@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+from rich import box
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
@@ -59,14 +60,17 @@ def _fmt(value: Any) -> str:
 def score_summary(scores: Scores, lang: str, limit: int = 50) -> Table:
     """One line per assessment: name, level, overall and dimension scores."""
     q = scores.questionnaire
-    table = Table(title="진단 결과" if lang == "ko" else "Results", title_justify="left")
-    table.add_column("기업" if lang == "ko" else "Company", overflow="fold")
-    table.add_column("수준" if lang == "ko" else "Level")
-    table.add_column("종합" if lang == "ko" else "Overall", justify="right")
+    # Compact enough for an 80-column terminal: dimension ids as headers, one line per company.
+    table = Table(title="진단 결과" if lang == "ko" else "Results", title_justify="left",
+                  box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
+    table.add_column("기업" if lang == "ko" else "Company", overflow="ellipsis", no_wrap=True,
+                     max_width=16)
+    table.add_column("수준" if lang == "ko" else "Lv", no_wrap=True, min_width=2)
+    table.add_column("종합" if lang == "ko" else "All", justify="right", no_wrap=True, min_width=4)
     for dim in q.dimensions:
-        table.add_column(pick(dim.title, lang), justify="right")
+        table.add_column(dim.id[:4], justify="right", no_wrap=True, min_width=4)
     for _, row in scores.table.head(limit).iterrows():
-        level = "" if pd.isna(row["overall.level"]) else f"{int(row['overall.level'])} {row['overall.level_name']}"
+        level = "" if pd.isna(row["overall.level"]) else str(int(row["overall.level"]))
         cells = [Text(str(row["company.name"] or "")), Text(level), Text(_fmt(row["overall.score"]))]
         for dim in q.dimensions:
             flag = "*" if row[f"{dim.id}.insufficient"] else ""

@@ -657,6 +657,10 @@ def _csv_chunks(path: Path, encoding: str, head: bytes, plan: Planner) -> Iterat
     """
     if not head.strip():
         raise _file_error(path, Msg("빈 파일입니다", "the file is empty"))
+    if b"\x00" in head:  # a binary file, or UTF-16 "Unicode text" from Excel
+        raise _file_error(path, Msg(
+            "텍스트 CSV가 아닙니다 (바이너리 또는 UTF-16): 'CSV UTF-8'로 다시 저장하세요",
+            "not a text CSV (binary or UTF-16): save it again as 'CSV UTF-8'"))
     options: dict[str, Any] = {
         "header": None, "encoding": encoding, "sep": _delimiter(head, encoding),
         "na_filter": False, "skip_blank_lines": False,  # blanks stay "": faster, rows counted
@@ -803,8 +807,9 @@ class _Reader:
         keep = np.concatenate(self.keep) if self.keep else np.zeros(0, dtype=bool)
         rows = np.concatenate(self.rows)[keep] if self.rows else np.zeros(0, dtype=int)
         data: dict[str, Any] = {}
-        for state in self.states:
-            data[state.column.target] = np.concatenate(state.parts)[keep]
+        for state in self.states:  # no parts: a header without rows
+            data[state.column.target] = (np.concatenate(state.parts)[keep] if state.parts
+                                         else np.zeros(0, dtype=object))
         n = len(rows)
         rounds = data.get("assessment.round")
         if rounds is None:

@@ -202,3 +202,19 @@ def test_report_of_a_survey_export(tmp_path: Path) -> None:
     assert pdf.name == "(주)울산정밀_baseline.pdf"
     text = "\n".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
     assert "(주)울산정밀" in text and "MES 등으로 자동 수집된다" in text.replace("\n", "")
+
+
+def test_header_without_rows_scores_nothing_and_binary_csv_is_refused(tmp_path: Path) -> None:
+    from diagnose import batch
+
+    header_only = tmp_path / "header.csv"
+    header_only.write_text("기업명,data.collection\n", encoding="utf-8-sig")
+    result = batch.score_inputs([header_only])
+    assert len(result.scores.table) == 0 and not result.rejections
+
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"name\n\x00\x01\x02\n")
+    result = batch.score_inputs([binary], lang="en")
+    assert len(result.scores.table) == 0
+    (rejection,) = result.rejections
+    assert "not a text CSV" in rejection.reason.render("en")
