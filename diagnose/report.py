@@ -8,6 +8,7 @@ gets the bundled assets: no network, no file outside the template and font folde
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import tempfile
@@ -117,6 +118,14 @@ def _profile(loaded: LoadedResponse | None, scores: Scores, row: pd.Series,
     return shown
 
 
+def _band_name(scores: Scores, score: float | None, lang: str) -> str:
+    """The rubric band a dimension score falls in, read as that dimension's level."""
+    if score is None:
+        return ""
+    bands = [b for b in scores.rubric.bands if b.min <= round(score, 9)]
+    return f"{bands[-1].level} {pick(bands[-1].name, lang)}" if bands else ""
+
+
 def _dimensions(scores: Scores, position: int, row: pd.Series, lang: str) -> list[dict[str, Any]]:
     q = scores.questionnaire
     result = []
@@ -131,6 +140,7 @@ def _dimensions(scores: Scores, position: int, row: pd.Series, lang: str) -> lis
             "completeness": _round(row[f"{dim.id}.completeness"] * 100, 0),
             "insufficient": bool(row[f"{dim.id}.insufficient"]),
             "weight": scores.rubric.weight(dim.id),
+            "level_name": _band_name(scores, score, lang),
         })
     return result
 
@@ -329,12 +339,15 @@ def _safe_fetcher(roots: Sequence[Path]) -> Any:
 
 def write_pdf(html: str, out: Path, templates: Sequence[Path]) -> None:
     """Render HTML to ``out``; the PDF appears under its name only once complete."""
-    import logging
 
     import weasyprint
 
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    # WeasyPrint logs every CSS property it skips in inline SVG; keep that off the user's
+    # terminal (a handler here stops Python's last-resort printing; tests still capture it).
+    quiet = logging.getLogger("weasyprint")
+    if not any(isinstance(h, logging.NullHandler) for h in quiet.handlers):
+        quiet.addHandler(logging.NullHandler())
+
     roots = [*templates, fonts.font_dir()]
     document = weasyprint.HTML(string=html, base_url=templates[0].resolve().as_uri() + "/",
                                url_fetcher=_safe_fetcher(roots))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -82,15 +83,15 @@ def test_same_inputs_give_a_byte_identical_pdf(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_korean_font_is_embedded_subset(tmp_path: Path) -> None:
-    reader = PdfReader(render(tmp_path))
+def test_only_the_bundled_korean_font_is_embedded(tmp_path: Path) -> None:
+    # A glyph missing from NanumGothic would pull in a system fallback font (DejaVu): every
+    # font in the PDF being a NanumGothic subset means every character had its glyph.
+    reader = PdfReader(render(tmp_path, name="(주)똠방각하 & Co. ①"))
     fonts = set()
     for page in reader.pages:
         for font in page["/Resources"].get("/Font", {}).values():
             fonts.add(str(font.get_object()["/BaseFont"]))
-    assert any("NanumGothic" in f for f in fonts), fonts
-    for font in fonts:
-        assert "+" in font  # subset: embedded, not referenced from the system
+    assert fonts and all("+NanumGothic" in f for f in fonts), fonts  # embedded subsets
 
 
 @pytest.mark.slow
@@ -119,3 +120,18 @@ def test_context_never_names_other_companies_and_peers_need_five(tmp_path: Path)
                                   peers.peer_groups(small.table, q)[0])
     assert all(s["role"] != "peers" for s in lonely["radar_data"]["series"])
     assert "5개 사 이상" in lonely["peer_note"]
+
+
+@pytest.mark.slow
+def test_rendering_logs_no_missing_glyph_or_fetch_warning(tmp_path: Path,
+                                                         caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    caplog.set_level(logging.WARNING, logger="weasyprint")
+    caplog.set_level(logging.WARNING, logger="fontTools")
+    render(tmp_path, name="(주)똠방각하 <img src=\"file:///etc/passwd\">")
+    messages = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    svg_noise = re.compile(r"^Ignored `(fill|stroke[a-z-]*|font-[a-z-]+|text-anchor|"
+                           r"clip-path|opacity)\b.* at 1:\d+, unknown property\.$")
+    problems = [m for m in messages if not svg_noise.match(m)]
+    assert not problems, problems

@@ -129,7 +129,7 @@ def test_utf8_bom_does_not_hide_the_first_header(tmp_path: Path, mini: Questionn
 def test_an_undecodable_file_is_one_error_naming_the_encodings(
         tmp_path: Path, mini: Questionnaire) -> None:
     path = tmp_path / "binary.csv"
-    path.write_bytes(b"\xff\xfe\x00\x81\x00" * 40)
+    path.write_bytes(b"\xff\xff\x81\x81" * 40)  # neither UTF-8 nor CP949, and no NUL bytes
     with pytest.raises(survey.SurveyError) as caught:
         survey.read(path, mini)
     assert caught.value.where == str(path)
