@@ -281,8 +281,12 @@ def answers_frame(batch: Batch) -> pd.DataFrame:
 
 
 def load_catalogue(questionnaire: Questionnaire, path: Path | None = None) -> Catalogue:
-    """The solution catalogue, checked against the questionnaire (bundled one by default)."""
-    return recommend.load(questionnaire, path)
+    """The solution catalogue, checked against the questionnaire (bundled one by default).
+
+    The bundled catalogue is written for the bundled questionnaire; with another
+    questionnaire and no catalogue of its own, there is nothing to recommend.
+    """
+    return recommend.load_for(questionnaire, path) or recommend.empty(questionnaire)
 
 
 def _named(condition: Condition) -> Iterable[tuple[str, str]]:

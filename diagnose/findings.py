@@ -43,8 +43,10 @@ def strengths_and_gaps(scores: Scores, position: int, lang: str, count: int = 3
     ranked = sorted(scored, key=lambda item: (-item[1], item[0].id))
     def shown(items: list[Any]) -> list[dict[str, Any]]:
         return [{"id": d.id, "title": pick(d.title, lang), "score": round(s, 2)} for d, s in items]
-    strengths = shown(ranked[:count])
-    gaps = shown(list(reversed(ranked))[:count])
+    # never the same dimension on both lists: with few dimensions each list gets half
+    take = min(count, len(ranked) // 2) if len(ranked) < 2 * count else count
+    strengths = shown(ranked[:take])
+    gaps = shown(list(reversed(ranked))[:take])
     return strengths, gaps
 
 
@@ -78,9 +80,11 @@ def dimension_findings(scores: Scores, position: int, loaded: LoadedResponse | N
             return [{"question": pick(question.text, lang), "level": round(level, 1),
                      "answer": answers.display(question, values.get(question.id), lang)}
                     for question, level in items]
+        # "works" only from level 3.5 up, "missing" only below 3: a company at 5 everywhere
+        # has nothing missing, one at 1 everywhere nothing that works
         result[dim.id] = {
-            "strong": shown(list(reversed(by_level))[:2]) if len(by_level) > 2 else [],
-            "weak": shown(by_level[:2]),
+            "strong": shown([x for x in reversed(by_level) if x[1] >= 3.5][:2]),
+            "weak": shown([x for x in by_level if x[1] < 3][:2]),
             "notes": notes,
             "next_steps": next_steps,
             "unknown": sum(1 for x in dim.questions if x.scored and int(states[x.id]) == 1),
@@ -91,7 +95,17 @@ def dimension_findings(scores: Scores, position: int, loaded: LoadedResponse | N
 def roadmap(recs: list[Recommendation], catalogue: Catalogue, lang: str, limit: int = 8
             ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The top recommendations, and the same grouped by horizon for the timeline."""
-    shown = [describe(rec, catalogue, lang) for rec in recs[:limit]]
+    chosen = recs[:limit]
+    ids = {rec.solution.id for rec in chosen}
+    for rec in list(chosen):  # a listed solution's preparation step is always listed too
+        for pre in rec.missing:
+            step = next((r for r in recs if r.solution.id == pre.prepare), None)
+            if step is not None and step.solution.id not in ids:
+                chosen.append(step)
+                ids.add(step.solution.id)
+    # preparation before what it prepares when priorities tie
+    chosen.sort(key=lambda r: (-round(r.priority, 9), 0 if r.prepare_for else 1, r.solution.id))
+    shown = [describe(rec, catalogue, lang) for rec in chosen]
     phases = [{"horizon": h, "title": pick(HORIZON_LABELS[h], lang),
                "entries": [r for r in shown if r["horizon"] == h]} for h in HORIZONS]
     return shown, phases
@@ -115,4 +129,7 @@ def radar_series(scores: Scores, position: int, peer: PeerGroup | None, lang: st
         if any(m is not None and not math.isnan(m) for m in medians):
             series.append({"name": f"{pick(SERIES_NAMES['peers'], lang)} · {peer.name(lang)}"
                                    f" (n={peer.size})", "values": medians, "role": "peers"})
-    return {"labels": [pick(d.title, lang) for d in q.dimensions], "series": series}
+    no_score = " (–)"
+    labels = [pick(d.title, lang) + ("" if value is not None else no_score)
+              for d, value in zip(q.dimensions, company, strict=True)]
+    return {"labels": labels, "series": series}

@@ -16,6 +16,7 @@ the boosts whose conditions hold (e.g. a defect rate over 2 %), capped at 1.
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -40,6 +41,7 @@ from diagnose.scoring import Scores, profile_column
 Horizon = Literal["0-6", "6-18", "18+"]
 HORIZONS: tuple[Horizon, ...] = ("0-6", "6-18", "18+")
 DEFAULT_CATALOGUE = content.SCORING / "solutions.yaml"
+SPECIAL_VALUES = frozenset({"na", "unknown"})
 
 
 class _Model(BaseModel):
@@ -193,8 +195,22 @@ def _check(doc: yamlio.Document, cat: Catalogue, q: Questionnaire) -> list[Probl
     def bad(loc: tuple[Any, ...], msg: Msg) -> None:
         problems.append(doc.problem(loc, msg))
 
+    seen: set[str] = set()
     for i, sol in enumerate(cat.solutions):
         loc = ("solutions", i)
+        if sol.id in seen:
+            bad((*loc, "id"), Msg("솔루션 id '{s}'가 중복됩니다", "duplicate solution id '{s}'")
+                .format(s=sol.id))
+        seen.add(sol.id)
+        if sol.business_case is not None:
+            for lang_text in ([sol.business_case.text] if isinstance(sol.business_case.text, str)
+                              else sol.business_case.text.values()):
+                fields = {f for _, f, _, _ in string.Formatter().parse(lang_text) if f}
+                if not fields <= {"value", "unit"}:
+                    bad((*loc, "business_case", "text"), Msg(
+                        "business_case 문구에는 {{value}}와 {{unit}}만 쓸 수 있습니다: {f}",
+                        "business_case text may only use {{value}} and {{unit}}: {f}")
+                        .format(f=", ".join(sorted(fields - {"value", "unit"}))))
         if sol.track not in tracks:
             bad((*loc, "track"), Msg("없는 지원 트랙 '{t}'", "unknown track '{t}'").format(t=sol.track))
         if sol.dimension not in dims:
@@ -209,6 +225,7 @@ def _check(doc: yamlio.Document, cat: Catalogue, q: Questionnaire) -> list[Probl
         for j, boost in enumerate(sol.kpi_importance):
             conditions += _walk(boost.when, (*loc, "kpi_importance", j, "when"))
         for cloc, cond in conditions:
+            _check_condition(cond, cloc, q, bad)
             if cond.question is not None and cond.question not in questions:
                 bad(cloc, Msg("없는 문항 '{x}'", "unknown question '{x}'").format(x=cond.question))
             if cond.dimension is not None and cond.dimension not in dims:
@@ -222,6 +239,27 @@ def _check(doc: yamlio.Document, cat: Catalogue, q: Questionnaire) -> list[Probl
                     bad((*loc, "business_case", "product", j), Msg(
                         "없는 기업 정보 '{x}'", "unknown profile item '{x}'").format(x=factor.profile))
     return problems
+
+
+def _check_condition(cond: Condition, loc: tuple[Any, ...], q: Questionnaire,
+                     bad: Any) -> None:
+    """Tests that cannot apply to their field, and values a question cannot have."""
+    if cond.overall is False:
+        bad(loc, Msg("overall은 true로만 씁니다", "write overall: true (or leave it out)"))
+    if (cond.dimension is not None or cond.overall) and (
+            cond.in_ is not None or cond.not_in is not None or cond.answered is not None):
+        bad(loc, Msg("영역·종합 점수에는 min/max만 쓸 수 있습니다",
+                     "dimension and overall scores take min/max only"))
+    item = q.items.get(cond.question or cond.profile or "")
+    if item is None or (cond.in_ is None and cond.not_in is None):
+        return
+    if item.type in {"level", "multi", "choice", "yesno"}:
+        options = item.choices() if hasattr(item, "choices") else item.options
+        allowed = {o.value for o in options} | {"na", "unknown"}
+        for value in [*(cond.in_ or []), *(cond.not_in or [])]:
+            if value not in allowed:
+                bad(loc, Msg("'{i}'에 없는 값 '{v}'", "'{v}' is not a value of '{i}'")
+                    .format(i=item.id, v=value))
 
 
 def load(questionnaire: Questionnaire, path: Path | None = None) -> Catalogue:
@@ -238,6 +276,12 @@ def load(questionnaire: Questionnaire, path: Path | None = None) -> Catalogue:
     if problems:
         raise ValidationFailed(problems)
     return catalogue
+
+
+def empty(questionnaire: Questionnaire) -> Catalogue:
+    """A catalogue that recommends nothing (for questionnaires without one)."""
+    return Catalogue(id="none", version="0", tracks=[], solutions=[],
+                     questionnaire={"id": questionnaire.id, "version": questionnaire.version})
 
 
 def load_for(questionnaire: Questionnaire, path: Path | None = None) -> Catalogue | None:
@@ -311,8 +355,10 @@ def mask(cond: Condition, fields: _Fields) -> np.ndarray:
         for values, positive in ((cond.in_, True), (cond.not_in, False)):
             if values is None:
                 continue
-            hit = _hits(raw, set(values))
-            result &= answered & (hit if positive else ~hit)
+            wanted = set(values)
+            hit = answered & _hits(raw, wanted - SPECIAL_VALUES)
+            special = _hits(raw, wanted & SPECIAL_VALUES)  # `in: [na]` asks for na itself
+            result &= (hit | special) if positive else (answered & ~hit)
     return result
 
 

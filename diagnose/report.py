@@ -59,7 +59,7 @@ LABELS: dict[str, dict[str, str]] = {
                 "en": "Questionnaire {qid} v{qv} (sha256 {sha}) · rubric {rid} v{rv}"},
     "page": {"ko": "쪽", "en": "Page"},
     "summary": {"ko": "요약", "en": "Executive summary"},
-    "strengths": {"ko": "강점", "en": "Strengths"},
+    "strengths": {"ko": "상대적 강점", "en": "Relative strengths"},
     "gaps": {"ko": "보완이 필요한 영역", "en": "Gaps"},
     "top_recs": {"ko": "우선 추천 과제", "en": "Top recommendations"},
     "overview": {"ko": "성숙도 개요", "en": "Maturity overview"},
@@ -86,8 +86,8 @@ LABELS: dict[str, dict[str, str]] = {
     "enables": {"ko": "이후 가능해지는 과제", "en": "Enables"},
     "business_case": {"ko": "기대 효과(추정)", "en": "Business case (estimate)"},
     "no_recs": {"ko": "추천할 과제가 없습니다.", "en": "No recommendation applies."},
-    "priority_note": {"ko": "우선순위 = 격차 35% + 효과 30% + 지표 중요도 20% + 실행 용이성 15% (SIRI 우선순위 매트릭스 방식)",
-                      "en": "Priority = gap 35% + impact 30% + KPI importance 20% + ease 15% (after SIRI's prioritisation matrix)"},
+    "priority_note": {"ko": "우선순위 = 격차 {gap}% + 효과 {impact}% + 지표 중요도 {kpi}% + 실행 용이성 {ease}% (SIRI 우선순위 매트릭스 방식)",
+                      "en": "Priority = gap {gap}% + impact {impact}% + KPI importance {kpi}% + ease {ease}% (after SIRI's prioritisation matrix)"},
     "of_levels": {"ko": "/ 5단계", "en": "of 5"},
 }
 
@@ -208,6 +208,9 @@ def _findings(scores: Scores, position: int, loaded: LoadedResponse | None, lang
               peer: PeerGroup | None) -> dict[str, Any]:
     strengths, gaps = findings.strengths_and_gaps(scores, position, lang)
     top, phases = findings.roadmap(recs, catalogue, lang) if catalogue else ([], [])
+    if not top:
+        phases = []  # no empty timeline
+    weights = catalogue.priority if catalogue else None
     peer_note = ""
     if peer is not None and peer.level != "none" and peer.fell_back:
         peer_note = Msg(**LABELS["peer_fallback"]).format(group=peer.name(lang), n=peer.size
@@ -220,6 +223,10 @@ def _findings(scores: Scores, position: int, loaded: LoadedResponse | None, lang
                                                 answer_values(scores, position, loaded), lang),
         "radar_data": findings.radar_series(scores, position, peer, lang),
         "radar": "", "peer_note": peer_note,
+        "priority_note": Msg(**LABELS["priority_note"]).format(
+            gap=round(weights.gap * 100), impact=round(weights.impact * 100),
+            kpi=round(weights.kpi * 100), ease=round(weights.effort * 100)).render(lang)
+        if weights else "",
     }
 
 

@@ -188,3 +188,39 @@ def test_bundled_catalogue_loads_and_recommends_for_the_demo_companies() -> None
         for rec in company:
             for pre in rec.missing:
                 assert pre.prepare in ids  # every missing prerequisite has its step
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ('fits: {question: data.images, in: ["no"]}', "fits: {dimension: data, in: [1]}",
+     "dimension and overall scores take min/max only"),
+    ('fits: {question: data.images, in: ["no"]}', "fits: {overall: false, min: 1}",
+     "write overall: true"),
+    ('fits: {question: data.images, in: ["no"]}', 'fits: {question: data.images, in: ["noo"]}',
+     "'noo' is not a value of 'data.images'"),
+    ('en: "{value} {unit} a year"', 'en: "{valeu} {unit} a year"',
+     "may only use {value} and {unit}: valeu"),
+    ("  - id: vision\n", "  - id: capture\n", "duplicate solution id 'capture'"),
+])
+def test_catalogue_mistakes_are_located_errors_not_crashes(tmp_path: Path, old: str, new: str,
+                                                          message: str) -> None:
+    q = make_questionnaire(QUESTIONNAIRE)
+    path = tmp_path / "c.yaml"
+    assert old in CATALOGUE
+    path.write_text(CATALOGUE.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(ValidationFailed) as caught:
+        recommend.load(q, path)
+    assert message in caught.value.render("en")
+
+
+def test_in_may_ask_for_not_applicable_itself(setup) -> None:
+    q, _, rules = setup
+    from diagnose.recommend import Condition, _Fields, mask
+
+    frame = scoring.answers_frame([{"company.name": "a", "process.inspection": 2},
+                                   {"company.name": "b"},
+                                   {"company.name": "c", "process.inspection": "na"}], q)
+    fields = _Fields(scoring.score(frame, q, rules), frame)
+    na = Condition.model_validate({"question": "process.inspection", "in": ["na"]})
+    assert mask(na, fields).tolist() == [False, False, True]  # blank is not 'na'
+    not_na = Condition.model_validate({"not": {"question": "process.inspection", "in": ["na"]}})
+    assert mask(not_na, fields).tolist() == [True, True, False]
