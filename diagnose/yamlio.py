@@ -351,7 +351,8 @@ def model_problems(doc: Document, error: ValidationError) -> list[Problem]:
             where = _clean_loc(doc, loc)
             msg = Msg("{p}: 잘못된 값 ({e})", "{p}: invalid value ({e})").format(
                 p=path or "(root)", e=err["msg"])
-        key = (where, kind if kind in {"extra_forbidden", "missing"} else "value", loc[-1:])
+        named = kind in {"extra_forbidden", "missing"}  # one problem per key; per place otherwise
+        key = (where, kind, loc[-1:]) if named else (where, "value", ())
         if key in seen:
             continue  # a union reports one problem per alternative
         seen.add(key)
