@@ -205,7 +205,11 @@ def _check(doc: yamlio.Document, cat: Catalogue, q: Questionnaire) -> list[Probl
         if sol.business_case is not None:
             for lang_text in ([sol.business_case.text] if isinstance(sol.business_case.text, str)
                               else sol.business_case.text.values()):
-                fields = {f for _, f, _, _ in string.Formatter().parse(lang_text) if f}
+                try:  # "{}" names no field; an unpaired brace does not parse at all
+                    fields = {f for _, f, _, _ in string.Formatter().parse(lang_text)
+                              if f is not None}
+                except ValueError:
+                    fields = {"{"}
                 if not fields <= {"value", "unit"}:
                     bad((*loc, "business_case", "text"), Msg(
                         "business_case 문구에는 {{value}}와 {{unit}}만 쓸 수 있습니다: {f}",

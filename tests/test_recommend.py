@@ -199,6 +199,8 @@ def test_bundled_catalogue_loads_and_recommends_for_the_demo_companies() -> None
      "'noo' is not a value of 'data.images'"),
     ('en: "{value} {unit} a year"', 'en: "{valeu} {unit} a year"',
      "may only use {value} and {unit}: valeu"),
+    ('en: "{value} {unit} a year"', 'en: "{value} {unit} a {year"', "may only use {value}"),
+    ('en: "{value} {unit} a year"', 'en: "{value} {} a year"', "may only use {value}"),
     ("  - id: vision\n", "  - id: capture\n", "duplicate solution id 'capture'"),
 ])
 def test_catalogue_mistakes_are_located_errors_not_crashes(tmp_path: Path, old: str, new: str,
