@@ -26,11 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import ValidationError
-
 from diagnose import answers, batch, content, responses, scoring, yamlio
 from diagnose.answers import NA, SPECIAL, UNKNOWN, AnswerError
-from diagnose.errors import EXIT_OK, DiagnoseError, ValidationFailed
+from diagnose.errors import EXIT_OK, DiagnoseError
 from diagnose.i18n import Msg, pick
 from diagnose.questionnaire import ProfileItem, Question, Questionnaire, check_text
 from diagnose.responses import Answer, Assessment, LoadedResponse, Response
@@ -351,14 +349,7 @@ class Session:
                company: str | None = None, consultant: str | None = None, lang: str = "ko",
                search: Sequence[Path] = ()) -> Session:
         """Continue a response file at its first open question, reconciling a new version."""
-        doc = yamlio.load(path)
-        if not isinstance(doc.data, dict):
-            raise ValidationFailed([doc.problem((), Msg(
-                "응답 파일은 키: 값 형식의 YAML이어야 합니다", "a response file must be a YAML mapping"))])
-        try:
-            response = Response.model_validate(doc.data)
-        except ValidationError as exc:
-            raise ValidationFailed(yamlio.model_problems(doc, exc)) from None
+        response = responses.parse(yamlio.load(path))
         ref = response.questionnaire
         if ref.id != questionnaire.id:
             raise DiagnoseError(Msg(

@@ -27,7 +27,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     field_validator,
     model_validator,
 )
@@ -269,13 +268,7 @@ def _check_condition(cond: Condition, loc: tuple[Any, ...], q: Questionnaire,
 def load(questionnaire: Questionnaire, path: Path | None = None) -> Catalogue:
     """Load the solution catalogue and check every id it names against the questionnaire."""
     doc = yamlio.load(path or DEFAULT_CATALOGUE)
-    if not isinstance(doc.data, dict):
-        raise ValidationFailed([doc.problem((), Msg(
-            "솔루션 카탈로그는 키: 값 형식의 YAML이어야 합니다", "a catalogue must be a YAML mapping"))])
-    try:
-        catalogue = Catalogue.model_validate(doc.data)
-    except ValidationError as exc:
-        raise ValidationFailed(yamlio.model_problems(doc, exc)) from None
+    catalogue = yamlio.validate(doc, Catalogue, Msg("솔루션 카탈로그", "a catalogue"))
     problems = _check(doc, catalogue, questionnaire)
     if problems:
         raise ValidationFailed(problems)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from diagnose import answers, yamlio
 from diagnose.errors import Problem, ValidationFailed
@@ -109,15 +109,14 @@ def new_response(questionnaire: Questionnaire, company: dict[str, Any] | None = 
     )
 
 
+def parse(doc: yamlio.Document) -> Response:
+    """A parsed response file as a model (structure only; answers are checked by ``check``)."""
+    return yamlio.validate(doc, Response, Msg("응답 파일", "a response file"))
+
+
 def check(doc: yamlio.Document, questionnaire: Questionnaire) -> LoadedResponse:
     """Validate a parsed response file; raise ``ValidationFailed`` listing every bad answer."""
-    if not isinstance(doc.data, dict):
-        raise ValidationFailed([doc.problem((), Msg(
-            "응답 파일은 키: 값 형식의 YAML이어야 합니다", "a response file must be a YAML mapping"))])
-    try:
-        response = Response.model_validate(doc.data)
-    except ValidationError as exc:
-        raise ValidationFailed(yamlio.model_problems(doc, exc)) from None
+    response = parse(doc)
     ref = response.questionnaire
     if ref.id != questionnaire.id:
         raise ValidationFailed([doc.problem(("questionnaire", "id"), Msg(

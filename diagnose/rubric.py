@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from diagnose import yamlio
 from diagnose.errors import Problem, ValidationFailed
@@ -123,13 +123,7 @@ def _check(doc: yamlio.Document, rubric: Rubric, questionnaire: Questionnaire) -
 def load(path: Path, questionnaire: Questionnaire) -> Rubric:
     """Load a rubric and check it against the questionnaire it scores."""
     doc = yamlio.load(path)
-    if not isinstance(doc.data, dict):
-        raise ValidationFailed([doc.problem((), Msg(
-            "채점 기준은 키: 값 형식의 YAML이어야 합니다", "a rubric must be a YAML mapping"))])
-    try:
-        rubric = Rubric.model_validate(doc.data)
-    except ValidationError as exc:
-        raise ValidationFailed(yamlio.model_problems(doc, exc)) from None
+    rubric = yamlio.validate(doc, Rubric, Msg("채점 기준", "a rubric"))
     problems = _check(doc, rubric, questionnaire)
     if any(p.severity == "error" for p in problems):
         raise ValidationFailed(problems)

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from diagnose import answers, scoring, yamlio
 from diagnose.errors import DiagnoseError, Problem, Rejection, ValidationFailed
@@ -119,13 +119,7 @@ def load_map(path: Path, q: Questionnaire) -> SurveyMap:
     doc = yamlio.load(path)
     if doc.data is None:
         return SurveyMap()
-    if not isinstance(doc.data, dict):
-        raise ValidationFailed([doc.problem((), Msg(
-            "매핑 파일은 키: 값 형식의 YAML이어야 합니다", "a map file must be a YAML mapping"))])
-    try:
-        model = SurveyMap.model_validate(doc.data)
-    except ValidationError as exc:
-        raise ValidationFailed(yamlio.model_problems(doc, exc)) from None
+    model = yamlio.validate(doc, SurveyMap, Msg("매핑 파일", "a map file"))
     problems = _check_map(doc, model, q)
     if problems:
         raise ValidationFailed(problems)

@@ -20,10 +20,10 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from diagnose.errors import DiagnoseError, Problem, ValidationFailed
 from diagnose.i18n import Msg
@@ -358,3 +358,22 @@ def model_problems(doc: Document, error: ValidationError) -> list[Problem]:
         seen.add(key)
         problems.append(doc.problem(where, msg))
     return problems
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def validate(doc: Document, model: type[ModelT], what: Msg) -> ModelT:
+    """The document as ``model``; every structural problem located, ``what`` names the file kind.
+
+    ``what`` reads as "a rubric", "a response file": a file that is not a mapping is refused
+    with "<what> must be a YAML mapping".
+    """
+    if not isinstance(doc.data, dict):
+        raise ValidationFailed([doc.problem((), Msg(
+            "{ko}은(는) 키: 값 형식의 YAML이어야 합니다", "{en} must be a YAML mapping",
+        ).format(ko=what.ko, en=what.en))])
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        raise ValidationFailed(model_problems(doc, exc)) from None
