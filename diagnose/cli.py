@@ -48,6 +48,8 @@ QuestionnaireOpt = Annotated[Path | None, typer.Option(
     "-q", "--questionnaire", help="질문지 YAML (기본: 내장 질문지) / questionnaire file (default: the bundled one)")]
 RubricOpt = Annotated[Path | None, typer.Option(
     "-r", "--rubric", help="채점 기준 YAML (기본: 내장 기준) / rubric file (default: the bundled one)")]
+TemplatesOpt = Annotated[Path | None, typer.Option(
+    "--templates", help="내 템플릿 폴더 (먼저 찾음) / your template folder, looked up first")]
 MapOpt = Annotated[Path | None, typer.Option(
     "--map", help="설문 내보내기의 열·답 매핑 YAML (docs/survey-exports.md) / "
                   "how the columns and answers of survey exports match the questionnaire")]
@@ -307,8 +309,7 @@ def report(
     inputs: InputsArg,
     out: Annotated[Path, typer.Option("--out", help="PDF를 쓸 폴더 / output folder")] = Path("reports"),
     questionnaire_file: QuestionnaireOpt = None, rubric_file: RubricOpt = None,
-    templates: Annotated[Path | None, typer.Option(
-        "--templates", help="내 템플릿 폴더 (먼저 찾음) / your template folder, looked up first")] = None,
+    templates: TemplatesOpt = None,
     workers: WorkersOpt = None, mapping: MapOpt = None,
     lang: LangOpt = Lang.ko, quiet: QuietOpt = False, as_json: JsonOpt = False,
 ) -> None:
@@ -338,8 +339,7 @@ def cohort(
     inputs: InputsArg,
     out: Annotated[Path, typer.Option("--out", help="결과 폴더 / output folder")],
     questionnaire_file: QuestionnaireOpt = None, rubric_file: RubricOpt = None,
-    templates: Annotated[Path | None, typer.Option(
-        "--templates", help="내 템플릿 폴더 (먼저 찾음) / your template folder, looked up first")] = None,
+    templates: TemplatesOpt = None,
     mapping: MapOpt = None,
     lang: LangOpt = Lang.ko, quiet: QuietOpt = False, as_json: JsonOpt = False,
 ) -> None:
@@ -367,8 +367,7 @@ def compare(
     followup: Annotated[Path, typer.Argument(help="후속 진단 / the follow-up assessment")],
     out: Annotated[Path, typer.Option("-o", "--out", help="진척 보고서 PDF / progress report")],
     questionnaire_file: QuestionnaireOpt = None, rubric_file: RubricOpt = None,
-    templates: Annotated[Path | None, typer.Option(
-        "--templates", help="내 템플릿 폴더 (먼저 찾음) / your template folder, looked up first")] = None,
+    templates: TemplatesOpt = None,
     mapping: MapOpt = None,
     lang: LangOpt = Lang.ko, quiet: QuietOpt = False, as_json: JsonOpt = False,
 ) -> None:
