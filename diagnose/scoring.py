@@ -61,15 +61,37 @@ class Scores:
         return self.table.iloc[position]
 
 
-def _by_value(column: pd.Series, fn: Callable[[Any], Any], missing: Any,
-              dtype: type = float) -> np.ndarray:
-    """``fn`` of every cell, computed once per distinct value (``missing`` for blanks).
+class _Coded:
+    """Each column of a frame as integer codes and its distinct values, computed once.
 
-    ``pd.factorize`` hashes the column in C; only the few distinct answers reach Python.
+    ``pd.factorize`` hashes a column in C; a categorical column (survey exports) already is
+    codes. Only the few distinct answers ever reach Python: visibility, states and levels
+    are computed per distinct value and spread to the rows by code.
     """
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    table = np.array([fn(value) for value in uniques] + [missing], dtype=dtype)
-    return table[codes]  # code -1 (blank) picks the trailing ``missing``
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.cache: dict[str, tuple[np.ndarray, list[Any]]] = {}
+
+    def __getitem__(self, column: str) -> tuple[np.ndarray, list[Any]]:
+        found = self.cache.get(column)
+        if found is None:
+            series = self.frame[column]
+            if isinstance(series.dtype, pd.CategoricalDtype):
+                codes = series.cat.codes.to_numpy()
+                uniques = np.asarray(series.cat.categories, dtype=object).tolist()
+            else:
+                codes, values = pd.factorize(series, use_na_sentinel=True)
+                uniques = np.asarray(values, dtype=object).tolist()
+            found = self.cache[column] = (codes, uniques)
+        return found
+
+    def by_value(self, column: str, fn: Callable[[Any], Any], missing: Any,
+                 dtype: type = float) -> np.ndarray:
+        """``fn`` of every cell, computed once per distinct value (``missing`` for blanks)."""
+        codes, uniques = self[column]
+        table = np.array([fn(value) for value in uniques] + [missing], dtype=dtype)
+        return table[codes]  # code -1 (blank) picks the trailing ``missing``
 
 
 def _matches(cond: ShowIf) -> Callable[[Any], bool]:
@@ -85,7 +107,7 @@ def _matches(cond: ShowIf) -> Callable[[Any], bool]:
     return test
 
 
-def _visibility(frame: pd.DataFrame, questionnaire: Questionnaire) -> dict[str, np.ndarray]:
+def _visibility(coded: _Coded, questionnaire: Questionnaire) -> dict[str, np.ndarray]:
     """Which assessments see each question, following ``show_if`` chains in file order."""
     visible: dict[str, np.ndarray] = {}
     profile_ids = {p.id for p in questionnaire.profile}
@@ -94,8 +116,8 @@ def _visibility(frame: pd.DataFrame, questionnaire: Questionnaire) -> dict[str, 
         if cond is None:
             continue
         target = cond.question
-        column = frame[profile_column(target) if target in profile_ids else target]
-        shown = _by_value(column, _matches(cond), False, bool)
+        column = profile_column(target) if target in profile_ids else target
+        shown = coded.by_value(column, _matches(cond), False, bool)
         if target in visible:  # a hidden question's answer counts as not applicable
             shown &= visible[target]
         visible[question.id] = shown
@@ -126,14 +148,14 @@ def _level_function(question: Question) -> Callable[[Any], float]:
 def question_states(frame: pd.DataFrame, questionnaire: Questionnaire
                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per scored question: the state code and the level of every assessment."""
-    visible = _visibility(frame, questionnaire)
+    coded = _Coded(frame)
+    visible = _visibility(coded, questionnaire)
     scored = questionnaire.scored_questions
     # Filled column by column into one block each: no copy when the frames are made.
     states = np.empty((len(frame), len(scored)), dtype=np.int8, order="F")
     levels = np.empty((len(frame), len(scored)), dtype=float, order="F")
     special_state = {NA: NOT_APPLICABLE, UNKNOWN: UNKNOWN_STATE}
     for j, question in enumerate(scored):
-        column = frame[question.id]
         level_of = _level_function(question)
 
         def state_of(value: Any) -> int:
@@ -142,7 +164,7 @@ def question_states(frame: pd.DataFrame, questionnaire: Questionnaire
         def level(value: Any, level_of: Callable[[Any], float] = level_of) -> float:
             return np.nan if isinstance(value, str) and value in SPECIAL else level_of(value)
 
-        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        codes, uniques = coded[question.id]
         state = np.array([state_of(v) for v in uniques] + [MISSING], dtype=np.int8)[codes]
         if question.id in visible:
             state[~visible[question.id]] = HIDDEN

@@ -488,13 +488,32 @@ class _ColumnState:
     bounds: tuple[float, float] | None = None  # number items: the accepted range
     cache: dict[Any, tuple[Any, Msg | None]] = field(default_factory=dict)
     parts: list[np.ndarray] = field(default_factory=list)
+    # Coded columns (scored single-answer questions) keep integer codes into ``codes``, the
+    # distinct canonical values in order of appearance: the engine reads them as a
+    # categorical column without hashing 100,000 cells again.
+    codes: dict[Any, int] | None = None
+
+    def code_of(self, value: Any) -> int:
+        assert self.codes is not None
+        if value is None:
+            return -1
+        return self.codes.setdefault(value, len(self.codes))
+
+    def collect(self, keep: np.ndarray) -> Any:
+        """The whole column, rows in ``keep`` only: object values, or a categorical."""
+        if self.codes is None:
+            return (np.concatenate(self.parts)[keep] if self.parts
+                    else np.zeros(0, dtype=object))
+        codes = np.concatenate(self.parts)[keep] if self.parts else np.zeros(0, dtype=np.int32)
+        categories = pd.Index(list(self.codes), dtype=object, tupleize_cols=False)
+        return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories))
 
 
 @dataclass
 class _Converted:
     """One chunk of one column: canonical values, and which cells were filled or bad."""
 
-    values: np.ndarray  # object, one per row; None when blank or bad
+    values: np.ndarray  # object, one per row, None when blank or bad; or codes (-1 for those)
     filled: np.ndarray  # bool per row: the cell was not blank
     bad: np.ndarray | None = None  # bool per row, None when no cell is bad
     messages: dict[int, Msg] = field(default_factory=dict)  # row -> why it is bad
@@ -552,6 +571,8 @@ def _convert_column(state: _ColumnState, raw: pd.Series) -> _Converted:
             reasons[code] = reason
         elif hit[0] is None:
             blank[code] = True  # spaces only
+    if state.codes is not None:
+        table = np.array([state.code_of(value) for value in table.tolist()], dtype=np.int32)
     result = _Converted(table[codes], ~blank[codes])
     if reasons:
         result.bad = bad[codes]
@@ -659,6 +680,9 @@ def _csv_chunks(path: Path, encoding: str, head: bytes, plan: Planner) -> Iterat
         "header": None, "encoding": encoding, "sep": _delimiter(head, encoding),
         "na_filter": False, "skip_blank_lines": False,  # blanks stay "": faster, rows counted
         "on_bad_lines": "warn", "engine": "c",
+        # each chunk tokenised in one piece: the low-memory mode splits a chunk again and
+        # merges the categories of the pieces, which cost more than the whole parse
+        "low_memory": False,
         }
     try:
         first = pd.read_csv(path, nrows=HEAD_ROWS, dtype=object, **options)
@@ -788,6 +812,8 @@ class _Reader:
                 state.bounds = _number_bounds(item)
             if item is not None and item.type in CATEGORY_TYPES:
                 dtypes[column.position] = "category"
+                if isinstance(item, Question) and item.type != "multi":  # tuples can't be
+                    state.codes = {}  # pandas categories
             self.states.append(state)
         return start + 1 + (1 if self.layout.id_row else 0), dtypes
 
@@ -802,8 +828,7 @@ class _Reader:
         rows = np.concatenate(self.rows)[keep] if self.rows else np.zeros(0, dtype=int)
         data: dict[str, Any] = {}
         for state in self.states:  # no parts: a header without rows
-            data[state.column.target] = (np.concatenate(state.parts)[keep] if state.parts
-                                         else np.zeros(0, dtype=object))
+            data[state.column.target] = state.collect(keep)
         n = len(rows)
         rounds = data.get("assessment.round")
         if rounds is None:
@@ -812,11 +837,18 @@ class _Reader:
             rounds[np.equal(rounds, None)] = DEFAULT_ROUND
         data["source"] = f"{self.path}:" + rows.astype(str).astype(object)  # "file:row"
         empty = np.full(n, None, dtype=object)
-        frame = pd.DataFrame({c: data.get(c, empty) for c in columns}, columns=columns,
-                             dtype=object)
+        # object arrays stay object (pandas 3 would infer "str" from them), categoricals stay
+        frame = pd.DataFrame({c: _as_column(data.get(c, empty)) for c in columns},
+                             columns=columns)
         ignored = [header or f"({_letter(position)})" for position, header in self.layout.ignored
                    if header or position in self.ignored_with_data]
         return SurveyResult(str(self.path), frame, rows, self.rejections, ignored)
+
+
+def _as_column(values: Any) -> Any:
+    if isinstance(values, np.ndarray):
+        return pd.Series(values, dtype=object, copy=False)
+    return values
 
 
 def _required(column: Column) -> bool:
