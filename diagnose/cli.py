@@ -319,9 +319,9 @@ def report(
 
         result = batch.score_inputs(inputs, questionnaire_file, rubric_file, lang.value,
                                     mapping_path=mapping)
-        _print_warnings(result.warnings, lang.value, quiet)
         paths = pipeline.render_reports(result, out, lang.value, templates, workers,
                                         progress=not quiet and not as_json)
+        _print_warnings(result.warnings, lang.value, quiet)  # with the evidence left out
         _print_rejections(result.rejections, lang.value, quiet)
         if as_json:
             print(json.dumps([str(p) for p in paths], ensure_ascii=False, indent=2))

@@ -45,7 +45,8 @@ class Problem:
         prefix = ""
         if self.severity == "warning":
             prefix = "경고: " if lang == "ko" else "warning: "
-        return f"{self.file}:{self.line}:{self.column}: {prefix}{self.message.render(lang)}"
+        where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
+        return f"{where}: {prefix}{self.message.render(lang)}"
 
 
 class ValidationFailed(DiagnoseError):

@@ -8,7 +8,7 @@ from typing import Any
 
 from diagnose import batch, report, responses, tables
 from diagnose.batch import Batch
-from diagnose.errors import DiagnoseError
+from diagnose.errors import DiagnoseError, Problem
 from diagnose.i18n import Msg
 
 
@@ -56,6 +56,13 @@ def report_jobs(result: Batch, out: Path, lang: str, templates: Path | None = No
         loaded = by_source.get(row["source"])
         context = report.build_context(result.scores, position, loaded, lang, recs[position],
                                        catalogue, groups[position])
+        if loaded is not None:
+            result.warnings.extend(
+                Problem(loaded.path, 0, 0, Msg(
+                    "{q}의 증빙 '{p}'는 보고서에 넣지 않습니다: {why}",
+                    "evidence '{p}' of {q} is left out of the report: {why}",
+                ).format(q=qid, p=name, why=why), "warning")
+                for qid, name, why in report.evidence_problems(context))
         key = (report.plain(row.get("company.id")) or report.plain(row["company.name"])
                or f"assessment-{position + 1}")
         name = report_name(key, report.plain(row["assessment.round"]), taken, lang)

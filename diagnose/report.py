@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from diagnose import answers, content, findings, fonts, yamlio
+from diagnose import answers, content, evidence, findings, fonts, yamlio
 from diagnose.errors import DiagnoseError
 from diagnose.i18n import Msg, pick
 from diagnose.peers import PeerGroup
@@ -50,6 +50,10 @@ LABELS: dict[str, dict[str, str]] = {
                   "en": "The overall level is capped at {cap} because '{dim}' scores below {below}."},
     "profile": {"ko": "기업 정보", "en": "Company profile"},
     "answers": {"ko": "부록: 전체 응답", "en": "Appendix: all answers"},
+    "evidence": {"ko": "부록: 증빙 자료", "en": "Appendix: evidence"},
+    "evidence_files": {"ko": "다른 증빙 파일 (보고서에 넣지 않음)",
+                       "en": "Other evidence files (not included in the report)"},
+    "evidence_refused": {"ko": "보여 주지 않은 증빙", "en": "Evidence not shown"},
     "question": {"ko": "문항", "en": "Question"},
     "answer": {"ko": "응답", "en": "Answer"},
     "note": {"ko": "메모", "en": "Note"},
@@ -190,6 +194,36 @@ def _answers(scores: Scores, position: int, loaded: LoadedResponse | None,
     return sections
 
 
+def _evidence(scores: Scores, loaded: LoadedResponse | None, lang: str) -> list[dict[str, Any]]:
+    """The evidence listed with the answers, in questionnaire order, checked but not read.
+
+    Pictures are read and shrunk in the worker that renders the PDF (``render_job``).
+    """
+    if loaded is None:
+        return []
+    folder = Path(loaded.path).parent
+    items = []
+    for question in scores.questionnaire.questions:
+        answer = loaded.response.answers.get(question.id)
+        for written in answer.evidence if answer else []:
+            item = {"question": pick(question.text, lang), "qid": question.id,
+                    "name": written, "kind": "refused", "path": "", "reason": "", "src": ""}
+            try:
+                found = evidence.locate(folder, written)
+            except evidence.EvidenceError as exc:
+                item["reason"] = exc.message.render(lang)
+            else:
+                item["kind"], item["path"] = found.kind, str(found.path)
+            items.append(item)
+    return items
+
+
+def evidence_problems(context: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(question id, path as written, why) for each evidence file a report leaves out."""
+    return [(item["qid"], item["name"], item["reason"]) for item in context["evidence"]
+            if item["kind"] == "refused"]
+
+
 def capping_gates(scores: Scores, position: int) -> list[Gate]:
     """For each dimension in ``overall.gates``, the strictest of its gates that fired."""
     row = scores.table.iloc[position]
@@ -267,6 +301,7 @@ def build_context(scores: Scores, position: int, loaded: LoadedResponse | None =
                     "gates": gates},
         "dimensions": _dimensions(scores, position, row, lang),
         "answers": _answers(scores, position, loaded, lang),
+        "evidence": _evidence(scores, loaded, lang),
         **_findings(scores, position, loaded, lang, recommendations or [], catalogue, peer),
         "sources": Msg(**LABELS["sources"]).format(
             qid=q.id, qv=q.version, sha=(q.sha256 or "-")[:12], rid=rubric.id,
@@ -320,8 +355,12 @@ def render_html(context: dict[str, Any], templates: Sequence[Path],
                             where=f"{where}:{line}" if line else where) from None
 
 
-def _safe_fetcher(roots: Sequence[Path]) -> Any:
-    """A WeasyPrint URL fetcher that serves files under ``roots`` and nothing else."""
+def _safe_fetcher(roots: Sequence[Path], pictures: dict[str, bytes] | None = None) -> Any:
+    """A WeasyPrint URL fetcher that serves files under ``roots`` and nothing else.
+
+    ``pictures`` are the evidence pictures, already read and shrunk, by their ``evidence:N``
+    URL: the HTML never names an evidence file, so no text from a response becomes a URL.
+    """
     import mimetypes
     from urllib.parse import unquote, urlparse
 
@@ -331,6 +370,9 @@ def _safe_fetcher(roots: Sequence[Path]) -> Any:
 
     class AssetFetcher(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            if pictures and url in pictures:
+                return URLFetcherResponse(url, pictures[url],
+                                          headers={"Content-Type": "image/jpeg"}, status=200)
             parsed = urlparse(url)
             if parsed.scheme != "file":
                 raise ValueError(f"blocked: only bundled assets are served ({parsed.scheme}:)")
@@ -344,7 +386,8 @@ def _safe_fetcher(roots: Sequence[Path]) -> Any:
     return AssetFetcher(allowed_protocols=["file"])
 
 
-def write_pdf(html: str, out: Path, templates: Sequence[Path]) -> None:
+def write_pdf(html: str, out: Path, templates: Sequence[Path],
+              pictures: dict[str, bytes] | None = None) -> None:
     """Render HTML to ``out``; the PDF appears under its name only once complete."""
 
     import weasyprint
@@ -357,7 +400,7 @@ def write_pdf(html: str, out: Path, templates: Sequence[Path]) -> None:
 
     roots = [*templates, fonts.font_dir()]
     document = weasyprint.HTML(string=html, base_url=templates[0].resolve().as_uri() + "/",
-                               url_fetcher=_safe_fetcher(roots))
+                               url_fetcher=_safe_fetcher(roots, pictures))
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     try:
@@ -391,8 +434,27 @@ def render_job(job: ReportJob) -> Path:
         context["radar"] = charts.radar_svg(
             radar["labels"], [charts.Series(s["name"], s["values"], s["role"])
                               for s in radar["series"]])
-    write_pdf(render_html(context, job.templates), job.out, job.templates)
+    context["evidence"], pictures = _pictures(context.get("evidence", []), context["lang"])
+    write_pdf(render_html(context, job.templates), job.out, job.templates, pictures)
     return job.out
+
+
+def _pictures(items: list[dict[str, Any]], lang: str
+              ) -> tuple[list[dict[str, Any]], dict[str, bytes]]:
+    """Evidence pictures read and shrunk, each under its own ``evidence:N`` URL."""
+    shown, pictures = [], {}
+    for item in items:
+        item = dict(item)
+        if item["kind"] not in {"refused", "file"}:
+            try:
+                data = evidence.thumbnail(evidence.Found(Path(item["path"]), item["kind"]))
+            except evidence.EvidenceError as exc:
+                item["kind"], item["reason"] = "refused", exc.message.render(lang)
+            else:
+                item["src"] = f"evidence:{len(pictures)}"
+                pictures[item["src"]] = data
+        shown.append(item)
+    return shown, pictures
 
 
 def render_many(jobs: Iterable[ReportJob], workers: int | None = None,
