@@ -6,7 +6,6 @@ a formula are neutralised (OWASP CSV injection) in CSV and XLSX alike.
 
 from __future__ import annotations
 
-import itertools
 import json
 import math
 import re
@@ -62,7 +61,8 @@ def rounded(table: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         if column.endswith((".score", ".percent", ".completeness")):
             out[column] = out[column].astype(float).round(2)
-        elif out[column].dtype == object:
+        elif out[column].dtype == object and pd.api.types.infer_dtype(
+                out[column], skipna=True) not in {"string", "empty"}:  # text stays as it is
             out[column] = pd.Series(_by_distinct(out[column], _cell), index=out.index,
                                     dtype=object)
     return out
@@ -107,6 +107,9 @@ def _csv_cells(column: pd.Series) -> np.ndarray:
     if pd.api.types.is_integer_dtype(kind):
         return _by_distinct(column, lambda v: str(int(v)), "")
     # object and string columns: untrusted text, neutralised (pandas 3 infers "str" columns)
+    values = column.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":  # no gaps: ids, names
+        return _text_fields(values)  # scanned whole, no hashing of 100,000 distinct names
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
     fields = np.append(_text_fields(np.asarray(uniques, dtype=object)), "")
     return fields[codes]
@@ -164,7 +167,7 @@ def write(table: pd.DataFrame, out: Path, questionnaire: Questionnaire, lang: st
     if suffix == ".json":
         yamlio.write_atomic(out, to_json(data))
     elif suffix == ".csv":
-        yamlio.write_atomic(out, itertools.chain(["\ufeff"], csv_lines(data)))
+        yamlio.write_atomic(out, "\ufeff" + to_csv(data))  # one piece: faster than lines
     else:
         write_xlsx(data, out, titles(questionnaire, lang))
 
