@@ -550,14 +550,12 @@ def _convert_column(state: _ColumnState, raw: pd.Series) -> _Converted:
     bad = np.zeros(size + 1, dtype=bool)
     reasons: dict[int, Msg] = {}
     for code, cell in enumerate(np.asarray(uniques, dtype=object).tolist()):
-        if state.bounds is not None:
-            quick = _quick_number(cell, *state.bounds)
-            if quick is not None:
-                table[code] = quick
-                continue
-        hit = state.cache.get(cell)
+        hit = state.cache.get(cell)  # each distinct cell is converted once per file
         if hit is None:
-            if _blank(cell):
+            quick = _quick_number(cell, *state.bounds) if state.bounds is not None else None
+            if quick is not None:
+                hit = (quick, None)
+            elif _blank(cell):
                 hit = (None, None)
             else:
                 try:
@@ -812,8 +810,9 @@ class _Reader:
                 state.bounds = _number_bounds(item)
             if item is not None and item.type in CATEGORY_TYPES:
                 dtypes[column.position] = "category"
-                if isinstance(item, Question) and item.type != "multi":  # tuples can't be
-                    state.codes = {}  # pandas categories
+                if isinstance(item, Question) and item.type in {"level", "choice", "yesno"}:
+                    state.codes = {}  # one answer each: codes (a multi answer, a tuple, is no
+                    # pandas category; blank numbers stay None for the reports)
             self.states.append(state)
         return start + 1 + (1 if self.layout.id_row else 0), dtypes
 
