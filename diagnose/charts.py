@@ -45,6 +45,7 @@ def _style() -> dict[str, object]:
         "svg.fonttype": "none",
         "svg.hashsalt": "diagnose",
         "axes.unicode_minus": False,
+        "text.parse_math": False,  # a round called "$x^2$" is text, not mathtext
     }
 
 

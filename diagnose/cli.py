@@ -20,7 +20,7 @@ import typer
 
 from diagnose import __version__
 from diagnose.errors import EXIT_REJECTED, EXIT_USAGE, DiagnoseError, Rejection
-from diagnose.i18n import Msg
+from diagnose.i18n import Msg, visible
 
 
 class Lang(StrEnum):
@@ -145,8 +145,9 @@ def _print_rejections(rejections: list[Rejection], lang: str, quiet: bool,
     shown = rejections if errors_file is None else rejections[:SCREEN_REJECTIONS]
     for item in shown:  # cells from input files are text, never rich markup
         value = item.value if len(item.value) <= 80 else item.value[:79] + "…"
-        table.add_row(Text(item.file), Text("" if item.row is None else str(item.row)),
-                      Text(item.column), Text(value), Text(item.reason.render(lang)))
+        table.add_row(Text(visible(item.file)), Text("" if item.row is None else str(item.row)),
+                      Text(visible(item.column)), Text(visible(value)),
+                      Text(item.reason.render(lang)))
     if len(shown) < len(rejections):
         table.caption = Msg("… 외 {n}건: 전체 목록은 {f}", "… and {n} more: the full list is in {f}"
                             ).format(n=len(rejections) - len(shown), f=errors_file).render(lang)

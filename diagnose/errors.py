@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from diagnose.i18n import Msg
+from diagnose.i18n import Msg, visible
 
 EXIT_OK = 0
 EXIT_REJECTED = 1  # the job ran, but some rows or files were rejected
@@ -28,7 +28,7 @@ class DiagnoseError(Exception):
 
     def render(self, lang: str = "ko") -> str:
         text = self.message.render(lang)
-        return f"{self.where}: {text}" if self.where else text
+        return f"{visible(self.where)}: {text}" if self.where else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +46,7 @@ class Problem:
         if self.severity == "warning":
             prefix = "경고: " if lang == "ko" else "warning: "
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
+        where = visible(where)
         return f"{where}: {prefix}{self.message.render(lang)}"
 
 
@@ -79,4 +80,4 @@ class Rejection:
         where = self.file if self.row is None else f"{self.file}:{self.row}"
         column = f" [{self.column}]" if self.column else ""
         value = f" '{self.value}'" if self.value else ""
-        return f"{where}{column}{value}: {self.reason.render(lang)}"
+        return visible(f"{where}{column}{value}: ") + self.reason.render(lang)

@@ -6,11 +6,21 @@ message and its translation can never drift apart into separate files.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
 Lang = Literal["ko", "en"]
 LANGS: tuple[Lang, ...] = ("ko", "en")
+
+# Control characters (but tab and newline) and the bidirectional overrides: from an input
+# file they could clear the terminal, retitle its window or reverse the text a user reads.
+_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """``text`` with its control characters shown as escapes (``\\x1b``), never acted on."""
+    return _HIDDEN.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +31,8 @@ class Msg:
     en: str
 
     def format(self, **params: Any) -> Msg:
+        """The message with its slots filled; text from inputs shows its control characters."""
+        params = {k: visible(v) if isinstance(v, str) else v for k, v in params.items()}
         return Msg(self.ko.format(**params), self.en.format(**params))
 
     def render(self, lang: str = "ko") -> str:

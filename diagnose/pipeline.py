@@ -33,9 +33,9 @@ def report_name(key: str, round_: str | None, taken: set[str], lang: str = "ko")
     stem = report.safe_filename(f"{key}_{round_}" if round_ else key)
     suffix = "" if lang == "ko" else f".{lang}"
     name, n = f"{stem}{suffix}.pdf", 2
-    while name in taken:
+    while name.casefold() in taken:  # CON.pdf and con.pdf are one file on Windows and macOS
         name, n = f"{stem}-{n}{suffix}.pdf", n + 1
-    taken.add(name)
+    taken.add(name.casefold())
     return name
 
 

@@ -479,7 +479,21 @@ def render_many(jobs: Iterable[ReportJob], workers: int | None = None,
     return done
 
 
+WINDOWS_DEVICES = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+                             *(f"LPT{i}" for i in range(1, 10))})
+MAX_NAME_BYTES = 120  # with ".en.pdf", "-2" and a temp file's affixes, far below 255 bytes
+
+
 def safe_filename(text: str, fallback: str = "report") -> str:
-    """A file name from untrusted text: no path separators, no leading dots, no control chars."""
-    cleaned = "".join(c if c.isalnum() or c in "-_()[] ." else "_" for c in text).strip(" ._")
-    return cleaned[:80] or fallback
+    """A file name from untrusted text, safe on Linux, macOS and Windows.
+
+    Letters (Korean too), digits and ``-_()[] .`` stay, anything else becomes ``_``; no
+    leading dots or dashes (hidden files, command options), at most ``MAX_NAME_BYTES`` bytes of
+    UTF-8, and never a Windows device name (``CON``, ``NUL.txt``, ``com1``).
+    """
+    cleaned = "".join(c if c.isalnum() or c in "-_()[] ." else "_" for c in text)
+    cleaned = cleaned.lstrip(" .-_").rstrip(" ._")
+    cleaned = cleaned.encode("utf-8")[:MAX_NAME_BYTES].decode("utf-8", "ignore").rstrip(" ._")
+    if cleaned.split(".")[0].strip().upper() in WINDOWS_DEVICES:
+        cleaned = "_" + cleaned
+    return cleaned or fallback

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from diagnose.i18n import pick
+from diagnose.i18n import pick, visible
 from diagnose.questionnaire import Questionnaire
 from diagnose.scoring import Scores
 
@@ -71,7 +71,7 @@ def score_summary(scores: Scores, lang: str, limit: int = 50) -> Table:
         table.add_column(dim.id[:4], justify="right", no_wrap=True, min_width=4)
     for _, row in scores.table.head(limit).iterrows():
         level = "" if pd.isna(row["overall.level"]) else str(int(row["overall.level"]))
-        cells = [Text(str(row["company.name"] or "")), Text(level), Text(_fmt(row["overall.score"]))]
+        cells = [Text(visible(str(row["company.name"] or ""))), Text(level), Text(_fmt(row["overall.score"]))]
         for dim in q.dimensions:
             flag = "*" if row[f"{dim.id}.insufficient"] else ""
             cells.append(Text(_fmt(row[f"{dim.id}.score"]) + flag))

@@ -222,8 +222,13 @@ def write_sheets(sheets: dict[str, tuple[pd.DataFrame, dict[str, str]]], out: Pa
     tmp.replace(out)
 
 
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # XML 1.0 refuses them
+
+
 def _excel(value: Any) -> Any:
     value = _cell(value)
     if hasattr(value, "item"):
         value = value.item()
+    if isinstance(value, str):
+        value = _XLSX_ILLEGAL.sub("", value)
     return value
