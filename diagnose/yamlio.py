@@ -5,7 +5,8 @@ column. Reading is deliberately narrower than PyYAML's ``safe_load``:
 
 * anchors, aliases and merge keys are refused (aliases let a tiny file expand exponentially);
 * duplicate keys are refused (PyYAML silently keeps the last one);
-* files over a size limit and documents nested absurdly deep are refused;
+* files over a size limit, documents nested absurdly deep and documents of absurdly many
+  values are refused, and only regular files are read (never a pipe or a device);
 * only ``true``/``false`` are booleans (YAML 1.2): ``yes``, ``no``, ``on``, ``off`` stay the
   words an author typed, which is what a ``yesno`` answer or a ``show_if`` means by them.
 """
@@ -14,8 +15,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -30,6 +33,13 @@ from diagnose.i18n import Msg
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
+# Values (scalars, lists, mappings, keys included) in one file. The bundled questionnaire has
+# about 4,000; each costs some 20 microseconds and 1 KB to read, and 5 MB of "1," would be
+# 2.6 million of them (a minute and 1.5 GB).
+MAX_NODES = 100_000
+# Tokens the anchor check looks at: a file within MAX_NODES has fewer. Past it, an alias is
+# still refused when the document is built (the node it names is met twice).
+_SCAN_TOKENS = 5 * MAX_NODES
 
 
 def _file_mode() -> int:
@@ -47,8 +57,38 @@ Loc = tuple[str | int, ...]
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster
 
 
+class _TooDeep(Exception):
+    """Raised while composing, before a deep document reaches libyaml's recursive composer."""
+
+
+class _TooMany(Exception):
+    """Raised while composing once a document has more than ``MAX_NODES`` values."""
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """SafeLoader whose booleans are YAML 1.2's ``true``/``false`` only."""
+    """SafeLoader whose booleans are YAML 1.2's ``true``/``false`` only.
+
+    It also stops composing past ``MAX_DEPTH`` levels or ``MAX_NODES`` values: libyaml's
+    composer recurses in C once per level, and a few kilobytes of ``[[[[`` overflow the C stack
+    (a segfault, not a RecursionError). The composer calls ``descend_resolver`` and
+    ``ascend_resolver`` around every node.
+    """
+
+    _depth = 0
+    _nodes = 0
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        self._depth += 1
+        self._nodes += 1
+        if self._depth > MAX_DEPTH + 1:  # the builder refuses the same document, located
+            raise _TooDeep
+        if self._nodes > MAX_NODES:
+            raise _TooMany
+        super().descend_resolver(current_node, current_index)
+
+    def ascend_resolver(self) -> None:
+        self._depth -= 1
+        super().ascend_resolver()
 
 
 # YAML 1.2 core-schema scalars. YAML 1.1's extras surprise people who edit files by hand:
@@ -202,12 +242,51 @@ class _Builder:
 def _refuse_anchors(text: str, path: str) -> None:
     """Refuse anchors before composing: an alias bomb must never be expanded."""
     try:
-        for token in yaml.scan(text, Loader=_Loader):
+        for token in itertools.islice(yaml.scan(text, Loader=_Loader), _SCAN_TOKENS):
             if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
                 line, col = token.start_mark.line + 1, token.start_mark.column + 1
                 raise ValidationFailed([Problem(path, line, col, _ALIAS)])
     except yaml.YAMLError:
         return  # the parse that follows reports the syntax error with its position
+
+
+def _events(text: str) -> Iterator[yaml.Event]:
+    """The parser's events, as many as the composer may have seen before it stopped."""
+    return itertools.islice(yaml.parse(text, Loader=_Loader), 3 * MAX_NODES)
+
+
+def _deep_mark(text: str) -> tuple[int, int]:
+    """Where the first node the builder finds deeper than ``MAX_DEPTH`` starts."""
+    open_: list[list[int]] = []  # per open collection: [is a mapping, nodes seen in it]
+    with contextlib.suppress(yaml.YAMLError):
+        for event in _events(text):
+            if isinstance(event, yaml.NodeEvent):
+                key = bool(open_) and open_[-1][0] == 1 and open_[-1][1] % 2 == 0
+                if open_:
+                    open_[-1][1] += 1
+                if not key and len(open_) > MAX_DEPTH:  # the builder checks values, not keys
+                    return _event_mark(event)
+                if isinstance(event, yaml.CollectionStartEvent):
+                    open_.append([int(isinstance(event, yaml.MappingStartEvent)), 0])
+            elif isinstance(event, yaml.CollectionEndEvent):
+                open_.pop()
+    return 1, 1
+
+
+def _event_mark(event: yaml.Event) -> tuple[int, int]:
+    return event.start_mark.line + 1, event.start_mark.column + 1
+
+
+def _past_limit_mark(text: str) -> tuple[int, int]:
+    """Where the value after the first ``MAX_NODES`` starts."""
+    nodes = 0
+    with contextlib.suppress(yaml.YAMLError):
+        for event in _events(text):
+            if isinstance(event, yaml.NodeEvent):
+                nodes += 1
+                if nodes > MAX_NODES:
+                    return _event_mark(event)
+    return 1, 1
 
 
 def parse_text(text: str, path: str = "<text>") -> Document:
@@ -237,22 +316,39 @@ def parse_text(text: str, path: str = "<text>") -> Document:
     except yaml.YAMLError as exc:
         raise ValidationFailed([Problem(path, 1, 1, Msg(
             "YAML 문법 오류: {r}", "YAML syntax error: {r}").format(r=exc))]) from None
-    except RecursionError:
-        raise ValidationFailed([Problem(path, 1, 1, Msg(
+    except (RecursionError, _TooDeep):
+        line, col = _deep_mark(text)
+        raise ValidationFailed([Problem(path, line, col, Msg(
             "중첩이 너무 깊습니다", "nesting is too deep"))]) from None
+    except _TooMany:
+        line, col = _past_limit_mark(text)
+        raise ValidationFailed([Problem(path, line, col, Msg(
+            "값이 너무 많습니다 (최대 {n:,}개): 파일을 나누세요",
+            "too many values (at most {n:,}): split the file").format(n=MAX_NODES))]) from None
     return Document(path, data, builder.positions)
 
 
 def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
-    """Read a UTF-8 text file, refusing huge and binary files with a clear message."""
+    """Read a UTF-8 text file, refusing huge and binary files with a clear message.
+
+    Only regular files are read: a pipe named ``x.yaml`` would block the open until a writer
+    comes, and ``/dev/zero`` never ends. At most ``max_bytes`` are read even if the file grows.
+    """
+    too_large = Msg("파일이 너무 큽니다 ({size:,} 바이트, 최대 {max:,})",
+                    "file is too large ({size:,} bytes, at most {max:,})")
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise DiagnoseError(Msg(
-                "파일이 너무 큽니다 ({size:,} 바이트, 최대 {max:,})",
-                "file is too large ({size:,} bytes, at most {max:,})",
-            ).format(size=size, max=max_bytes), where=path)
-        raw = path.read_bytes()
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):
+            raise DiagnoseError(Msg("일반 파일이 아닙니다 (파이프나 장치)",
+                                    "not a regular file (a pipe or a device)"), where=path)
+        if info.st_size > max_bytes:
+            raise DiagnoseError(too_large.format(size=info.st_size, max=max_bytes), where=path)
+        # O_NONBLOCK: should the file have become a pipe since stat, the open does not wait.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as handle:
+            raw = handle.read(max_bytes + 1)
     except FileNotFoundError:
         raise DiagnoseError(Msg("파일이 없습니다", "file not found"), where=path) from None
     except IsADirectoryError:
@@ -261,6 +357,8 @@ def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
     except OSError as exc:
         raise DiagnoseError(Msg("읽을 수 없습니다: {e}", "cannot read: {e}").format(
             e=exc.strerror), where=path) from None
+    if len(raw) > max_bytes:  # it grew after stat
+        raise DiagnoseError(too_large.format(size=len(raw), max=max_bytes), where=path)
     if b"\x00" in raw:
         raise DiagnoseError(Msg("텍스트 파일이 아닙니다 (바이너리)", "not a text file (binary)"),
                             where=path)
