@@ -282,7 +282,11 @@ def score_inputs(inputs: Sequence[Path], questionnaire_path: Path | None = None,
     mapping = survey.load_map(mapping_path, q) if mapping_path is not None else None
     paths = expand_inputs(inputs)
     if not paths:
-        raise DiagnoseError(Msg("채점할 입력 파일이 없습니다", "no input files to score"))
+        folders = ", ".join(str(p) for p in inputs if p.is_dir())
+        raise DiagnoseError(Msg(
+            "채점할 입력 파일이 없습니다" + (" (폴더에 응답 파일 .yaml이 없음)" if folders else ""),
+            "no input files to score" + (" (no response files .yaml in the folder)"
+                                         if folders else "")), where=folders or None)
     read = read_inputs(paths, q, mapping)
     keep = read.latest_only()
     frame = read.frame

@@ -133,9 +133,12 @@ def _read(path: Path, size: int = -1) -> bytes:
 
 def thumbnail(found: Found) -> bytes:
     """A picture as a small JPEG without metadata, upright as the camera held it."""
-    from PIL import Image, ImageOps
+    from PIL import Image, ImageFile, ImageOps
 
     data = _read(found.path)
+    # WeasyPrint, once imported, lets Pillow fill a cut-off picture with grey; here a damaged
+    # photo is refused instead (one picture at a time: the flag is put back at once).
+    lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -164,3 +167,5 @@ def thumbnail(found: Found) -> bytes:
         raise EvidenceError(TOO_MANY_PIXELS.format(mp="?", max=MAX_PIXELS // 1_000_000)) from None
     except Exception:  # Pillow raises many kinds for a damaged or disguised file
         raise EvidenceError(UNREADABLE) from None
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient

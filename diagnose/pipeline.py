@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import time
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
@@ -74,6 +76,7 @@ def render_reports(result: Batch, out: Path, lang: str, templates: Path | None =
                    workers: int | None = None, progress: bool = False) -> list[Path]:
     """One PDF per scored assessment of a batch, in parallel."""
     jobs = report_jobs(result, out, lang, templates)
+    remove_stale_temps(out)
     label = "보고서 작성" if lang == "ko" else "Rendering reports"
     with _progress(progress, len(jobs), label) as bar:
         def advance(_: Path) -> None:
@@ -82,6 +85,20 @@ def render_reports(result: Batch, out: Path, lang: str, templates: Path | None =
 
         paths = report.render_many(jobs, workers, advance)
     return sorted(paths)
+
+
+STALE_SECONDS = 15 * 60  # a PDF takes seconds: an older temp file is a killed run's
+
+
+def remove_stale_temps(folder: Path) -> None:
+    """Remove the hidden ``.NAME.pdf.XXXXXXXX.tmp`` files a killed run left behind."""
+    if not folder.is_dir():
+        return
+    now = time.time()
+    for path in folder.glob(".*.pdf.*.tmp"):
+        with contextlib.suppress(OSError):
+            if path.is_file() and now - path.stat().st_mtime > STALE_SECONDS:
+                path.unlink()
 
 
 DEMO_MARKER = ".diagnose-demo"

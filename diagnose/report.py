@@ -8,9 +8,11 @@ gets the bundled assets: no network, no file outside the template and font folde
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -413,6 +415,12 @@ def write_pdf(html: str, out: Path, templates: Sequence[Path],
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    with contextlib.suppress(OSError):  # the rename itself survives a power cut
+        folder = os.open(out.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
 
 
 @dataclass(frozen=True)
@@ -457,6 +465,21 @@ def _pictures(items: list[dict[str, Any]], lang: str
     return shown, pictures
 
 
+def _die_with_parent(parent: int) -> None:
+    """Worker start: end with the command that started it, even when it is killed (-9, the
+    out-of-memory killer), instead of rendering on alone and lingering (Linux)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+
 def render_many(jobs: Iterable[ReportJob], workers: int | None = None,
                 progress: Callable[[Path], None] | None = None) -> list[Path]:
     """Render reports, in parallel worker processes when ``workers`` > 1."""
@@ -469,7 +492,8 @@ def render_many(jobs: Iterable[ReportJob], workers: int | None = None,
             if progress:
                 progress(job.out)
         return done
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent,
+                             initargs=(os.getpid(),)) as pool:
         futures = [pool.submit(render_job, job) for job in jobs]
         for future in as_completed(futures):
             path = future.result()

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
+import stat
 import unicodedata
 import warnings
 from collections.abc import Callable, Iterator
@@ -41,6 +42,11 @@ SUFFIXES = frozenset({".csv", ".xlsx"})
 # pandas drops a UTF-8 BOM itself; naming "utf-8-sig" would route every byte through Python.
 ENCODINGS = ("utf-8", "cp949")
 CHUNK_ROWS = 20_000
+# One file's limits: a million-row export needs some 4 GB to score (split it); an XLSX sheet
+# is refused past this many cells (rows x used width), as a few-kilobyte "sparse" sheet with
+# one cell at XFD1048576 would otherwise be padded to 17 billion cells.
+MAX_ROWS = 500_000
+MAX_CELLS = 20_000_000
 DEFAULT_ROUND = "baseline"
 
 # Sheets written by ``diagnose questionnaire template``; any other workbook: its first sheet.
@@ -597,6 +603,14 @@ def read(path: Path, q: Questionnaire, mapping: SurveyMap | None = None) -> Surv
     Raises ``SurveyError`` (a ``DiagnoseError``) when the file cannot be used at all: it cannot
     be decoded or opened, or its columns cannot be matched unambiguously.
     """
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise _file_error(path, Msg("읽을 수 없습니다: {e}", "cannot read: {e}")
+                          .format(e=exc.strerror)) from None
+    if not stat.S_ISREG(mode):  # a pipe would block the reader, a device never end
+        raise _file_error(path, Msg("일반 파일이 아닙니다 (파이프나 장치)",
+                                    "not a regular file (a pipe or a device)"))
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         return _read(path, q, mapping, lambda plan: _xlsx_chunks(path, plan))
@@ -698,14 +712,45 @@ def _csv_chunks(path: Path, encoding: str, head: bytes, plan: Planner) -> Iterat
                           .format(e=str(exc).strip())) from None
 
 
+def _sheet_rows(path: Path) -> list[list[Any]]:
+    """The cells of the survey sheet (the template's, else the first), row by row.
+
+    Read-only and streamed: trailing blank cells are dropped as rows come, and a sheet is
+    refused once its rows times its used width pass ``MAX_CELLS``. Whole-number cells are
+    ints, as pandas reads them.
+    """
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    try:
+        names = book.sheetnames
+        sheet = book[next((n for n in names if n in TEMPLATE_SHEETS.values()), names[0])]
+        sheet.reset_dimensions()  # the file's own <dimension> may lie
+        rows: list[list[Any]] = []
+        width = last = 0
+        for row in sheet.iter_rows(values_only=True):
+            cells = [int(v) if isinstance(v, float) and v.is_integer() else v for v in row]
+            while cells and cells[-1] in (None, ""):
+                cells.pop()
+            rows.append(cells)
+            if cells:
+                width, last = max(width, len(cells)), len(rows)
+            if width * len(rows) > MAX_CELLS or len(rows) > MAX_ROWS + HEAD_ROWS:
+                raise _file_error(path, Msg(
+                    "시트가 너무 큽니다 ({r:,}행 x {c:,}열 이상, 최대 {m:,}칸·{n:,}행): 파일을 나누세요",
+                    "the sheet is too large ({r:,} rows x {c:,} columns or more, at most "
+                    "{m:,} cells and {n:,} rows): split the file").format(
+                    r=len(rows), c=width, m=MAX_CELLS, n=MAX_ROWS))
+        return rows[:last]
+    finally:
+        book.close()
+
+
 def _xlsx_chunks(path: Path, plan: Planner) -> Iterator[Chunk]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl: "Data Validation extension ..."
-            book = pd.ExcelFile(path, engine="openpyxl")
-            names = book.sheet_names
-            sheet = next((n for n in names if n in TEMPLATE_SHEETS.values()), names[0])
-            frame = book.parse(sheet, header=None, dtype=object)
+            frame = pd.DataFrame(_sheet_rows(path), dtype=object)
     except DiagnoseError:
         raise
     except Exception as exc:  # zipfile, openpyxl and pandas raise many kinds for a bad file
@@ -758,6 +803,10 @@ class _Reader:
         if self.layout is None or chunk.empty:
             return
         assert self.layout is not None
+        if first_row + len(chunk) - 1 > MAX_ROWS + 1:  # row 1 is the header
+            raise _file_error(self.path, Msg(
+                "행이 너무 많습니다 (최대 {n:,}행): 파일을 나누세요",
+                "too many rows (at most {n:,}): split the file").format(n=MAX_ROWS))
         rows = np.arange(first_row, first_row + len(chunk))
         converted = [_convert_column(state, chunk[state.column.position])
                      for state in self.states]

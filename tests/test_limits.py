@@ -332,9 +332,6 @@ BAD_XLSX = "cannot open the XLSX file"
 NO_NAME = "no 'Company name' column"
 PIPE = {"timeout": PIPE_TIMEOUT, "says": "not a regular file"}
 # A known bug: any clear message will do, the fix chooses its words.
-BUG_PIPE = {"timeout": PIPE_TIMEOUT}
-PIPE_BUG = "survey.read opens a named pipe and waits for a writer forever"
-EMPTY_FOLDER_BUG = "batch.score_inputs: 'no input files to score' names no folder"
 
 CASES: list[Case] = [
     # Baselines: what a normal run costs under the same limits.
@@ -383,7 +380,7 @@ CASES: list[Case] = [
     Case("r-mixed-encodings", "score", text("mixed.yaml", RESPONSE.encode()
                                             + "# 주석\n".encode("cp949")), 1, "not UTF-8 (line 2)"),
     Case("r-bom-only", "score", text("bom.yaml", b"\xef\xbb\xbf"), 1, "must be a YAML mapping"),
-    Case("r-directory-alone", "alone", special("folder.yaml", "dir"), 2, bug=EMPTY_FOLDER_BUG),
+    Case("r-directory-alone", "alone", special("folder.yaml", "dir"), 2),
 
     # score EXPORT.csv GOOD.csv
     Case("c-one-line-100mb", "score", text("line.csv", lambda: repeat("a", 100 * MB)), 1,
@@ -393,8 +390,7 @@ CASES: list[Case] = [
     Case("c-100k-rows-1-column", "score", text("rows.csv", rows_1_column(100_000)), 0,
          heavy=True),
     Case("c-1m-rows-1-column", "score", text("rows.csv", rows_1_column(1_000_000)), (0, 1),
-         heavy=True, slow=True, bug="no bound on rows: 1M rows (13 MB) need 3.1 GB, in the "
-                                    "answers frame and scoring.score's float matrices"),
+         heavy=True, slow=True),
     Case("c-random-bytes", "score", text("random.csv", lambda: random_bytes(MB)), 1, BINARY_CSV),
     Case("c-nul-bytes", "score", text("nul.csv", b"\x00" * 100_000), 1, BINARY_CSV),
     Case("c-png-renamed", "score", text("image.csv", PNG), 1, BINARY_CSV),
@@ -412,8 +408,8 @@ CASES: list[Case] = [
                                   .encode("utf-16")), 1, BINARY_CSV),
     Case("c-bom-only", "score", text("bom.csv", b"\xef\xbb\xbf"), 1, "no header row"),
     Case("c-empty", "score", text("empty.csv", b""), 1, "the file is empty"),
-    Case("c-directory-alone", "alone", special("folder.csv", "dir"), 2, bug=EMPTY_FOLDER_BUG),
-    Case("c-fifo", "score", special("pipe.csv", "fifo"), 1, **BUG_PIPE, bug=PIPE_BUG),
+    Case("c-directory-alone", "alone", special("folder.csv", "dir"), 2),
+    Case("c-fifo", "score", special("pipe.csv", "fifo"), 1, timeout=PIPE_TIMEOUT),
     Case("c-dev-urandom", "score", special("urandom.csv", "/dev/urandom"), 1,
          timeout=PIPE_TIMEOUT),
 
@@ -430,10 +426,9 @@ CASES: list[Case] = [
     Case("x-deflate-bomb-50mb-cell", "score", xlsx("deflate.xlsx", deflate_bomb), 1,
          "not one of the options", heavy=True),
     Case("x-sparse-bomb", "score", xlsx("sparse.xlsx", sparse_bomb), 1, heavy=True,
-         slow=True, bug="survey._xlsx_chunks: pandas pads 1,048,576 rows to 16,384 columns (MemoryError)"),
-    Case("x-fifo", "score", special("pipe.xlsx", "fifo"), 1, **BUG_PIPE, bug=PIPE_BUG),
-    Case("x-dev-zero", "score", special("zero.xlsx", "/dev/zero"), 1, **BUG_PIPE,
-         bug="survey.read reads /dev/zero as an XLSX until memory runs out"),
+         slow=True),
+    Case("x-fifo", "score", special("pipe.xlsx", "fifo"), 1, timeout=PIPE_TIMEOUT),
+    Case("x-dev-zero", "score", special("zero.xlsx", "/dev/zero"), 1, timeout=PIPE_TIMEOUT),
 
     # score GOOD.csv --map MAP.yaml: a map that cannot be used stops the job (exit 2).
     *yaml_cases("map", 2),
