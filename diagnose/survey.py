@@ -692,9 +692,6 @@ def _csv_chunks(path: Path, encoding: str, head: bytes, plan: Planner) -> Iterat
         "header": None, "encoding": encoding, "sep": _delimiter(head, encoding),
         "na_filter": False, "skip_blank_lines": False,  # blanks stay "": faster, rows counted
         "on_bad_lines": "warn", "engine": "c",
-        # each chunk tokenised in one piece: the low-memory mode splits a chunk again and
-        # merges the categories of the pieces, which cost more than the whole parse
-        "low_memory": False,
         }
     try:
         first = pd.read_csv(path, nrows=HEAD_ROWS, dtype=object, **options)
@@ -762,15 +759,34 @@ def _xlsx_chunks(path: Path, plan: Planner) -> Iterator[Chunk]:
     yield skip + 1, frame.iloc[skip:]
 
 
-def _bad_lines(caught: list[warnings.WarningMessage], path: Path) -> list[Rejection]:
-    """Rows with more cells than the header (pandas skips them with a warning)."""
-    found: dict[int, Rejection] = {}  # the first rows are read twice: each line once
+def _skipped_lines(caught: list[warnings.WarningMessage]) -> Iterator[tuple[int, int]]:
+    """(row, cells) of each row pandas skipped for having more cells than the header."""
     for warning in caught:
         for line, seen in re.findall(r"Skipping line (\d+): expected \d+ fields, saw (\d+)",
                                      str(warning.message)):
-            found[int(line)] = Rejection(str(path), int(line), "", "", Msg(
-                "이 행의 칸 수({n})가 제목 행보다 많아 읽을 수 없습니다",
-                "this row has more cells ({n}) than the header").format(n=seen))
+            yield int(line), int(seen)
+
+
+def _row_numbers(start: int, count: int, skipped: set[int]) -> tuple[np.ndarray, int]:
+    """The sheet rows of ``count`` parsed rows from ``start`` on, past ``skipped`` rows; and
+    the row after them."""
+    if not skipped or max(skipped) < start:
+        return np.arange(start, start + count), start + count
+    rows = []
+    while len(rows) < count:
+        if start not in skipped:
+            rows.append(start)
+        start += 1
+    return np.array(rows, dtype=int), start
+
+
+def _bad_lines(caught: list[warnings.WarningMessage], path: Path) -> list[Rejection]:
+    """Rows with more cells than the header (pandas skips them with a warning)."""
+    found: dict[int, Rejection] = {}  # the first rows are read twice: each line once
+    for line, seen in _skipped_lines(caught):
+        found[line] = Rejection(str(path), line, "", "", Msg(
+            "이 행의 칸 수({n})가 제목 행보다 많아 읽을 수 없습니다",
+            "this row has more cells ({n}) than the header").format(n=seen))
     return list(found.values())
 
 
@@ -779,8 +795,15 @@ def _read(path: Path, q: Questionnaire, mapping: SurveyMap | None,
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", pd.errors.ParserWarning)
         reader = _Reader(path, q, mapping)
+        row: int | None = None
+        skipped: set[int] = set()
         for first_row, chunk in chunks(reader.plan):
-            reader.feed(first_row, chunk)
+            # A row with too many cells is skipped by the parser, warning as it reads the chunk
+            # that held it: the rows after it keep their own numbers.
+            skipped.update(line for line, _ in _skipped_lines(caught))
+            row = first_row if row is None else row
+            rows, row = _row_numbers(row, len(chunk), skipped)
+            reader.feed(rows, chunk)
     result = reader.result()
     result.rejections.extend(_bad_lines(caught, path))
     result.rejections.sort(key=lambda r: (r.row or 0))
@@ -799,15 +822,15 @@ class _Reader:
         self.rejections: list[Rejection] = []
         self.ignored_with_data: set[int] = set()
 
-    def feed(self, first_row: int, chunk: pd.DataFrame) -> None:
+    def feed(self, rows: np.ndarray, chunk: pd.DataFrame) -> None:
+        """Convert one chunk; ``rows`` are the sheet rows of its rows."""
         if self.layout is None or chunk.empty:
             return
         assert self.layout is not None
-        if first_row + len(chunk) - 1 > MAX_ROWS + 1:  # row 1 is the header
+        if rows[-1] > MAX_ROWS + 1:  # row 1 is the header
             raise _file_error(self.path, Msg(
                 "행이 너무 많습니다 (최대 {n:,}행): 파일을 나누세요",
                 "too many rows (at most {n:,}): split the file").format(n=MAX_ROWS))
-        rows = np.arange(first_row, first_row + len(chunk))
         converted = [_convert_column(state, chunk[state.column.position])
                      for state in self.states]
         keep = np.zeros(len(chunk), dtype=bool)

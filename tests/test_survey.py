@@ -192,6 +192,27 @@ def test_a_row_with_more_cells_than_the_header_is_rejected(
     assert [r.row for r in result.rejections] == [3]
     assert "more cells (3)" in result.rejections[0].reason.en
     assert [values(result, i)["company.name"] for i in range(2)] == ["(주)가", "(주)다"]
+    assert result.rows.tolist() == [2, 4]  # the row after it keeps its own number
+
+
+@pytest.mark.parametrize("chunk_rows", [2, 3, 7, 1000])
+def test_rows_after_skipped_rows_keep_their_numbers_in_every_chunk(
+        tmp_path: Path, mini: Questionnaire, monkeypatch, chunk_rows: int) -> None:
+    """Skipped rows among the first rows (read twice) and far below them, in any chunk."""
+    monkeypatch.setattr(survey, "CHUNK_ROWS", chunk_rows)
+    too_long, nameless = {3, 7, 8, 25, 31, 32, 44}, {10, 40}
+    lines = ["기업명,data.collection"]
+    for row in range(2, 46):
+        lines.append(f"(주)행{row},3,extra" if row in too_long else
+                     ",2" if row in nameless else f"(주)행{row},3")
+    path = tmp_path / "ragged.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = survey.read(path, mini)
+    kept = [row for row in range(2, 46) if row not in too_long | nameless]
+    assert result.rows.tolist() == kept
+    assert [values(result, i)["company.name"] for i in range(len(kept))] == [
+        f"(주)행{row}" for row in kept]
+    assert [r.row for r in result.rejections] == sorted(too_long | nameless)
 
 
 @pytest.mark.parametrize("header, target", [
