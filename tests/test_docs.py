@@ -140,3 +140,14 @@ def test_worked_example_prose_matches_its_result_block() -> None:
     assert f"→ {row['infra.completeness']:.2f}**" in section
     assert f"`overall.gates` = `{row['overall.gates']}`" in section
     assert f"수준 **{row['overall.level']} \"{row['overall.level_name']}\"**" in section
+
+
+def test_every_test_security_md_names_exists() -> None:
+    """docs/security.md promises what tests check: each test it names must exist."""
+    text = (DOCS / "security.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`(?:tests/\w+\.py::)?(test_\w+)`", text))
+    defined = set()
+    for path in (DOCS.parent / "tests").glob("test_*.py"):
+        defined.update(re.findall(r"^def (test_\w+)", path.read_text(encoding="utf-8"), re.M))
+    assert len(named) > 40
+    assert named <= defined, sorted(named - defined)
