@@ -696,7 +696,11 @@ def _csv_chunks(path: Path, encoding: str, head: bytes, plan: Planner) -> Iterat
     try:
         first = pd.read_csv(path, nrows=HEAD_ROWS, dtype=object, **options)
         skip, dtypes = plan(first)
-        reader = pd.read_csv(path, skiprows=skip, dtype=dtypes, chunksize=CHUNK_ROWS, **options)
+        # The header's width, not the first row's: a short first row must not make every
+        # full row after it "too long".
+        names = list(range(len(dtypes))) if dtypes else None
+        reader = pd.read_csv(path, skiprows=skip, dtype=dtypes, chunksize=CHUNK_ROWS,
+                             names=names, **options)
         row = skip + 1
         with reader:
             for chunk in reader:

@@ -33,8 +33,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from interview_terminal import ABOUT, Q, spawn, typed
 
-from diagnose import batch, demo, pipeline, responses, yamlio
+from diagnose import demo, pipeline, responses, yamlio
 from diagnose.responses import Answer
 
 try:
@@ -42,22 +43,9 @@ try:
 except ImportError:  # the dev extra; only the interview test needs it
     pexpect = None
 
-Q, _ = batch.load_content()
 COMPANY = "(주)울산정밀"
 
 
-def typed(item_id: str) -> tuple[str, Any]:
-    """What the consultant types for an item, and the value the file must then hold."""
-    item = Q.items[item_id]
-    options = list(item.choices() if hasattr(item, "choices") else item.options)
-    if item.type == "multi":
-        return "1,2", [options[0].value, options[1].value]
-    if item.type in {"level", "choice", "yesno"}:
-        pick = min(3, len(options))
-        return str(pick), options[pick - 1].value
-    if item.type == "number":
-        return "12", 12
-    return f"{item_id} 현장 확인", f"{item_id} 현장 확인"
 
 
 def spread(rng: random.Random, count: int) -> list[float]:
@@ -374,21 +362,11 @@ def test_save_loop_killed_at_random_keeps_a_whole_file(tmp_path: Path) -> None:
 
 # --- the interview ----------------------------------------------------------------------------
 
-ABOUT = re.compile(r"\n(?:\x1b\[[0-9;]*m)*([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)?) · ")
 SHOWN = re.compile(ABOUT.pattern + r"[\s\S]*> ")  # a question screen with its prompt
 END = "PDF 보고서를 만들까요?"
 QUESTIONS = {q.id for q in Q.questions}
 
 
-def spawn(folder: Path, *args: str) -> Any:
-    env = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": "xterm-256color",
-           "COLUMNS": "80", "LINES": "24"}
-    env.pop("DIAGNOSE_LANG", None)
-    child = pexpect.spawn(sys.executable, ["-m", "diagnose", "interview", *args],
-                          cwd=str(folder), env=env, dimensions=(24, 80), encoding="utf-8",
-                          timeout=30)
-    child.delaybeforesend = None
-    return child
 
 
 def next_screen(child: Any) -> str | None:

@@ -7,7 +7,6 @@ the resumed interview finishes, and its result equals ``diagnose score`` on the 
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import subprocess
@@ -17,41 +16,18 @@ from typing import Any
 
 import pytest
 import yaml
+from interview_terminal import ABOUT, Q, spawn, typed
 
-from diagnose import batch, responses
+from diagnose import responses
 
 pexpect = pytest.importorskip("pexpect")
 
-Q, _ = batch.load_content()
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\r")
-# The line under the header: "<id> · <type>" (ids as in the questionnaire)
-ABOUT = re.compile(r"\n(?:\x1b\[[0-9;]*m)*([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)?) · ")
 NOTE = "라인2 설비 12대 중 4대만 PLC 연결 (김 과장 확인)"
 
 
-def typed(item_id: str) -> tuple[str, Any]:
-    """What the consultant types for an item, and the value the file must then hold."""
-    item = Q.items[item_id]
-    options = list(item.choices() if hasattr(item, "choices") else item.options)
-    if item.type == "multi":
-        return "1,2", [options[0].value, options[1].value]
-    if item.type in {"level", "choice", "yesno"}:
-        pick = min(3, len(options))
-        return str(pick), options[pick - 1].value
-    if item.type == "number":
-        return "12", 12
-    return f"{item_id} 현장 확인", f"{item_id} 현장 확인"
 
 
-def spawn(tmp_path: Path, *args: str) -> Any:
-    env = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": "xterm-256color",
-           "COLUMNS": "80", "LINES": "24"}
-    env.pop("DIAGNOSE_LANG", None)
-    child = pexpect.spawn(sys.executable, ["-m", "diagnose", "interview", *args],
-                          cwd=str(tmp_path), env=env, dimensions=(24, 80), encoding="utf-8",
-                          timeout=20)
-    child.delaybeforesend = None  # each send waits for the screen anyway
-    return child
 
 
 def shown(child: Any) -> str:

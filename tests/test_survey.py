@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +80,8 @@ def export(path: Path, rows: list[list[Any]], encoding: str = "utf-8",
 
 def values(result: survey.SurveyResult, row: int = 0) -> dict[str, Any]:
     """A frame row without its blanks, as the engine sees it."""
-    return {k: v for k, v in result.frame.iloc[row].to_dict().items() if v is not None}
+    return {k: v for k, v in result.frame.iloc[row].to_dict().items()
+            if v is not None and not (isinstance(v, float) and math.isnan(v))}
 
 
 GOOGLE_HEADER = ["타임스탬프", "1. 기업명 *", "2. 상시 근로자 수", "Q3. 데이터는 어떻게\n수집됩니까? *",
@@ -425,3 +427,19 @@ def test_unsupported_and_broken_inputs_are_rejections_not_stops(tmp_path: Path) 
     reasons = {Path(r.file).name: r.reason.en for r in result.rejections}
     assert "save it as .xlsx or .csv" in reasons["old.xls"]
     assert "cannot open the XLSX file" in reasons["broken.xlsx"]
+
+
+def test_a_short_first_row_does_not_make_the_rows_after_it_too_long(
+        tmp_path: Path, mini: Questionnaire) -> None:
+    """Rows are as wide as the header, whatever the first row holds (a sheet saved with its
+    trailing blank cells left out)."""
+    path = tmp_path / "short.csv"
+    path.write_text("기업명,데이터는 어떻게 수집됩니까?,자동 수집 설비 비율은 몇 %입니까?\n"
+                    "(주)짧음\n(주)전부,3,45\n(주)둘,2\n", encoding="utf-8")
+    result = survey.read(path, mini)
+    assert result.rejections == []
+    assert result.rows.tolist() == [2, 3, 4]
+    assert values(result, 0) == {**values(result, 0), "company.name": "(주)짧음"}
+    assert "data.collection" not in values(result, 0) and "infra.ratio" not in values(result, 0)
+    assert values(result, 1)["data.collection"] == 3 and values(result, 1)["infra.ratio"] == 45
+    assert values(result, 2)["data.collection"] == 2 and "infra.ratio" not in values(result, 2)

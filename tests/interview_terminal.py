@@ -1,0 +1,47 @@
+"""Driving ``diagnose interview`` in a real pseudo-terminal (80x24), for the pty tests.
+
+Shared by ``test_interview_pty.py`` and ``test_crash.py``: what a consultant types for each
+item, and how the interview is started.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from diagnose import batch
+
+Q, _ = batch.load_content()
+# The line under a question's header: "<id> · <type>" (ids as in the questionnaire)
+ABOUT = re.compile(r"\n(?:\x1b\[[0-9;]*m)*([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)?) · ")
+
+
+def typed(item_id: str) -> tuple[str, Any]:
+    """What the consultant types for an item, and the value the file must then hold."""
+    item = Q.items[item_id]
+    options = list(item.choices() if hasattr(item, "choices") else item.options)
+    if item.type == "multi":
+        return "1,2", [options[0].value, options[1].value]
+    if item.type in {"level", "choice", "yesno"}:
+        pick = min(3, len(options))
+        return str(pick), options[pick - 1].value
+    if item.type == "number":
+        return "12", 12
+    return f"{item_id} 현장 확인", f"{item_id} 현장 확인"
+
+
+def spawn(folder: Path, *args: str, timeout: int = 30) -> Any:
+    """``diagnose interview ARGS`` in an 80x24 UTF-8 terminal, Korean, in ``folder``."""
+    import pexpect
+
+    env = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": "xterm-256color",
+           "COLUMNS": "80", "LINES": "24"}
+    env.pop("DIAGNOSE_LANG", None)
+    child = pexpect.spawn(sys.executable, ["-m", "diagnose", "interview", *args],
+                          cwd=str(folder), env=env, dimensions=(24, 80), encoding="utf-8",
+                          timeout=timeout)
+    child.delaybeforesend = None  # each send waits for the screen anyway
+    return child
