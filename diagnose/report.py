@@ -12,17 +12,16 @@ import contextlib
 import logging
 import math
 import os
-import sys
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from diagnose import answers, content, evidence, findings, fonts, yamlio
+from diagnose import answers, content, evidence, findings, fonts, processes, yamlio
 from diagnose.errors import DiagnoseError
 from diagnose.i18n import Msg, pick
 from diagnose.peers import PeerGroup
@@ -465,21 +464,6 @@ def _pictures(items: list[dict[str, Any]], lang: str
     return shown, pictures
 
 
-def _die_with_parent(parent: int) -> None:
-    """Worker start: end with the command that started it, even when it is killed (-9, the
-    out-of-memory killer), instead of rendering on alone and lingering (Linux)."""
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-    import signal
-
-    pr_set_pdeathsig = 1
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
-    if os.getppid() != parent:  # the parent died before the line above
-        os._exit(1)
-
-
 def render_many(jobs: Iterable[ReportJob], workers: int | None = None,
                 progress: Callable[[Path], None] | None = None) -> list[Path]:
     """Render reports, in parallel worker processes when ``workers`` > 1."""
@@ -492,9 +476,8 @@ def render_many(jobs: Iterable[ReportJob], workers: int | None = None,
             if progress:
                 progress(job.out)
         return done
-    with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent,
-                             initargs=(os.getpid(),)) as pool:
-        futures = [pool.submit(render_job, job) for job in jobs]
+    with processes.pool(workers) as workers_pool:
+        futures = [workers_pool.submit(render_job, job) for job in jobs]
         for future in as_completed(futures):
             path = future.result()
             done.append(path)

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from diagnose import answers, scoring, yamlio
+from diagnose import answers, csvparts, scoring, yamlio
 from diagnose.errors import DiagnoseError, Problem, Rejection, ValidationFailed
 from diagnose.i18n import Msg, pick
 from diagnose.questionnaire import ProfileItem, Question, Questionnaire
@@ -623,8 +623,12 @@ def read(path: Path, q: Questionnaire, mapping: SurveyMap | None = None) -> Surv
     encodings = ENCODINGS[:1] if _starts_as_utf8(head) else ENCODINGS
     for encoding in encodings:
         try:
-            return _read(path, q, mapping,
-                         lambda plan, e=encoding: _csv_chunks(path, e, head, plan))
+            try:
+                return _read(path, q, mapping,
+                             lambda plan, e=encoding: _csv_chunks(path, e, head, plan))
+            except csvparts.Recut:  # the parts could not be trusted: one pass, from the top
+                return _read(path, q, mapping, lambda plan, e=encoding: _csv_chunks(
+                    path, e, head, plan, parallel=False))
         except UnicodeDecodeError:
             continue
     tried = ", ".join(e.upper() for e in encodings)
@@ -673,14 +677,16 @@ CATEGORY_TYPES = frozenset({"level", "choice", "yesno", "multi"})
 HEAD_ROWS = 20  # read first, to find the header (blank rows above it allowed) and the id row
 
 Chunk = tuple[int, pd.DataFrame]  # the spreadsheet row of the chunk's first row, the cells
-Planner = Callable[[pd.DataFrame], tuple[int, dict[int, Any]]]
+Planner = Callable[[pd.DataFrame], tuple[int, int, dict[int, Any]]]
 
 
-def _csv_chunks(path: Path, encoding: str, head: bytes, plan: Planner) -> Iterator[Chunk]:
+def _csv_chunks(path: Path, encoding: str, head: bytes, plan: Planner,
+                parallel: bool = True) -> Iterator[Chunk]:
     """The rows under the header, in chunks.
 
     ``plan`` sees the first rows and says how many to skip (header, id row) and the dtype of
-    each column: option columns are read as categories, hashed by the C parser itself.
+    each column: option columns are read as categories, hashed by the C parser itself. A big
+    file is parsed on every core (``diagnose.csvparts``) unless ``parallel`` is false.
     """
     if not head.strip():
         raise _file_error(path, Msg("빈 파일입니다", "the file is empty"))
@@ -692,20 +698,27 @@ def _csv_chunks(path: Path, encoding: str, head: bytes, plan: Planner) -> Iterat
         "header": None, "encoding": encoding, "sep": _delimiter(head, encoding),
         "na_filter": False, "skip_blank_lines": False,  # blanks stay "": faster, rows counted
         "on_bad_lines": "warn", "engine": "c",
+        "index_col": False,  # a row one cell too long is too long, not an index
         }
     try:
         first = pd.read_csv(path, nrows=HEAD_ROWS, dtype=object, **options)
-        skip, dtypes = plan(first)
-        # The header's width, not the first row's: a short first row must not make every
-        # full row after it "too long".
-        names = list(range(len(dtypes))) if dtypes else None
-        reader = pd.read_csv(path, skiprows=skip, dtype=dtypes, chunksize=CHUNK_ROWS,
-                             names=names, **options)
+        start, skip, dtypes = plan(first)
+        if not dtypes:
+            return
+        # Parsing starts at the header, so rows are as wide as the header (not as the first
+        # row: a short one would make every full row after it "too long"); the header and
+        # the id row are dropped from the first chunk.
+        options = {**options, "dtype": dtypes}
+        parts = csvparts.parts_for(path) if parallel else 1
+        points = csvparts.cut_points(path, parts) if parts > 1 else []
+        if points:  # a big file, read on every core
+            chunks = csvparts.chunks(path, points, start, skip - start, options, CHUNK_ROWS)
+        else:
+            chunks = csvparts.one_pass(path, start, skip - start, options, CHUNK_ROWS)
         row = skip + 1
-        with reader:
-            for chunk in reader:
-                yield row, chunk
-                row += len(chunk)
+        for chunk in chunks:
+            yield row, chunk
+            row += len(chunk)
     except pd.errors.EmptyDataError:
         return
     except pd.errors.ParserError as exc:
@@ -759,7 +772,7 @@ def _xlsx_chunks(path: Path, plan: Planner) -> Iterator[Chunk]:
                           .format(e=f"{type(exc).__name__}: {exc}")) from None
     frame.columns = range(frame.shape[1])
     frame = frame.reset_index(drop=True)
-    skip, _ = plan(frame.head(HEAD_ROWS))
+    _, skip, _ = plan(frame.head(HEAD_ROWS))
     yield skip + 1, frame.iloc[skip:]
 
 
@@ -868,12 +881,13 @@ class _Reader:
         self.rows.append(rows)
         self.keep.append(keep & ~bad)
 
-    def plan(self, head: pd.DataFrame) -> tuple[int, dict[int, Any]]:
-        """From the first rows: the layout, the rows to skip and each column's dtype."""
+    def plan(self, head: pd.DataFrame) -> tuple[int, int, dict[int, Any]]:
+        """From the first rows: the layout; the header's row (0-based), the rows to skip
+        (blank rows above the header, the header, the id row) and each column's dtype."""
         start = next((i for i in range(len(head))  # blank rows above the header are allowed
                       if _filled(head.iloc[i].to_numpy(dtype=object)).any()), None)
         if start is None:
-            return len(head), {}
+            return len(head), len(head), {}
         headers = head.iloc[start].tolist()
         second = head.iloc[start + 1].tolist() if start + 1 < len(head) else None
         self.layout = match_columns(self.path, headers, second, self.q, self.mapping)
@@ -890,7 +904,7 @@ class _Reader:
                     state.codes = {}  # one answer each: codes (a multi answer, a tuple, is no
                     # pandas category; blank numbers stay None for the reports)
             self.states.append(state)
-        return start + 1 + (1 if self.layout.id_row else 0), dtypes
+        return start, start + 1 + (1 if self.layout.id_row else 0), dtypes
 
     def result(self) -> SurveyResult:
         columns = scoring.frame_columns(self.q)

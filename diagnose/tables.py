@@ -6,6 +6,7 @@ a formula are neutralised (OWASP CSV injection) in CSV and XLSX alike.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -97,10 +98,38 @@ def _text_fields(uniques: np.ndarray) -> np.ndarray:
                     dtype=object)[:-1]
 
 
+@functools.lru_cache(maxsize=8)
+def _hundredths_table(low: int, high: int) -> np.ndarray:
+    """``repr(k / 100)`` for ``low <= k <= high``, and a blank field last."""
+    return np.array([repr(k / 100) for k in range(low, high + 1)] + [""], dtype=object)
+
+
+def _hundredths(values: np.ndarray) -> np.ndarray | None:
+    """Fields of a column of 2-decimal numbers (rounded scores, percents), by table lookup.
+
+    Each value is exactly ``k / 100`` for a whole ``k`` (what ``round(v, 2)`` gives), so its
+    ``repr`` is the ``repr`` of ``k / 100``, made once per ``k``. None for any other column.
+    """
+    gaps = np.isnan(values)
+    known = np.where(gaps, 0.0, values)
+    whole = np.rint(known * 100)
+    if (not len(values) or np.any(np.abs(whole) > 1_000_000) or np.any(whole / 100 != known)
+            or np.any(np.signbit(known) & (known == 0))):  # -0.0 prints as "-0.0"
+        return None
+    low, high = int(whole.min()), int(whole.max())
+    table = _hundredths_table(low, high)
+    codes = (whole - low).astype(np.int64)
+    codes[gaps] = len(table) - 1
+    return table[codes]
+
+
 def _csv_cells(column: pd.Series) -> np.ndarray:
     """One column as CSV fields: text neutralised, floats as repr, gaps empty."""
     kind = column.dtype
     if pd.api.types.is_float_dtype(kind):
+        hundredths = _hundredths(column.to_numpy(dtype=float))
+        if hundredths is not None:
+            return hundredths
         return _by_distinct(column.astype(float), lambda v: repr(float(v)), "")
     if pd.api.types.is_bool_dtype(kind) and not column.hasnans:
         return np.array(["False", "True"], dtype=object)[column.to_numpy(dtype=np.int8)]
