@@ -656,9 +656,20 @@ def _head_bytes(path: Path, size: int = 65536) -> bytes:
                           .format(e=exc.strerror)) from None
 
 
+def _blank_lines(head: bytes) -> int:
+    """The empty lines the file starts with (the parser sees no columns in them)."""
+    count = 0
+    for line in head.removeprefix(b"\xef\xbb\xbf").split(b"\n"):
+        if line.strip(b"\r \t"):
+            break
+        count += 1
+    return count
+
+
 def _delimiter(head: bytes, encoding: str) -> str:
     """``,`` unless the header line holds more tabs or semicolons (outside quotes)."""
-    text = head.decode(encoding, errors="ignore")
+    lines = head.removeprefix(b"\xef\xbb\xbf").split(b"\n")
+    text = b"\n".join(lines[_blank_lines(head):]).decode(encoding, errors="ignore")
     counts = {",": 0, ";": 0, "\t": 0}
     quoted = False
     for char in text:
@@ -701,10 +712,12 @@ def _csv_chunks(path: Path, encoding: str, head: bytes, plan: Planner,
         "index_col": False,  # a row one cell too long is too long, not an index
         }
     try:
-        first = pd.read_csv(path, nrows=HEAD_ROWS, dtype=object, **options)
+        lead = _blank_lines(head)  # empty lines above the header: rows too, but column-less
+        first = pd.read_csv(path, skiprows=lead, nrows=HEAD_ROWS, dtype=object, **options)
         start, skip, dtypes = plan(first)
         if not dtypes:
             return
+        start, skip = start + lead, skip + lead
         # Parsing starts at the header, so rows are as wide as the header (not as the first
         # row: a short one would make every full row after it "too long"); the header and
         # the id row are dropped from the first chunk.

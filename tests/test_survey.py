@@ -443,3 +443,18 @@ def test_a_short_first_row_does_not_make_the_rows_after_it_too_long(
     assert "data.collection" not in values(result, 0) and "infra.ratio" not in values(result, 0)
     assert values(result, 1)["data.collection"] == 3 and values(result, 1)["infra.ratio"] == 45
     assert values(result, 2)["data.collection"] == 2 and "infra.ratio" not in values(result, 2)
+
+
+@pytest.mark.parametrize("top", [b"\n\n", b"\xef\xbb\xbf\n", b"\r\n \r\n"])
+@pytest.mark.parametrize("sep", [",", ";"])
+def test_empty_lines_above_the_header_are_rows_too(tmp_path: Path, mini: Questionnaire,
+                                                   top: bytes, sep: str) -> None:
+    """A sheet saved with empty first lines: the header is found under them, its delimiter
+    is the header's, and rows keep their sheet numbers."""
+    path = tmp_path / "top.csv"
+    path.write_bytes(top + f"기업명{sep}data.collection\n(주)아래{sep}3\n".encode())
+    result = survey.read(path, mini)
+    lead = top.count(b"\n")
+    assert result.rejections == []
+    assert result.rows.tolist() == [lead + 2]
+    assert values(result)["company.name"] == "(주)아래" and values(result)["data.collection"] == 3
