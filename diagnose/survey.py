@@ -321,8 +321,8 @@ def match_columns(path: Path, headers: list[Any], second: list[Any] | None,
         elif id_row and second is not None and header_key(_header_text(second[position])) in ids:
             targets = {ids[header_key(_header_text(second[position]))]}
         elif key:
-            targets = (index.get(key) or index.get(_unnumbered(header))
-                       or index.get(header_key(header.splitlines()[0])) or set())
+            targets = set(index.get(key) or index.get(_unnumbered(header))  # a copy: the
+                          or index.get(header_key(header.splitlines()[0])) or ())  # index stays
         if len(targets) > 1:
             problems.append(Rejection(str(path), 1, header, "", Msg(
                 "이 열은 여러 문항에 맞습니다 ({t}): --map으로 하나를 정하세요",

@@ -458,3 +458,14 @@ def test_empty_lines_above_the_header_are_rows_too(tmp_path: Path, mini: Questio
     assert result.rejections == []
     assert result.rows.tolist() == [lead + 2]
     assert values(result)["company.name"] == "(주)아래" and values(result)["data.collection"] == 3
+
+
+def test_two_columns_with_the_same_title_are_refused_not_one_ignored(
+        tmp_path: Path, mini: Questionnaire) -> None:
+    path = export(tmp_path / "twice.csv", [["기업명", "기업명", "data.collection"],
+                                          ["(주)가", "(주)나", "3"]])
+    with pytest.raises(survey.SurveyError) as caught:
+        survey.read(path, mini)
+    (problem,) = caught.value.rejections
+    assert "several columns match item 'company.name'" in problem.reason.en
+    assert "(A)" in problem.reason.en and "(B)" in problem.reason.en
