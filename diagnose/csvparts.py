@@ -20,7 +20,7 @@ import os
 import re
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ PARALLEL_BYTES = 32 * 1024 * 1024  # smaller files: one pass (starting workers c
 MAX_BYTES = 1024 * 1024 * 1024  # larger files: one streamed pass (parts are held in memory)
 BLOCK = 16 * 1024 * 1024
 SCAN = 4 * 1024 * 1024  # past a cut target, how far to look for a line end outside quotes
-FIRST_SHARE = 0.9  # x 1/parts: this process also converts the rows, so it parses a little less
+FIRST_SHARE = 1.0  # x 1/parts: workers convert the rows they parse too, so parts are equal
 
 _SKIPPED = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
 
@@ -141,7 +141,12 @@ def one_pass(path: Path, start: int, drop: int, options: dict[str, Any],
     yield from _parse(path, drop, options, chunk_rows, skiprows=start)
 
 
-Part = tuple[list[pd.DataFrame], list[tuple[int, int, int]], bool]
+Part = tuple[list[Any], list[tuple[int, int, int]], bool]
+
+
+# What the workers do to each chunk they parse: set by ``chunks`` before the workers are
+# forked, which inherit it (a converter holds functions that cannot be pickled).
+_prepare: Callable[[pd.DataFrame], Any] | None = None
 
 
 def parse_range(path: Path, start: int, end: int, options: dict[str, Any],
@@ -155,7 +160,8 @@ def parse_range(path: Path, start: int, end: int, options: dict[str, Any],
         warnings.simplefilter("always", pd.errors.ParserWarning)
         try:
             with io.BufferedReader(_Range(path, start, end, prefix), 1 << 20) as handle:
-                chunks = list(_parse(handle, 1, options, chunk_rows))
+                chunks = [_prepare(chunk) if _prepare else chunk
+                          for chunk in _parse(handle, 1, options, chunk_rows)]
         except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError):
             return [], [], False
     skipped = [(int(line) - 1, int(expected), int(seen))  # the line put in front is line 1
@@ -169,42 +175,49 @@ class Recut(Exception):
 
 
 def chunks(path: Path, points: list[int], start: int, drop: int, options: dict[str, Any],
-           chunk_rows: int) -> Iterator[pd.DataFrame]:
+           chunk_rows: int, prepare: Callable[[pd.DataFrame], Any] | None = None
+           ) -> Iterator[Any]:
     """``one_pass``'s chunks, the same ones: the first part parsed here as they are consumed,
-    the others by workers meanwhile. Raises ``Recut`` (perhaps after some chunks) when one
-    pass must read the file instead.
+    the others by workers meanwhile, each passed through ``prepare`` there (the caller's
+    conversion: it then gets those results for the later parts). Raises ``Recut`` (perhaps
+    after some chunks) when one pass must read the file instead.
 
     Rows the parser skipped for having too many cells are warned about as one pass would
     have, numbered in the whole file.
     """
+    global _prepare
     bounds = [0, *points, path.stat().st_size]
-    with processes.pool(len(points), fork=True) as pool:
-        futures = [pool.submit(parse_range, path, begin, end, options, chunk_rows)
-                   for begin, end in itertools.pairwise(bounds[1:])]
-        rows = skipped = 0
-        try:
-            with io.BufferedReader(_Range(path, 0, bounds[1]), 1 << 20) as handle:
-                for chunk in _warned(_parse(handle, drop, options, chunk_rows,
-                                            skiprows=start)):
-                    if isinstance(chunk, int):
-                        skipped += chunk
-                        continue
-                    rows += len(chunk)
-                    yield chunk
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError):
-            raise Recut from None  # the first part ends in an open quote: the cut is wrong
-        before = start + drop + rows + skipped  # line n of the next part is ``before + n``
-        for future in futures:
-            part, skipped_rows, ok = future.result()
-            if not ok:
-                raise Recut
-            for line, expected, seen in skipped_rows:
-                warnings.warn(pd.errors.ParserWarning(
-                    f"Skipping line {before + line}: expected {expected} fields, saw {seen}"),
-                    stacklevel=2)
-            before += sum(map(len, part)) + len(skipped_rows)
-            while part:
-                yield part.pop(0)
+    _prepare = prepare
+    try:
+        with processes.pool(len(points), fork=True) as pool:
+            futures = [pool.submit(parse_range, path, begin, end, options, chunk_rows)
+                       for begin, end in itertools.pairwise(bounds[1:])]
+            rows = skipped = 0
+            try:
+                with io.BufferedReader(_Range(path, 0, bounds[1]), 1 << 20) as handle:
+                    for chunk in _warned(_parse(handle, drop, options, chunk_rows,
+                                                skiprows=start)):
+                        if isinstance(chunk, int):
+                            skipped += chunk
+                            continue
+                        rows += len(chunk)
+                        yield chunk
+            except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError):
+                raise Recut from None  # the first part ends in an open quote: a wrong cut
+            before = start + drop + rows + skipped  # line n of the next part: ``before + n``
+            for future in futures:
+                part, skipped_rows, ok = future.result()
+                if not ok:
+                    raise Recut
+                for line, expected, seen in skipped_rows:
+                    warnings.warn(pd.errors.ParserWarning(
+                        f"Skipping line {before + line}: expected {expected} fields, "
+                        f"saw {seen}"), stacklevel=2)
+                before += sum(map(len, part)) + len(skipped_rows)
+                while part:
+                    yield part.pop(0)
+    finally:
+        _prepare = None
 
 
 def _warned(chunks: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame | int]:

@@ -613,7 +613,7 @@ def read(path: Path, q: Questionnaire, mapping: SurveyMap | None = None) -> Surv
                                     "not a regular file (a pipe or a device)"))
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        return _read(path, q, mapping, lambda plan: _xlsx_chunks(path, plan))
+        return _read(path, q, mapping, lambda reader: _xlsx_chunks(path, reader))
     if suffix != ".csv":
         raise _file_error(path, Msg("설문 내보내기는 .csv 또는 .xlsx여야 합니다",
                                     "survey exports must be .csv or .xlsx"))
@@ -625,10 +625,10 @@ def read(path: Path, q: Questionnaire, mapping: SurveyMap | None = None) -> Surv
         try:
             try:
                 return _read(path, q, mapping,
-                             lambda plan, e=encoding: _csv_chunks(path, e, head, plan))
+                             lambda reader, e=encoding: _csv_chunks(path, e, head, reader))
             except csvparts.Recut:  # the parts could not be trusted: one pass, from the top
-                return _read(path, q, mapping, lambda plan, e=encoding: _csv_chunks(
-                    path, e, head, plan, parallel=False))
+                return _read(path, q, mapping, lambda reader, e=encoding: _csv_chunks(
+                    path, e, head, reader, parallel=False))
         except UnicodeDecodeError:
             continue
     tried = ", ".join(e.upper() for e in encodings)
@@ -687,17 +687,18 @@ def _delimiter(head: bytes, encoding: str) -> str:
 CATEGORY_TYPES = frozenset({"level", "choice", "yesno", "multi"})
 HEAD_ROWS = 20  # read first, to find the header (blank rows above it allowed) and the id row
 
-Chunk = tuple[int, pd.DataFrame]  # the spreadsheet row of the chunk's first row, the cells
-Planner = Callable[[pd.DataFrame], tuple[int, int, dict[int, Any]]]
+# The spreadsheet row of the chunk's first row, and its cells (converted by a worker: _Chunk)
+Chunk = tuple[int, "pd.DataFrame | _Chunk"]
 
 
-def _csv_chunks(path: Path, encoding: str, head: bytes, plan: Planner,
+def _csv_chunks(path: Path, encoding: str, head: bytes, reader: _Reader,
                 parallel: bool = True) -> Iterator[Chunk]:
     """The rows under the header, in chunks.
 
-    ``plan`` sees the first rows and says how many to skip (header, id row) and the dtype of
-    each column: option columns are read as categories, hashed by the C parser itself. A big
-    file is parsed on every core (``diagnose.csvparts``) unless ``parallel`` is false.
+    ``reader.plan`` sees the first rows and says how many to skip (header, id row) and the
+    dtype of each column: option columns are read as categories, hashed by the C parser
+    itself. A big file is parsed on every core (``diagnose.csvparts``) unless ``parallel`` is
+    false; its workers convert the cells they parsed too (chunks come as ``_Chunk``).
     """
     if not head.strip():
         raise _file_error(path, Msg("빈 파일입니다", "the file is empty"))
@@ -714,7 +715,7 @@ def _csv_chunks(path: Path, encoding: str, head: bytes, plan: Planner,
     try:
         lead = _blank_lines(head)  # empty lines above the header: rows too, but column-less
         first = pd.read_csv(path, skiprows=lead, nrows=HEAD_ROWS, dtype=object, **options)
-        start, skip, dtypes = plan(first)
+        start, skip, dtypes = reader.plan(first)
         if not dtypes:
             return
         start, skip = start + lead, skip + lead
@@ -725,7 +726,8 @@ def _csv_chunks(path: Path, encoding: str, head: bytes, plan: Planner,
         parts = csvparts.parts_for(path) if parallel else 1
         points = csvparts.cut_points(path, parts) if parts > 1 else []
         if points:  # a big file, read on every core
-            chunks = csvparts.chunks(path, points, start, skip - start, options, CHUNK_ROWS)
+            chunks = csvparts.chunks(path, points, start, skip - start, options, CHUNK_ROWS,
+                                     prepare=lambda chunk: reader.convert(chunk, portable=True))
         else:
             chunks = csvparts.one_pass(path, start, skip - start, options, CHUNK_ROWS)
         row = skip + 1
@@ -773,7 +775,7 @@ def _sheet_rows(path: Path) -> list[list[Any]]:
         book.close()
 
 
-def _xlsx_chunks(path: Path, plan: Planner) -> Iterator[Chunk]:
+def _xlsx_chunks(path: Path, reader: _Reader) -> Iterator[Chunk]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl: "Data Validation extension ..."
@@ -785,7 +787,7 @@ def _xlsx_chunks(path: Path, plan: Planner) -> Iterator[Chunk]:
                           .format(e=f"{type(exc).__name__}: {exc}")) from None
     frame.columns = range(frame.shape[1])
     frame = frame.reset_index(drop=True)
-    _, skip, _ = plan(frame.head(HEAD_ROWS))
+    _, skip, _ = reader.plan(frame.head(HEAD_ROWS))
     yield skip + 1, frame.iloc[skip:]
 
 
@@ -821,13 +823,13 @@ def _bad_lines(caught: list[warnings.WarningMessage], path: Path) -> list[Reject
 
 
 def _read(path: Path, q: Questionnaire, mapping: SurveyMap | None,
-          chunks: Callable[[Planner], Iterator[Chunk]]) -> SurveyResult:
+          chunks: Callable[[_Reader], Iterator[Chunk]]) -> SurveyResult:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", pd.errors.ParserWarning)
         reader = _Reader(path, q, mapping)
         row: int | None = None
         skipped: set[int] = set()
-        for first_row, chunk in chunks(reader.plan):
+        for first_row, chunk in chunks(reader):
             # A row with too many cells is skipped by the parser, warning as it reads the chunk
             # that held it: the rows after it keep their own numbers.
             skipped.update(line for line, _ in _skipped_lines(caught))
@@ -852,37 +854,51 @@ class _Reader:
         self.rejections: list[Rejection] = []
         self.ignored_with_data: set[int] = set()
 
-    def feed(self, rows: np.ndarray, chunk: pd.DataFrame) -> None:
-        """Convert one chunk; ``rows`` are the sheet rows of its rows."""
-        if self.layout is None or chunk.empty:
+    def convert(self, chunk: pd.DataFrame, portable: bool = False) -> _Chunk:
+        """Convert one chunk's cells, before its rows are numbered. ``portable``: for another
+        process (a worker converts the part it parsed), with the values its codes stand for."""
+        assert self.layout is not None
+        converted = [_convert_column(state, chunk[state.column.position])
+                     for state in self.states]
+        shown = []
+        for state, column in zip(self.states, converted, strict=True):
+            raw = chunk[state.column.position].to_numpy() if column.bad is not None else ()
+            shown.append({int(i): _shown(raw[i]) for i in np.flatnonzero(column.bad)}
+                         if column.bad is not None else {})
+        ignored = [_filled(chunk[position].to_numpy(dtype=object))
+                   for position, _ in self.layout.ignored]
+        codes = [list(state.codes) if portable and state.codes is not None else None
+                 for state in self.states]
+        return _Chunk(len(chunk), converted, ignored, shown, codes)
+
+    def feed(self, rows: np.ndarray, chunk: pd.DataFrame | _Chunk) -> None:
+        """Take one chunk, raw or converted; ``rows`` are the sheet rows of its rows."""
+        if self.layout is None or not len(chunk):
             return
         assert self.layout is not None
         if rows[-1] > MAX_ROWS + 1:  # row 1 is the header
             raise _file_error(self.path, Msg(
                 "행이 너무 많습니다 (최대 {n:,}행): 파일을 나누세요",
                 "too many rows (at most {n:,}): split the file").format(n=MAX_ROWS))
-        converted = [_convert_column(state, chunk[state.column.position])
-                     for state in self.states]
-        keep = np.zeros(len(chunk), dtype=bool)
-        for column in converted:
+        part = chunk if isinstance(chunk, _Chunk) else self.convert(chunk)
+        keep = np.zeros(len(part), dtype=bool)
+        for column in part.columns:
             keep |= column.filled
-        for position, _ in self.layout.ignored:
-            filled = _filled(chunk[position].to_numpy(dtype=object))
+        for (position, _), filled in zip(self.layout.ignored, part.ignored, strict=True):
             keep |= filled
             if filled.any():
                 self.ignored_with_data.add(position)
         # keep: rows with anything in them. Wholly blank rows are no answers: skipped silently.
-        bad = np.zeros(len(chunk), dtype=bool)
-        for state, column in zip(self.states, converted, strict=True):
-            state.parts.append(column.values)
-            cell_bad = np.zeros(len(chunk), dtype=bool)
+        bad = np.zeros(len(part), dtype=bool)
+        for state, column, shown, codes in zip(self.states, part.columns, part.shown,
+                                               part.codes, strict=True):
+            state.parts.append(_recoded(state, column.values, codes))
             if column.bad is not None:
                 cell_bad = column.bad & keep
                 bad |= cell_bad
-                raw = chunk[state.column.position].to_numpy()
                 for i in np.flatnonzero(cell_bad):
                     self.rejections.append(Rejection(
-                        str(self.path), int(rows[i]), state.column.header, _shown(raw[i]),
+                        str(self.path), int(rows[i]), state.column.header, shown[int(i)],
                         column.messages[int(i)]))
             if _required(state.column):
                 missing = keep & ~column.filled
@@ -951,6 +967,33 @@ def _as_column(values: Any) -> Any:
     if isinstance(values, np.ndarray):
         return pd.Series(values, dtype=object, copy=False)
     return values
+
+
+@dataclass
+class _Chunk:
+    """One chunk's cells converted, rows not yet numbered; picklable, so that a worker that
+    parsed part of the file can convert it too (``diagnose.csvparts``)."""
+
+    size: int
+    columns: list[_Converted]  # per matched column
+    ignored: list[np.ndarray]  # per ignored column: which cells hold something
+    shown: list[dict[int, str]]  # per matched column: the text of each bad cell
+    codes: list[list[Any] | None]  # per coded column: the values its codes stand for
+
+    def __len__(self) -> int:
+        return self.size
+
+
+def _recoded(state: _ColumnState, values: np.ndarray, codes: list[Any] | None) -> np.ndarray:
+    """A coded column's codes as this reader numbers their values (a worker numbered its own)."""
+    if state.codes is None or codes is None:
+        return values
+    if list(state.codes)[:len(codes)] == codes:
+        for value in codes:  # the same numbering so far
+            state.code_of(value)
+        return values
+    table = np.array([state.code_of(value) for value in codes] + [-1], dtype=np.int32)
+    return table[values]  # code -1 (blank) picks the trailing -1
 
 
 def _required(column: Column) -> bool:
