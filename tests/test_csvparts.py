@@ -143,3 +143,17 @@ def test_two_decimal_fields_print_as_repr(values: list[float]) -> None:
     fields = tables._hundredths(rounded.to_numpy())
     expected = ["" if math.isnan(v) else repr(float(v)) for v in rounded]
     assert fields is None or fields.tolist() == expected
+
+
+def test_a_workers_answer_codes_are_renumbered_as_this_process_numbers_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker meets 5 and 4 first, this process 1 and 2: the frame still holds each
+    company's own answer."""
+    rows = [[f"(주)앞{i}", str(1 + i % 2), "", "", ""] for i in range(40)]
+    rows += [[f"(주)뒤{i}", str(5 - i % 2), "", "", ""] for i in range(40)]
+    path = write(tmp_path / "codes.csv", rows)
+    one, many = read_both(path, monkeypatch, 2)
+    same(one, many)
+    answers = dict(zip(many.frame["company.name"], many.frame["data.collection"], strict=True))
+    assert answers["(주)앞0"] == 1 and answers["(주)앞1"] == 2
+    assert answers["(주)뒤0"] == 5 and answers["(주)뒤1"] == 4
