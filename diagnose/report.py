@@ -8,7 +8,6 @@ gets the bundled assets: no network, no file outside the template and font folde
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import math
 import os
@@ -414,12 +413,7 @@ def write_pdf(html: str, out: Path, templates: Sequence[Path],
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    with contextlib.suppress(OSError):  # the rename itself survives a power cut
-        folder = os.open(out.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
+    yamlio.sync_folder(out.parent)  # the rename itself survives a power cut
 
 
 @dataclass(frozen=True)
