@@ -383,22 +383,24 @@ def dump(data: Any) -> str:
                      default_flow_style=False, width=100)
 
 
-def write_atomic(path: Path, text: str | Iterable[str]) -> None:
+def write_atomic(path: Path, text: str | bytes | Iterable[str]) -> None:
     """Write ``text`` to ``path`` so that a crash leaves either the old or the new file.
 
-    ``text`` may be an iterable of pieces (the lines of a 100,000-row table), written as they
-    come instead of joined first. Temp file in the same folder, fsync, rename, then fsync the
-    folder so the rename itself survives a power cut.
+    ``text`` is UTF-8 text, bytes written as they are, or an iterable of text pieces written
+    as they come instead of joined first. Temp file in the same folder, fsync, rename, then
+    fsync the folder so the rename itself survives a power cut.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, FILE_MODE)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            if isinstance(text, str):
+        with os.fdopen(fd, "wb") as handle:
+            if isinstance(text, bytes):
                 handle.write(text)
+            elif isinstance(text, str):
+                handle.write(text.encode("utf-8"))
             else:
-                handle.writelines(text)
+                handle.writelines(piece.encode("utf-8") for piece in text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
