@@ -8,6 +8,7 @@ round: the later is kept, and the earlier is listed as a rejection.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -200,8 +201,30 @@ def _company_key(frame: pd.DataFrame) -> np.ndarray:
         ids = frame[id_column]
         names = ids.where(ids.notna() & (ids.astype(str).str.strip() != ""), names)
     names = names.astype(object).where(names.notna(), "")
-    return np.array(["".join(unicodedata.normalize("NFKC", str(name)).casefold().split())
-                     for name in names.tolist()] + [""], dtype=object)[:-1]
+    return np.array([*company_keys([str(name) for name in names.tolist()]), ""],
+                    dtype=object)[:-1]
+
+
+_SPACES = re.compile(r"\s+")  # what str.split() splits at
+
+
+def company_key(name: str) -> str:
+    """A company name as people mean it: NFKC, case folded, without any whitespace."""
+    return "".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def company_keys(names: list[str]) -> list[str]:
+    """``company_key`` of every name, in a few passes over all of them at once.
+
+    The names are joined with NUL, which no normalisation, case folding or whitespace rule
+    touches or joins across (it is a starter, and not whitespace); names holding NUL
+    themselves are keyed one by one.
+    """
+    joined = "\0".join(names)
+    if joined.count("\0") != max(len(names) - 1, 0):
+        return [company_key(name) for name in names]
+    keys = _SPACES.sub("", unicodedata.normalize("NFKC", joined).casefold()).split("\0")
+    return keys if names else []
 
 
 def _key_text(frame: pd.DataFrame, position: int) -> str:

@@ -207,11 +207,7 @@ def score(frame: pd.DataFrame, questionnaire: Questionnaire, rubric: Rubric,
           lang: str = "ko") -> Scores:
     """Score every assessment in an answers frame."""
     states, levels = question_states(frame, questionnaire)
-    state = states.to_numpy()
-    answered = state == ANSWERED
-    applicable = (state <= MISSING).astype(float)
-    level = np.where(answered, levels.to_numpy(), 0.0)  # an answered question has a level
-    answered_f = answered.astype(float)
+    state, level = states.to_numpy(), levels.to_numpy()  # columns contiguous: read one by one
 
     n, dims = len(frame), questionnaire.dimensions
     dim_scores = np.full((n, len(dims)), np.nan)
@@ -219,9 +215,12 @@ def score(frame: pd.DataFrame, questionnaire: Questionnaire, rubric: Rubric,
     for j, (cols, weights) in enumerate(_dimension_columns(questionnaire)):
         if not cols:
             continue
-        answered_weight = _weighted_sum(answered_f[:, cols], weights)
-        applicable_weight = _weighted_sum(applicable[:, cols], weights)
-        weighted_levels = _weighted_sum(level[:, cols], weights)
+        answered_weight, applicable_weight, weighted_levels = np.zeros(n), np.zeros(n), np.zeros(n)
+        for col, weight in zip(cols, weights, strict=True):  # the order _weighted_sum adds in
+            answered = state[:, col] == ANSWERED
+            answered_weight += answered * weight
+            applicable_weight += (state[:, col] <= MISSING) * weight
+            weighted_levels += np.where(answered, level[:, col], 0.0) * weight
         with np.errstate(invalid="ignore", divide="ignore"):
             dim_scores[:, j] = np.where(answered_weight > 0,
                                         weighted_levels / answered_weight, np.nan)
