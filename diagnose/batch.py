@@ -8,7 +8,6 @@ round: the later is kept, and the earlier is listed as a rejection.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -161,7 +160,7 @@ class Inputs:
             return np.arange(n)
         key = _company_key(frame)
         rounds = frame["assessment.round"].fillna("").astype(str).to_numpy(dtype=object)
-        if not pd.Series(key + "\x1f" + rounds).duplicated().any():
+        if not pd.DataFrame({"key": key, "round": rounds}).duplicated().any():
             return np.arange(n)  # the usual case: no company twice, nothing to sort
         dates = frame["assessment.date"]
         order = pd.DataFrame({
@@ -195,17 +194,18 @@ def _where(file: str, row: int) -> str:
 def _company_key(frame: pd.DataFrame) -> np.ndarray:
     """The programme's company id, else the company name, compared as people mean them:
     ``(주) 울산정밀`` and ``(주)울산정밀`` are one company."""
-    names = frame[scoring.profile_column("name")]
+    keys = _keys(frame[scoring.profile_column("name")])
     id_column = scoring.profile_column("id")
     if id_column in frame.columns:
-        ids = frame[id_column]
-        names = ids.where(ids.notna() & (ids.astype(str).str.strip() != ""), names)
-    names = names.astype(object).where(names.notna(), "")
-    return np.array([*company_keys([str(name) for name in names.tolist()]), ""],
+        ids = _keys(frame[id_column])
+        keys = np.where(ids != "", ids, keys)  # a blank id: the name
+    return keys
+
+
+def _keys(column: pd.Series) -> np.ndarray:
+    values = column.astype(object).where(column.notna(), "")
+    return np.array([*company_keys([str(value) for value in values.tolist()]), ""],
                     dtype=object)[:-1]
-
-
-_SPACES = re.compile(r"\s+")  # what str.split() splits at
 
 
 def company_key(name: str) -> str:
@@ -223,7 +223,7 @@ def company_keys(names: list[str]) -> list[str]:
     joined = "\0".join(names)
     if joined.count("\0") != max(len(names) - 1, 0):
         return [company_key(name) for name in names]
-    keys = _SPACES.sub("", unicodedata.normalize("NFKC", joined).casefold()).split("\0")
+    keys = "".join(unicodedata.normalize("NFKC", joined).casefold().split()).split("\0")
     return keys if names else []
 
 
