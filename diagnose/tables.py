@@ -55,13 +55,19 @@ def _by_distinct(values: pd.Series, fn: Callable[[Any], Any], blank: Any = None)
     return table[codes]
 
 
+def _rounded_scores(name: str, column: pd.Series) -> pd.Series:
+    """Scores, percents and completeness rounded to 2 decimals; other columns as they are."""
+    if name.endswith((".score", ".percent", ".completeness")):
+        return column.astype(float).round(2) + 0.0  # -0.0 reads as 0.0
+    return column
+
+
 def rounded(table: pd.DataFrame) -> pd.DataFrame:
     """The table as reported: scores rounded to 2 decimals, tuples joined, gaps empty."""
     out = table.copy()
     for column in out.columns:
-        if column.endswith((".score", ".percent", ".completeness")):
-            out[column] = out[column].astype(float).round(2) + 0.0  # -0.0 reads as 0.0
-        elif out[column].dtype == object and pd.api.types.infer_dtype(
+        out[column] = _rounded_scores(column, out[column])
+        if out[column].dtype == object and pd.api.types.infer_dtype(
                 out[column], skipna=True) not in {"string", "empty"}:  # text stays as it is
             out[column] = pd.Series(_by_distinct(out[column], _cell), index=out.index,
                                     dtype=object)
@@ -93,7 +99,7 @@ def _text_fields(uniques: np.ndarray) -> np.ndarray:
         joined = "\x00" + "\x00".join(uniques.tolist())
         if not (_NEEDS_QUOTES.search(joined) or _RISKY_START.search(joined)):
             return uniques
-    return np.array([_csv_field(neutralise(v)) for v in uniques.tolist()] + [None],
+    return np.array([_csv_field(neutralise(_cell(v))) for v in uniques.tolist()] + [None],
                     dtype=object)[:-1]
 
 
@@ -222,7 +228,8 @@ def _joined_rows(columns: list[Fields]) -> bytes:
 
 
 def csv_bytes(data: pd.DataFrame) -> bytes:
-    """A rounded table as UTF-8 CSV (CRLF), formula-looking text neutralised, BOM not included.
+    """A score table as UTF-8 CSV (CRLF) as reported (``rounded``), formula-looking text
+    neutralised, BOM not included.
 
     The text ``csv.writer`` writes (minimal quoting): fields are made once per distinct value
     of a column, and the rows are packed by NumPy (``_packed_rows``), several times faster
@@ -231,7 +238,7 @@ def csv_bytes(data: pd.DataFrame) -> bytes:
     header = ",".join(_csv_field(neutralise(str(c))) for c in data.columns) + "\r\n"
     if not len(data.columns):
         return header.encode("utf-8")
-    columns = [_csv_fields(data[c]) for c in data.columns]
+    columns = [_csv_fields(_rounded_scores(c, data[c])) for c in data.columns]
     packed = _packed_rows(columns, len(data))
     return header.encode("utf-8") + (packed if packed is not None else _joined_rows(columns))
 
@@ -272,13 +279,12 @@ def write(table: pd.DataFrame, out: Path, questionnaire: Questionnaire, lang: st
     if suffix not in SUFFIXES:
         raise DiagnoseError(Msg("출력 형식은 .csv, .xlsx, .json 중 하나여야 합니다",
                                 "the output must be .csv, .xlsx or .json"), where=out)
-    data = rounded(table)
-    if suffix == ".json":
-        yamlio.write_atomic(out, to_json(data))
-    elif suffix == ".csv":
-        yamlio.write_atomic(out, "\ufeff".encode() + csv_bytes(data))
+    if suffix == ".csv":  # rounds as it goes, each distinct cell once
+        yamlio.write_atomic(out, "\ufeff".encode() + csv_bytes(table))
+    elif suffix == ".json":
+        yamlio.write_atomic(out, to_json(rounded(table)))
     else:
-        write_xlsx(data, out, titles(questionnaire, lang))
+        write_xlsx(rounded(table), out, titles(questionnaire, lang))
 
 
 def to_json(data: pd.DataFrame) -> str:
