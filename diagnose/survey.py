@@ -484,6 +484,28 @@ def _quick_number(cell: Any, low: float, high: float) -> float | None:
     return value if low <= value <= high else None  # NaN and inf fail both comparisons
 
 
+def _quick_numbers(cells: np.ndarray, low: float, high: float) -> np.ndarray:
+    """``_quick_number`` of many cells at once: NaN where it would give None.
+
+    pandas picks the cells that look like numbers (in C); their values come from ``float()``
+    itself, through NumPy, so a number is read exactly as ``_quick_number`` reads it.
+    """
+    found = np.full(len(cells), np.nan)
+    text = np.fromiter((type(cell) is str for cell in cells.tolist()), dtype=bool,
+                       count=len(cells))
+    if not text.any():
+        return found
+    rough = pd.to_numeric(pd.Series(cells[text], dtype=object), errors="coerce")
+    looks = np.zeros(len(cells), dtype=bool)
+    looks[text] = ~np.isnan(rough.to_numpy(dtype=float, na_value=np.nan))
+    try:
+        found[looks] = cells[looks].astype(float)  # float() of each
+    except (TypeError, ValueError, OverflowError):
+        return np.full(len(cells), np.nan)
+    found[~((found >= low) & (found <= high))] = np.nan  # NaN and inf fail both comparisons
+    return found
+
+
 @dataclass
 class _ColumnState:
     """A matched column while the file is read: its converter and what it has seen."""
@@ -555,7 +577,15 @@ def _convert_column(state: _ColumnState, raw: pd.Series) -> _Converted:
     blank[size] = True
     bad = np.zeros(size + 1, dtype=bool)
     reasons: dict[int, Msg] = {}
-    for code, cell in enumerate(np.asarray(uniques, dtype=object).tolist()):
+    cells = np.asarray(uniques, dtype=object)
+    pending: Any = range(size)
+    if state.bounds is not None:  # plain numbers in range, all at once; the rest one by one
+        quick = _quick_numbers(cells, *state.bounds)
+        fast = ~np.isnan(quick)
+        table[:size][fast] = quick[fast]
+        pending = np.flatnonzero(~fast).tolist()
+    for code in pending:
+        cell = cells[code]
         hit = state.cache.get(cell)  # each distinct cell is converted once per file
         if hit is None:
             quick = _quick_number(cell, *state.bounds) if state.bounds is not None else None

@@ -5,11 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from diagnose import answers, batch, report, survey
 from diagnose.errors import ValidationFailed
@@ -469,3 +473,27 @@ def test_two_columns_with_the_same_title_are_refused_not_one_ignored(
     (problem,) = caught.value.rejections
     assert "several columns match item 'company.name'" in problem.reason.en
     assert "(A)" in problem.reason.en and "(B)" in problem.reason.en
+
+
+NUMBER_CELLS = st.one_of(
+    st.sampled_from(["", " ", "12", " 12 ", "1_000", "１２", "٣", "1e3", "0x10", "nan", "inf",
+                     "-0", "-0.0", "12명", "1,200", "3.5kg", "해당 없음", "0.1", "1e309", "-1"]),
+    st.floats(allow_nan=True).map(repr), st.integers(-10**20, 10**20).map(str),
+    st.integers(-5, 5), st.floats(-10, 10), st.booleans(), st.none(), st.text(max_size=6))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(NUMBER_CELLS, max_size=30), st.sampled_from([(0.0, 100.0), (-np.inf, np.inf),
+                                                             (1.0, 1e6)]))
+def test_numbers_at_once_are_what_one_by_one_gives(cells: list[Any],
+                                                   bounds: tuple[float, float]) -> None:
+    """Every number the fast pass reads is read as ``_quick_number`` reads it; the cells it
+    leaves (NaN) go one by one, and plain decimals never need to."""
+    found = survey._quick_numbers(np.array([*cells, None], dtype=object)[:-1], *bounds)
+    for cell, value in zip(cells, found.tolist(), strict=True):
+        one = survey._quick_number(cell, *bounds)
+        if not math.isnan(value):
+            assert one is not None and value == one, cell
+            assert math.copysign(1, value) == math.copysign(1, one), cell
+        elif one is not None and isinstance(cell, str) and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", cell):
+            pytest.fail(f"{cell!r} was left to the slow path")
