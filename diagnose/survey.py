@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import math
 import re
 import stat
 import unicodedata
@@ -481,7 +482,8 @@ def _quick_number(cell: Any, low: float, high: float) -> float | None:
         value = float(cell)  # the same float() that answers.parse_number ends in
     except ValueError:
         return None
-    return value if low <= value <= high else None  # NaN and inf fail both comparisons
+    # NaN fails both comparisons; inf would pass an open range, and normalize refuses it
+    return value if low <= value <= high and math.isfinite(value) else None
 
 
 def _quick_numbers(cells: np.ndarray, low: float, high: float) -> np.ndarray:
@@ -502,7 +504,7 @@ def _quick_numbers(cells: np.ndarray, low: float, high: float) -> np.ndarray:
         found[looks] = cells[looks].astype(float)  # float() of each
     except (TypeError, ValueError, OverflowError):
         return np.full(len(cells), np.nan)
-    found[~((found >= low) & (found <= high))] = np.nan  # NaN and inf fail both comparisons
+    found[~((found >= low) & (found <= high) & np.isfinite(found))] = np.nan
     return found
 
 

@@ -497,3 +497,14 @@ def test_numbers_at_once_are_what_one_by_one_gives(cells: list[Any],
             assert math.copysign(1, value) == math.copysign(1, one), cell
         elif one is not None and isinstance(cell, str) and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", cell):
             pytest.fail(f"{cell!r} was left to the slow path")
+
+
+def test_an_endless_number_is_refused_not_read_as_infinity(
+        tmp_path: Path, mini: Questionnaire) -> None:
+    """1e309 overflows to inf: an open range (employees, no maximum) must not take it."""
+    path = export(tmp_path / "inf.csv", [
+        ["기업명", "상시 근로자 수"], ["(주)가", "1e309"], ["(주)나", "-inf"], ["(주)다", "1_000"]])
+    result = survey.read(path, mini)
+    assert [(r.row, r.value, r.reason.en) for r in result.rejections] == [
+        (2, "1e309", "not a number"), (3, "-inf", "not a number")]
+    assert values(result, 0)["company.employees"] == 1000
