@@ -1,9 +1,10 @@
 """One big CSV parsed on every core: byte ranges cut at record boundaries.
 
-pandas' C parser uses one core. A large survey export is cut into as many parts as there are
-cores, each cut just after a line end outside any quoted field (an even number of ``"`` before
-it); this process parses the first part while forked workers parse the others, and the rows
-come back in file order.
+pandas' C parser uses one core. A large survey export is cut into a few parts per core, each
+cut just after a line end outside any quoted field (an even number of ``"`` before it). Forked
+workers parse the parts from the second on, in order; this process parses the first, then
+takes back, from the end, the parts no worker has started, so that nobody waits long for a
+slower one. The rows come back in file order.
 
 The cut is checked, not trusted: the first part is an exact prefix of the file, so a cut
 inside a quoted field (a stray ``"`` in an unquoted cell fools the count) leaves it ending in
@@ -21,6 +22,7 @@ import re
 import sys
 import warnings
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,8 @@ from diagnose import processes
 
 PARALLEL_BYTES = 32 * 1024 * 1024  # smaller files: one pass (starting workers costs more)
 MAX_BYTES = 1024 * 1024 * 1024  # larger files: one streamed pass (parts are held in memory)
+PARTS_PER_CORE = 4  # small parts even out a busy core; each part costs a scan and a start
+PART_BYTES = 8 * 1024 * 1024  # parts no smaller than this
 BLOCK = 16 * 1024 * 1024
 SCAN = 4 * 1024 * 1024  # past a cut target, how far to look for a line end outside quotes
 FIRST_SHARE = 1.0  # x 1/parts: workers convert the rows they parse too, so parts are equal
@@ -37,14 +41,18 @@ FIRST_SHARE = 1.0  # x 1/parts: workers convert the rows they parse too, so part
 _SKIPPED = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
 
 
+def _cores() -> int:
+    return min(os.cpu_count() or 1, 4)
+
+
 def parts_for(path: Path) -> int:
     """How many parts to read ``path`` in: 1 unless it is big and there are cores to share."""
     if not sys.platform.startswith("linux"):  # workers are forked copies of this process
         return 1
     size = path.stat().st_size
-    if not PARALLEL_BYTES <= size <= MAX_BYTES:
+    if not PARALLEL_BYTES <= size <= MAX_BYTES or _cores() < 2:
         return 1
-    return max(1, min(os.cpu_count() or 1, 4, size // PARALLEL_BYTES))
+    return max(2, min(_cores() * PARTS_PER_CORE, size // PART_BYTES))
 
 
 def cut_points(path: Path, parts: int, first: float | None = None) -> list[int]:
@@ -179,22 +187,23 @@ def chunks(path: Path, points: list[int], start: int, drop: int, options: dict[s
            ) -> Iterator[Any]:
     """``one_pass``'s chunks, the same ones: the first part parsed here as they are consumed,
     the others by workers meanwhile, each passed through ``prepare`` there (the caller's
-    conversion: it then gets those results for the later parts). Raises ``Recut`` (perhaps
-    after some chunks) when one pass must read the file instead.
+    conversion: it then gets those results for the later parts). The last parts no worker
+    has started are parsed here too, once the first is done. Raises ``Recut`` (perhaps after
+    some chunks) when one pass must read the file instead.
 
     Rows the parser skipped for having too many cells are warned about as one pass would
     have, numbered in the whole file.
     """
     global _prepare
-    bounds = [0, *points, path.stat().st_size]
+    spans = list(itertools.pairwise([0, *points, path.stat().st_size]))
     _prepare = prepare
     try:
-        with processes.pool(len(points), fork=True) as pool:
+        with processes.pool(max(1, min(len(points), _cores() - 1)), fork=True) as pool:
             futures = [pool.submit(parse_range, path, begin, end, options, chunk_rows)
-                       for begin, end in itertools.pairwise(bounds[1:])]
+                       for begin, end in spans[1:]]
             rows = skipped = 0
             try:
-                with io.BufferedReader(_Range(path, 0, bounds[1]), 1 << 20) as handle:
+                with io.BufferedReader(_Range(path, 0, spans[0][1]), 1 << 20) as handle:
                     for chunk in _warned(_parse(handle, drop, options, chunk_rows,
                                                 skiprows=start)):
                         if isinstance(chunk, int):
@@ -204,9 +213,10 @@ def chunks(path: Path, points: list[int], start: int, drop: int, options: dict[s
                         yield chunk
             except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError):
                 raise Recut from None  # the first part ends in an open quote: a wrong cut
+            taken = _take_back(futures, spans[1:], path, options, chunk_rows)
             before = start + drop + rows + skipped  # line n of the next part: ``before + n``
-            for future in futures:
-                part, skipped_rows, ok = future.result()
+            for index, future in enumerate(futures):
+                part, skipped_rows, ok = taken.pop(index) if index in taken else future.result()
                 if not ok:
                     raise Recut
                 for line, expected, seen in skipped_rows:
@@ -218,6 +228,19 @@ def chunks(path: Path, points: list[int], start: int, drop: int, options: dict[s
                     yield part.pop(0)
     finally:
         _prepare = None
+
+
+def _take_back(futures: list[Future[Part]], spans: list[tuple[int, int]], path: Path,
+               options: dict[str, Any], chunk_rows: int) -> dict[int, Part]:
+    """Parse here, from the last on, the parts no worker has started (a cancelled future)."""
+    taken: dict[int, Part] = {}
+    for index in reversed(range(len(futures))):
+        if not futures[index].cancel():
+            break
+        taken[index] = parse_range(path, *spans[index], options, chunk_rows)
+        if not taken[index][2]:  # it did not parse: the file is read in one pass anyway
+            break
+    return taken
 
 
 def _warned(chunks: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame | int]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import math
+import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -157,3 +159,35 @@ def test_a_workers_answer_codes_are_renumbered_as_this_process_numbers_them(
     answers = dict(zip(many.frame["company.name"], many.frame["data.collection"], strict=True))
     assert answers["(주)앞0"] == 1 and answers["(주)앞1"] == 2
     assert answers["(주)뒤0"] == 5 and answers["(주)뒤1"] == 4
+
+
+PARSED_HERE: list[int] = []  # parts parsed by the test process itself
+REAL_PARSE_RANGE = csvparts.parse_range
+TEST_PROCESS = os.getpid()
+
+
+def slow_worker_parse_range(path: Path, start: int, *args: Any) -> Any:
+    """``parse_range``, half a second late in a worker (module level: workers get it pickled)."""
+    if os.getpid() != TEST_PROCESS:
+        time.sleep(0.5)
+    else:
+        PARSED_HERE.append(start)
+    return REAL_PARSE_RANGE(path, start, *args)
+
+
+def test_parts_no_worker_has_started_are_parsed_here_from_the_last_on(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A slow worker leaves the last parts to this process, which parses them itself; the
+    rows still come in file order, numbered as in one pass."""
+    rows = [[f"(주)회사{i}", str(1 + i % 5), "", str(i), str(5 - i % 5)] for i in range(600)]
+    rows[450] = [*rows[450], "한 칸 더"]  # too long: skipped, and numbered, in a late part
+    path = write(tmp_path / "slow.csv", rows)
+    PARSED_HERE.clear()
+    monkeypatch.setattr(csvparts, "parse_range", slow_worker_parse_range)
+    monkeypatch.setattr(csvparts, "_cores", lambda: 2)
+    one, many = read_both(path, monkeypatch, 8)
+    same(one, many)
+    assert len(many.frame) == 599 and [r.row for r in many.rejections] == [452]
+    points = csvparts.cut_points(path, 8)
+    assert PARSED_HERE and sorted(PARSED_HERE, reverse=True) == PARSED_HERE
+    assert PARSED_HERE[0] == points[-1]  # the last part first
