@@ -20,9 +20,10 @@ import itertools
 import os
 import re
 import sys
+import threading
 import warnings
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future
+from concurrent.futures import Executor, Future
 from pathlib import Path
 from typing import Any
 
@@ -182,13 +183,60 @@ class Recut(Exception):
     """The cut cannot be trusted, or a part did not parse: read the file in one pass."""
 
 
+class _Parts:
+    """The parts after the first: workers take them from the front, one at a time each, and
+    this process takes them from the back; each is parsed once."""
+
+    def __init__(self, pool: Executor, path: Path, spans: list[tuple[int, int]],
+                 options: dict[str, Any], chunk_rows: int) -> None:
+        self.pool, self.path, self.spans = pool, path, spans
+        self.options, self.chunk_rows = options, chunk_rows
+        self.futures: dict[int, Future[Part]] = {}
+        self.front, self.back = 0, len(spans)  # parts [front, back) are nobody's yet
+        self.stopped = False
+        self.lock = threading.Lock()
+
+    def to_worker(self, _done: object = None) -> None:
+        """Hand the next part to a worker: to start, and each time one finishes a part (no
+        part waits queued for a worker: this process may still take it)."""
+        with self.lock:
+            if self.stopped or self.front >= self.back:
+                return
+            index, self.front = self.front, self.front + 1
+            try:  # submitted under the lock: a part is in ``futures`` once it is taken
+                future = self.futures[index] = self.pool.submit(
+                    parse_range, self.path, *self.spans[index], self.options, self.chunk_rows)
+            except RuntimeError:  # shut down or broken: the part stays for this process
+                self.front = index
+                return
+        future.add_done_callback(self.to_worker)
+
+    def here(self) -> dict[int, Part]:
+        """Parse here, from the last on, the parts no worker has taken."""
+        taken: dict[int, Part] = {}
+        while True:
+            with self.lock:
+                if self.front >= self.back:
+                    return taken
+                self.back -= 1
+                index = self.back
+            taken[index] = parse_range(self.path, *self.spans[index], self.options,
+                                       self.chunk_rows)
+            if not taken[index][2]:  # it did not parse: the file is read in one pass anyway
+                return taken
+
+    def stop(self) -> None:
+        with self.lock:
+            self.stopped = True
+
+
 def chunks(path: Path, points: list[int], start: int, drop: int, options: dict[str, Any],
            chunk_rows: int, prepare: Callable[[pd.DataFrame], Any] | None = None
            ) -> Iterator[Any]:
     """``one_pass``'s chunks, the same ones: the first part parsed here as they are consumed,
     the others by workers meanwhile, each passed through ``prepare`` there (the caller's
-    conversion: it then gets those results for the later parts). The last parts no worker
-    has started are parsed here too, once the first is done. Raises ``Recut`` (perhaps after
+    conversion: it then gets those results for the later parts). Once the first is done,
+    this process parses the last parts no worker has taken. Raises ``Recut`` (perhaps after
     some chunks) when one pass must read the file instead.
 
     Rows the parser skipped for having too many cells are warned about as one pass would
@@ -196,51 +244,49 @@ def chunks(path: Path, points: list[int], start: int, drop: int, options: dict[s
     """
     global _prepare
     spans = list(itertools.pairwise([0, *points, path.stat().st_size]))
+    workers = max(1, min(len(points), _cores() - 1))
     _prepare = prepare
     try:
-        with processes.pool(max(1, min(len(points), _cores() - 1)), fork=True) as pool:
-            futures = [pool.submit(parse_range, path, begin, end, options, chunk_rows)
-                       for begin, end in spans[1:]]
-            rows = skipped = 0
+        with processes.pool(workers, fork=True) as pool:
+            parts = _Parts(pool, path, spans[1:], options, chunk_rows)
             try:
-                with io.BufferedReader(_Range(path, 0, spans[0][1]), 1 << 20) as handle:
-                    for chunk in _warned(_parse(handle, drop, options, chunk_rows,
-                                                skiprows=start)):
-                        if isinstance(chunk, int):
-                            skipped += chunk
-                            continue
-                        rows += len(chunk)
-                        yield chunk
-            except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError):
-                raise Recut from None  # the first part ends in an open quote: a wrong cut
-            taken = _take_back(futures, spans[1:], path, options, chunk_rows)
-            before = start + drop + rows + skipped  # line n of the next part: ``before + n``
-            for index, future in enumerate(futures):
-                part, skipped_rows, ok = taken.pop(index) if index in taken else future.result()
-                if not ok:
-                    raise Recut
-                for line, expected, seen in skipped_rows:
-                    warnings.warn(pd.errors.ParserWarning(
-                        f"Skipping line {before + line}: expected {expected} fields, "
-                        f"saw {seen}"), stacklevel=2)
-                before += sum(map(len, part)) + len(skipped_rows)
-                while part:
-                    yield part.pop(0)
+                for _ in range(workers):
+                    parts.to_worker()
+                yield from _ordered(parts, path, spans[0][1], start, drop, options, chunk_rows)
+            finally:
+                parts.stop()
     finally:
         _prepare = None
 
 
-def _take_back(futures: list[Future[Part]], spans: list[tuple[int, int]], path: Path,
-               options: dict[str, Any], chunk_rows: int) -> dict[int, Part]:
-    """Parse here, from the last on, the parts no worker has started (a cancelled future)."""
-    taken: dict[int, Part] = {}
-    for index in reversed(range(len(futures))):
-        if not futures[index].cancel():
-            break
-        taken[index] = parse_range(path, *spans[index], options, chunk_rows)
-        if not taken[index][2]:  # it did not parse: the file is read in one pass anyway
-            break
-    return taken
+def _ordered(parts: _Parts, path: Path, end: int, start: int, drop: int,
+             options: dict[str, Any], chunk_rows: int) -> Iterator[Any]:
+    """The first part's chunks as parsed here, then every later part's, in file order."""
+    rows = skipped = 0
+    try:
+        with io.BufferedReader(_Range(path, 0, end), 1 << 20) as handle:
+            for chunk in _warned(_parse(handle, drop, options, chunk_rows, skiprows=start)):
+                if isinstance(chunk, int):
+                    skipped += chunk
+                    continue
+                rows += len(chunk)
+                yield chunk
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError):
+        raise Recut from None  # the first part ends in an open quote: a wrong cut
+    taken = parts.here()
+    before = start + drop + rows + skipped  # line n of the next part: ``before + n``
+    for index in range(len(parts.spans)):
+        part, skipped_rows, ok = (taken.pop(index) if index in taken
+                                  else parts.futures[index].result())
+        if not ok:
+            raise Recut
+        for line, expected, seen in skipped_rows:
+            warnings.warn(pd.errors.ParserWarning(
+                f"Skipping line {before + line}: expected {expected} fields, saw {seen}"),
+                stacklevel=2)
+        before += sum(map(len, part)) + len(skipped_rows)
+        while part:
+            yield part.pop(0)
 
 
 def _warned(chunks: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame | int]:
