@@ -103,28 +103,29 @@ def _text_fields(uniques: np.ndarray) -> np.ndarray:
                     dtype=object)[:-1]
 
 
-def _hundredths(values: np.ndarray) -> Fields | None:
+def _hundredths(values: np.ndarray, whole: bool = False) -> Fields | None:
     """Fields of a column of 2-decimal numbers (rounded scores, percents), without hashing.
 
     Each value is exactly ``k / 100`` for a whole ``k`` (what ``round(v, 2)`` gives), so its
-    ``repr`` is the ``repr`` of ``k / 100``, made once per distinct ``k``. None for any other
-    column.
+    ``repr`` is the ``repr`` of ``k / 100``, made once per distinct ``k``; ``whole``: whole
+    numbers as ints (85 employees, not 85.0). None for any other column.
     """
     gaps = np.isnan(values)
     known = np.where(gaps, 0.0, values)
-    whole = np.rint(known * 100)
-    if (not len(values) or np.any(np.abs(whole) > 1_000_000) or np.any(whole / 100 != known)
+    cents = np.rint(known * 100)
+    if (not len(values) or np.any(np.abs(cents) > 1_000_000) or np.any(cents / 100 != known)
             or np.any(np.signbit(known) & (known == 0))):  # -0.0 prints as "-0.0"
         return None
-    low = int(whole[~gaps].min()) if not gaps.all() else 0
-    offsets = (whole - low).astype(np.intp)
+    low = int(cents[~gaps].min()) if not gaps.all() else 0
+    offsets = (cents - low).astype(np.intp)
     offsets[gaps] = 0
     present = np.zeros(int(offsets.max()) + 1, dtype=bool)  # at most 2,000,001 places
     present[offsets[~gaps]] = True
     used = np.flatnonzero(present)
     codes = (np.cumsum(present) - 1)[offsets]
     codes[gaps] = len(used)
-    return codes, [repr(k / 100) for k in (used + low).tolist()] + [""]
+    return codes, [str(k // 100) if whole and k % 100 == 0 else repr(k / 100)
+                   for k in (used + low).tolist()] + [""]
 
 
 Fields = tuple[np.ndarray, list[str]]  # a column: a code per row, the CSV field of each code
@@ -143,6 +144,10 @@ def _csv_fields(column: pd.Series) -> Fields:
         return _distinct_fields(column, lambda v: str(int(v)))
     # object and string columns: untrusted text, neutralised (pandas 3 infers "str" columns)
     values = column.to_numpy(dtype=object)
+    numbers = _as_floats(values)
+    if numbers is not None:  # answers to number questions: whole ones as ints, as _cell does
+        return _hundredths(numbers, whole=True) or _float_fields(
+            numbers, lambda v: _csv_field(_cell(v)))
     if _mostly_distinct(values) and pd.api.types.infer_dtype(values, skipna=False) == "string":
         # no gaps, few repeats (ids, names): scanned whole, no hashing of 100,000 names
         return np.arange(len(values)), _text_fields(values).tolist()
@@ -159,10 +164,21 @@ def _mostly_distinct(values: np.ndarray, sample: int = 1000) -> bool:
         return False
 
 
-def _float_fields(values: np.ndarray) -> Fields:
+def _as_floats(values: np.ndarray) -> np.ndarray | None:
+    """A column of Python numbers and gaps as floats (gaps NaN), when that loses nothing."""
+    if pd.api.types.infer_dtype(values, skipna=True) not in {
+            "floating", "integer", "mixed-integer-float"}:
+        return None
+    numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(
+        dtype=float, na_value=np.nan)
+    exact = np.abs(numbers[~np.isnan(numbers)]) < 2.0**53  # every int up to here is a float
+    return numbers if exact.all() else None
+
+
+def _float_fields(values: np.ndarray, field: Callable[[float], str] = repr) -> Fields:
     """Fields of any floats: each distinct one's ``repr`` (-0.0 and 0.0 apart), gaps empty."""
     codes, bits = pd.factorize(values.view(np.int64))
-    fields = [repr(v) for v in bits.view(np.float64).tolist()]
+    fields = [field(v) for v in bits.view(np.float64).tolist()]
     codes[np.isnan(values)] = len(fields)
     return codes, [*fields, ""]
 
@@ -195,21 +211,17 @@ def _packed_rows(columns: list[Fields], rows: int) -> bytes | None:
     padded = used = 0
     for j, (codes, fields) in enumerate(columns):
         end = b"\r\n" if j == len(columns) - 1 else b","
-        encoded = [field.encode("utf-8") + end for field in fields]
-        lengths = np.fromiter(map(len, encoded), dtype=np.intp, count=len(encoded))
-        width = int(lengths.max())
+        data, starts, sizes = _field_bytes(fields)
+        width = int(sizes.max()) + len(end)
         padded += width
-        used += int(lengths[codes].sum())
-        tables.append((codes, encoded, lengths, width))
+        used += int(sizes[codes].sum()) + len(end) * len(codes)
+        tables.append((codes, data, starts, sizes, end))
     if padded > PACKED_ROW or padded * rows > 3 * used + PACKED_BLOCK:
         return None
+    padded_tables = [(codes, _padded(data, starts, sizes, end))
+                     for codes, data, starts, sizes, end in tables]
     record = np.dtype({"names": [f"c{j}" for j in range(len(tables))],
-                       "formats": [f"V{width}" for *_, width in tables]})
-    padded_tables = []
-    for codes, encoded, lengths, width in tables:
-        table = np.array(encoded, dtype=f"S{width}").view(np.uint8).reshape(-1, width)
-        table[np.arange(width) >= lengths[:, None]] = PAD
-        padded_tables.append((codes, table.view(f"V{width}").ravel()))
+                       "formats": [table.dtype for _, table in padded_tables]})
     block = max(1, PACKED_BLOCK // record.itemsize)
     pieces = []
     for start in range(0, rows, block):
@@ -219,6 +231,36 @@ def _packed_rows(columns: list[Fields], rows: int) -> bytes | None:
         data = records.view(np.uint8)
         pieces.append(data[data != PAD].tobytes())
     return b"".join(pieces)
+
+
+def _field_bytes(fields: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The fields' UTF-8 bytes end to end, where each starts, and how long each is.
+
+    Fields joined with NUL are encoded at once and found again at the NUL bytes (UTF-8 makes
+    a 0 byte of nothing else); fields that hold NUL themselves are encoded one by one.
+    """
+    joined = "\0".join(fields)
+    if joined.count("\0") == len(fields) - 1:
+        data = np.frombuffer(joined.encode("utf-8"), dtype=np.uint8)
+        ends = np.flatnonzero(data == 0)
+        starts = np.concatenate(([0], ends + 1))
+        return data, starts, np.concatenate((ends, [len(data)])) - starts
+    encoded = [field.encode("utf-8") for field in fields]
+    sizes = np.fromiter(map(len, encoded), dtype=np.intp, count=len(encoded))
+    return (np.frombuffer(b"".join(encoded), dtype=np.uint8),
+            np.concatenate(([0], np.cumsum(sizes)[:-1])), sizes)
+
+
+def _padded(data: np.ndarray, starts: np.ndarray, sizes: np.ndarray, end: bytes) -> np.ndarray:
+    """Each field's bytes and ``end``, padded with ``PAD`` to the longest: one record each."""
+    width = int(sizes.max()) + len(end)
+    places = np.arange(width)
+    table = np.full((len(sizes), width), PAD, dtype=np.uint8)
+    inside = places < sizes[:, None]
+    table[inside] = data[(starts[:, None] + places)[inside]]
+    for offset, byte in enumerate(end):
+        table[np.arange(len(sizes)), sizes + offset] = byte
+    return table.view(f"V{width}").ravel()
 
 
 def _joined_rows(columns: list[Fields]) -> bytes:
