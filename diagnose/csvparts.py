@@ -2,9 +2,9 @@
 
 pandas' C parser uses one core. A large survey export is cut into a few parts per core, each
 cut just after a line end outside any quoted field (an even number of ``"`` before it). Forked
-workers parse the parts from the second on, in order; this process parses the first, then
-takes back, from the end, the parts no worker has started, so that nobody waits long for a
-slower one. The rows come back in file order.
+workers take the parts from the second on, one at a time, in order; this process parses the
+first, then takes the last parts no worker has taken yet, from the end, so that a busy core
+is not waited for long. The rows come back in file order.
 
 The cut is checked, not trusted: the first part is an exact prefix of the file, so a cut
 inside a quoted field (a stray ``"`` in an unquoted cell fools the count) leaves it ending in
