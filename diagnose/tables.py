@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -218,19 +220,20 @@ def _packed_rows(columns: list[Fields], rows: int) -> bytes | None:
         tables.append((codes, data, starts, sizes, end))
     if padded > PACKED_ROW or padded * rows > 3 * used + PACKED_BLOCK:
         return None
-    padded_tables = [(codes, _padded(data, starts, sizes, end))
-                     for codes, data, starts, sizes, end in tables]
-    record = np.dtype({"names": [f"c{j}" for j in range(len(tables))],
-                       "formats": [table.dtype for _, table in padded_tables]})
-    block = max(1, PACKED_BLOCK // record.itemsize)
-    pieces = []
-    for start in range(0, rows, block):
-        records = np.empty(min(block, rows - start), dtype=record)
-        for name, (codes, table) in zip(record.names, padded_tables, strict=True):
-            records[name] = table[codes[start:start + block]]
-        data = records.view(np.uint8)
-        pieces.append(data[data != PAD].tobytes())
-    return b"".join(pieces)
+    with ThreadPoolExecutor(min(os.cpu_count() or 1, 4)) as threads:  # NumPy frees the GIL
+        padded_tables = list(threads.map(lambda t: (t[0], _padded(*t[1:])), tables))
+        record = np.dtype({"names": [f"c{j}" for j in range(len(tables))],
+                           "formats": [table.dtype for _, table in padded_tables]})
+        block = max(1, PACKED_BLOCK // record.itemsize)
+
+        def pack(start: int) -> bytes:
+            records = np.empty(min(block, rows - start), dtype=record)
+            for name, (codes, table) in zip(record.names, padded_tables, strict=True):
+                records[name] = table[codes[start:start + block]]
+            data = records.view(np.uint8)
+            return data[data != PAD].tobytes()
+
+        return b"".join(threads.map(pack, range(0, rows, block)))
 
 
 def _field_bytes(fields: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
