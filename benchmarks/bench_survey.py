@@ -20,7 +20,7 @@ run just before it is printed too. Wall time is the target; the CPU time (of the
 process and its worker processes: a big export is parsed on every core) is printed beside it
 because it moves less when the machine is busy.
 
-    .venv/bin/python benchmarks/bench_survey.py [--rows 100000] [--repeat 5] [--keep DIR]
+    .venv/bin/python benchmarks/bench_survey.py [--rows 100000] [--repeat 7] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -172,7 +172,7 @@ def _child(mode: str, args: list[str]) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--sample", type=int, default=2_000, help="rows timed for the loop")
     parser.add_argument("--keep", type=Path, help="write the export and output here")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
