@@ -147,6 +147,7 @@ class Inputs:
     responses: list[LoadedResponse]
     rejections: list[Rejection]
     warnings: list[Problem]
+    used: int = 0  # input files that could be read (their rows may still all be rejected)
 
     def latest_only(self) -> np.ndarray:
         """Positions of the rows to score: one per company and round, the later one.
@@ -244,6 +245,7 @@ def read_inputs(paths: Sequence[Path], q: Questionnaire,
     warnings: list[Problem] = []
     ignored: dict[tuple[str, ...], list[str]] = {}
     pending: list[LoadedResponse] = []
+    used = 0
 
     def flush() -> None:  # consecutive response files become one part, in input order
         if pending:
@@ -259,6 +261,7 @@ def read_inputs(paths: Sequence[Path], q: Questionnaire,
             item = _load_response(path, q, rejections, warnings)
             if item is not None:
                 pending.append(item)
+                used += 1
             continue
         if suffix not in survey.SUFFIXES:
             rejections.append(_unsupported(path))
@@ -272,6 +275,7 @@ def read_inputs(paths: Sequence[Path], q: Questionnaire,
         except DiagnoseError as exc:
             rejections.append(Rejection(str(path), None, "", "", exc.message))
             continue
+        used += 1
         parts.append(result.frame)
         files.append(np.full(len(result.frame), str(path), dtype=object))
         rows.append(result.rows.astype(int))
@@ -290,7 +294,19 @@ def read_inputs(paths: Sequence[Path], q: Questionnaire,
     return Inputs(frame.reset_index(drop=True),
                   np.concatenate(files) if files else np.zeros(0, dtype=object),
                   np.concatenate(rows) if rows else np.zeros(0, dtype=int),
-                  responses, rejections, warnings)
+                  responses, rejections, warnings, used)
+
+
+class NothingReadable(DiagnoseError):
+    """No input could be read at all: the command cannot run (exit 2). Each file's reason is
+    one line."""
+
+    def __init__(self, rejections: list[Rejection]) -> None:
+        super().__init__(rejections[0].reason, where=rejections[0].file)
+        self.rejections = rejections
+
+    def render(self, lang: str = "ko") -> str:
+        return "\n".join(rejection.render(lang) for rejection in self.rejections)
 
 
 def score_inputs(inputs: Sequence[Path], questionnaire_path: Path | None = None,
@@ -311,6 +327,8 @@ def score_inputs(inputs: Sequence[Path], questionnaire_path: Path | None = None,
             "no input files to score" + (" (no response files .yaml in the folder)"
                                          if folders else "")), where=folders or None)
     read = read_inputs(paths, q, mapping)
+    if not read.used:  # every file refused whole (undecodable, binary, invalid): cannot run
+        raise NothingReadable(read.rejections)
     keep = read.latest_only()
     frame = read.frame
     if len(keep) < len(frame):

@@ -32,7 +32,7 @@ import pandas as pd
 from diagnose import batch as batch_module
 from diagnose import charts, fonts, recommend, report, scoring
 from diagnose.batch import Batch
-from diagnose.errors import DiagnoseError, Problem
+from diagnose.errors import DiagnoseError, Problem, Rejection
 from diagnose.i18n import Msg, pick
 from diagnose.questionnaire import Question, Questionnaire
 from diagnose.recommend import Catalogue, Condition, Recommendation
@@ -391,16 +391,20 @@ class _Round:
     frame: pd.DataFrame  # the answers, one row
 
 
+def _unreadable(role: str, where: str | None, rejections: Sequence[Rejection]) -> DiagnoseError:
+    reasons = "; ".join(r.reason.render("ko") for r in rejections)
+    reasons_en = "; ".join(r.reason.render("en") for r in rejections)
+    return DiagnoseError(Msg("{r} 파일을 읽을 수 없습니다: {why}",
+                             "cannot read the {e} file: {why_en}").format(
+        r=ROLES[role]["ko"], e=ROLES[role]["en"].lower(), why=reasons or "-",
+        why_en=reasons_en or "-"), where=where)
+
+
 def _single(batch: Batch, role: str, where: str | None) -> _Round:
     """The one assessment of a batch, or a clear error."""
     count = len(batch.scores.table)
     if count == 0:
-        reasons = "; ".join(r.reason.render("ko") for r in batch.rejections)
-        reasons_en = "; ".join(r.reason.render("en") for r in batch.rejections)
-        raise DiagnoseError(Msg("{r} 파일을 읽을 수 없습니다: {why}",
-                                "cannot read the {e} file: {why_en}").format(
-            r=ROLES[role]["ko"], e=ROLES[role]["en"].lower(), why=reasons or "-",
-            why_en=reasons_en or "-"), where=where)
+        raise _unreadable(role, where, batch.rejections)
     if count > 1:
         raise DiagnoseError(Msg("{r}는 한 건이어야 합니다 ({n}건이 있음)",
                                 "the {e} must be one assessment ({n} found)").format(
@@ -480,9 +484,13 @@ def compare_files(baseline_path: Path, followup_path: Path, out: Path, lang: str
                   mapping_path: Path | None = None) -> ComparisonResult:
     """Score two inputs (a response file or a one-row survey export each, read as
     ``batch.score_inputs`` reads them) and write the progress report to ``out`` (PDF)."""
-    batches = [batch_module.score_inputs([path], questionnaire_path, rubric_path, lang,
-                                         mapping_path)
-               for path in (baseline_path, followup_path)]
+    batches = []
+    for role, path in (("baseline", baseline_path), ("followup", followup_path)):
+        try:
+            batches.append(batch_module.score_inputs([path], questionnaire_path, rubric_path,
+                                                     lang, mapping_path))
+        except batch_module.NothingReadable as exc:
+            raise _unreadable(role, str(path), exc.rejections) from None
     return build_comparison(batches[0], batches[1], out, lang, templates, catalogue_path,
                             where=(str(baseline_path), str(followup_path)))
 

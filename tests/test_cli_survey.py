@@ -214,7 +214,30 @@ def test_header_without_rows_scores_nothing_and_binary_csv_is_refused(tmp_path: 
 
     binary = tmp_path / "binary.csv"
     binary.write_bytes(b"name\n\x00\x01\x02\n")
-    result = batch.score_inputs([binary], lang="en")
+    result = batch.score_inputs([binary, header_only], lang="en")
     assert len(result.scores.table) == 0
     (rejection,) = result.rejections
     assert "not a text CSV" in rejection.reason.render("en")
+
+
+def test_inputs_that_cannot_be_read_at_all_stop_the_command(tmp_path: Path) -> None:
+    """Nothing to score (exit 2): each file and its reason on one line, no table written.
+    One readable file beside them is scored, and they are rejected (exit 1)."""
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"name\n\x00\x01\x02\n")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("questionnaire: {id: mfg-ai-readiness, version: '1.0'}\n"
+                   "company: {name: (주)가}\nanswers:\n  data.collection: 9\n", encoding="utf-8")
+    out = tmp_path / "s.csv"
+    alone = runner.invoke(app, ["score", str(binary), "-o", str(out), "--lang", "en"])
+    assert alone.exit_code == 2
+    assert alone.stderr.strip() == (f"error: {binary}: not a text CSV (binary or UTF-16): "
+                                    "save it again as 'CSV UTF-8'")
+    both = runner.invoke(app, ["score", str(binary), str(bad), "-o", str(out), "--lang", "en"])
+    assert both.exit_code == 2 and not out.exists()
+    lines = both.stderr.strip().splitlines()
+    assert len(lines) == 2 and lines[0].startswith(f"{binary}: not a text CSV")
+    assert lines[1].startswith(f"{bad}:4") and "'9'" in lines[1]
+    good = google_form(tmp_path / "form.csv", ["", "(주)울산정밀", "3", "", ""])
+    some = runner.invoke(app, ["score", str(binary), str(good), "-o", str(out), "--quiet"])
+    assert some.exit_code == 1 and [r["company.name"] for r in read_csv(out)] == ["(주)울산정밀"]
