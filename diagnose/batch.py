@@ -327,7 +327,7 @@ def score_inputs(inputs: Sequence[Path], questionnaire_path: Path | None = None,
             "no input files to score" + (" (no response files .yaml in the folder)"
                                          if folders else "")), where=folders or None)
     read = read_inputs(paths, q, mapping)
-    if not read.used:  # every file refused whole (undecodable, binary, invalid): cannot run
+    if not read.used and read.rejections:  # every file refused whole: the job cannot run
         raise NothingReadable(read.rejections)
     keep = read.latest_only()
     frame = read.frame
