@@ -2,8 +2,9 @@
 
 Response files and survey exports become one answers frame, scored by one engine. Files and
 rows that cannot be used are rejected with their reason and the rest is scored (exit 1); a bad
-questionnaire, rubric or map file stops the job (exit 2). Two assessments of one company and
-round: the later is kept, and the earlier is listed as a rejection.
+questionnaire, rubric or map file stops the job (exit 2), and so do inputs of which not one file
+can be read. Two assessments of one company and round: the later is kept, and the earlier is
+listed as a rejection.
 """
 
 from __future__ import annotations
