@@ -18,6 +18,12 @@ LANGS: tuple[Lang, ...] = ("ko", "en")
 _HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+def without_controls(text: str) -> str:
+    """``text`` without its control and direction characters: for a PDF's title, which a
+    viewer shows in its title bar as it is."""
+    return _HIDDEN.sub("", str(text))
+
+
 def visible(text: str) -> str:
     """``text`` with its control characters shown as escapes (``\\x1b``), never acted on."""
     return _HIDDEN.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)

@@ -22,7 +22,7 @@ import pandas as pd
 
 from diagnose import answers, content, evidence, findings, fonts, processes, yamlio
 from diagnose.errors import DiagnoseError
-from diagnose.i18n import Msg, pick
+from diagnose.i18n import Msg, pick, without_controls
 from diagnose.peers import PeerGroup
 from diagnose.recommend import Catalogue, Recommendation
 from diagnose.responses import LoadedResponse
@@ -345,6 +345,7 @@ def render_html(context: dict[str, Any], templates: Sequence[Path],
                             .format(f=filename))
 
     env.globals["asset"] = asset
+    env.filters["without_controls"] = without_controls
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateError as exc:

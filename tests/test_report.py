@@ -135,3 +135,13 @@ def test_rendering_logs_no_missing_glyph_or_fetch_warning(tmp_path: Path,
                            r"clip-path|opacity)\b.* at 1:\d+, unknown property\.$")
     problems = [m for m in messages if not svg_noise.match(m)]
     assert not problems, problems
+
+
+@pytest.mark.slow
+def test_the_pdf_title_drops_direction_and_control_characters(tmp_path: Path) -> None:
+    """A viewer shows /Title in its title bar as it is: a right-to-left override there would
+    turn the name around. The page itself shows the name as written (tested elsewhere)."""
+    pdf = render(tmp_path, name="(주)울산\u202e정밀\u2066")
+    title = PdfReader(pdf).metadata.title
+    assert title.startswith("(주)울산정밀 · ")
+    assert not re.search("[\u202a-\u202e\u2066-\u2069]", title)
