@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import io
 import itertools
-import os
 import re
 import sys
 import threading
@@ -42,18 +41,14 @@ FIRST_SHARE = 1.0  # x 1/parts: workers convert the rows they parse too, so part
 _SKIPPED = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
 
 
-def _cores() -> int:
-    return min(os.cpu_count() or 1, 4)
-
-
 def parts_for(path: Path) -> int:
     """How many parts to read ``path`` in: 1 unless it is big and there are cores to share."""
     if not sys.platform.startswith("linux"):  # workers are forked copies of this process
         return 1
     size = path.stat().st_size
-    if not PARALLEL_BYTES <= size <= MAX_BYTES or _cores() < 2:
+    if not PARALLEL_BYTES <= size <= MAX_BYTES or processes.cores() < 2:
         return 1
-    return max(2, min(_cores() * PARTS_PER_CORE, size // PART_BYTES))
+    return max(2, min(processes.cores() * PARTS_PER_CORE, size // PART_BYTES))
 
 
 def cut_points(path: Path, parts: int, first: float | None = None) -> list[int]:
@@ -244,7 +239,7 @@ def chunks(path: Path, points: list[int], start: int, drop: int, options: dict[s
     """
     global _prepare
     spans = list(itertools.pairwise([0, *points, path.stat().st_size]))
-    workers = max(1, min(len(points), _cores() - 1))
+    workers = max(1, min(len(points), processes.cores() - 1))
     _prepare = prepare
     try:
         with processes.pool(workers, fork=True) as pool:

@@ -9,6 +9,11 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 
 
+def cores(most: int = 4) -> int:
+    """The cores a job here shares its work across: past a few, more parts gain little."""
+    return min(os.cpu_count() or 1, most)
+
+
 def die_with_parent(parent: int) -> None:
     """Worker start: end with the command that started it, even when that is killed (-9, the
     out-of-memory killer), instead of working on alone and lingering (Linux)."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from diagnose import yamlio
+from diagnose import processes, yamlio
 from diagnose.errors import DiagnoseError
 from diagnose.i18n import Msg, pick
 from diagnose.questionnaire import Questionnaire
@@ -220,7 +219,7 @@ def _packed_rows(columns: list[Fields], rows: int) -> bytes | None:
         tables.append((codes, data, starts, sizes, end))
     if padded > PACKED_ROW or padded * rows > 3 * used + PACKED_BLOCK:
         return None
-    with ThreadPoolExecutor(min(os.cpu_count() or 1, 4)) as threads:  # NumPy frees the GIL
+    with ThreadPoolExecutor(processes.cores()) as threads:  # NumPy frees the GIL
         padded_tables = list(threads.map(lambda t: (t[0], _padded(*t[1:])), tables))
         record = np.dtype({"names": [f"c{j}" for j in range(len(tables))],
                            "formats": [table.dtype for _, table in padded_tables]})

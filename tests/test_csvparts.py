@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from diagnose import batch, csvparts, survey, tables
+from diagnose import batch, csvparts, processes, survey, tables
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
                                 reason="parts are parsed by forked workers (Linux)")
@@ -184,7 +184,7 @@ def test_parts_no_worker_has_started_are_parsed_here_from_the_last_on(
     path = write(tmp_path / "slow.csv", rows)
     PARSED_HERE.clear()
     monkeypatch.setattr(csvparts, "parse_range", slow_worker_parse_range)
-    monkeypatch.setattr(csvparts, "_cores", lambda: 2)
+    monkeypatch.setattr(processes, "cores", lambda most=4: 2)
     one, many = read_both(path, monkeypatch, 8)
     same(one, many)
     assert len(many.frame) == 599 and [r.row for r in many.rejections] == [452]
