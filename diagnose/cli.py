@@ -76,12 +76,7 @@ def _guard(lang: str = "ko") -> Iterator[None]:
     except DiagnoseError as exc:
         if _state["debug"]:
             raise
-        prefix = "오류" if lang == "ko" else "error"
-        lines = exc.render(lang).splitlines() or [""]
-        if len(lines) == 1:
-            print(f"{prefix}: {lines[0]}", file=sys.stderr)
-        else:
-            print("\n".join(lines), file=sys.stderr)
+        _print_error(exc, lang)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         print("중단됨 / interrupted", file=sys.stderr)
@@ -92,6 +87,14 @@ def _guard(lang: str = "ko") -> Iterator[None]:
         raise typer.Exit(141) from None
     except (typer.Exit, typer.Abort, SystemExit):
         raise
+    except OSError as exc:  # the file system refused (an output that is a folder, disk full)
+        if _state["debug"]:
+            raise
+        where = exc.filename2 or exc.filename  # a rename names the temp file first
+        _print_error(DiagnoseError(Msg("읽거나 쓸 수 없습니다: {e}", "cannot read or write: {e}")
+                                   .format(e=exc.strerror or type(exc).__name__), where=where),
+                     lang)
+        raise typer.Exit(EXIT_USAGE) from None
     except Exception as exc:
         if _state["debug"]:
             raise
@@ -99,6 +102,15 @@ def _guard(lang: str = "ko") -> Iterator[None]:
                    "internal error: {e} (run with --debug for details, and please report it)")
         print(text.format(e=f"{type(exc).__name__}: {exc}").render(lang), file=sys.stderr)
         raise typer.Exit(EXIT_USAGE) from None
+
+
+def _print_error(exc: DiagnoseError, lang: str) -> None:
+    """One line (``오류: ...``), or the error's own lines when it has several."""
+    lines = exc.render(lang).splitlines() or [""]
+    if len(lines) == 1:
+        print(f"{'오류' if lang == 'ko' else 'error'}: {lines[0]}", file=sys.stderr)
+    else:
+        print("\n".join(lines), file=sys.stderr)
 
 
 def _version(value: bool) -> None:

@@ -242,3 +242,16 @@ def test_json_into_a_closed_pipe_is_quiet() -> None:
     shell = f"{sys.executable} -m diagnose questionnaire show --json | head -c 10 >/dev/null"
     result = subprocess.run(shell, shell=True, capture_output=True, text=True, timeout=60)
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_output_the_file_system_refuses_is_one_line_not_an_internal_error(
+        tmp_path: Path) -> None:
+    """``-o scores.csv`` where scores.csv is a folder: the rename fails; the user reads why,
+    names the output (not the temp file), and no temp file is left."""
+    good = _response(tmp_path / "good.yaml", "(주)울산정밀", 3)
+    taken = tmp_path / "scores.csv"
+    taken.mkdir()
+    result = run("score", str(good), "-o", str(taken), "--lang", "en")
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"error: {taken}: cannot read or write: Is a directory"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["good.yaml", "scores.csv"]
