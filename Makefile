@@ -5,17 +5,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench setup sysdeps clean
+.PHONY: demo test test-fast lint bench setup sysdeps clean
 
 demo: setup
 	$(BIN)/diagnose demo --out demo-out
 
-test: setup
-	$(BIN)/ruff check diagnose tests benchmarks
-	$(BIN)/python -m pytest -q
+# Tests run on every core (pytest-xdist); `make test-fast` leaves out the slow end-to-end runs.
+test: lint
+	$(BIN)/python -m pytest -q -n auto
 
+test-fast: lint
+	$(BIN)/python -m pytest -q -n auto -m "not slow"
+
+# ruff, and the layers contract in pyproject.toml: imports point down the pipeline, no cycles.
 lint: setup
 	$(BIN)/ruff check diagnose tests benchmarks
+	$(BIN)/lint-imports
 
 bench: setup
 	$(BIN)/python benchmarks/bench_scoring.py

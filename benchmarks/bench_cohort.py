@@ -1,6 +1,6 @@
 """Cohort speed: ``build_cohort`` on a synthetic programme of 10,000 assessments.
 
-The assessments are made in memory (``diagnose.demo.sample_responses``, no files): by default
+The assessments are made in memory (``diagnose.jobs.demo.sample_responses``, no files): by default
 8,000 companies, 2,000 of them assessed again in a follow-up round. Prints, from one run in
 one process:
   * the time of scoring alone (answers frame + engine), the baseline,
@@ -21,10 +21,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from diagnose import answers, batch, cohort, demo, scoring
-from diagnose.batch import Batch
-from diagnose.questionnaire import Questionnaire
-from diagnose.responses import LoadedResponse, Response
+from diagnose.content.questionnaire import Questionnaire
+from diagnose.engine import batch, scoring
+from diagnose.engine.batch import Batch
+from diagnose.inputs import answers
+from diagnose.inputs.frame import answers_frame
+from diagnose.inputs.responses import LoadedResponse, Response
+from diagnose.jobs import cohort, demo
 
 
 def _values(response: Response, q: Questionnaire, lookups: dict[str, dict[str, object]]
@@ -73,7 +76,7 @@ def main() -> None:
     made = time.perf_counter() - start
 
     start = time.perf_counter()
-    frame = scoring.answers_frame(batch.records(loaded, q), q)
+    frame = answers_frame(batch.records(loaded, q), q)
     scores = scoring.score(frame, q, rubric)
     scoring_time = time.perf_counter() - start
 

@@ -1,6 +1,6 @@
 """Interview speed: from pressing Enter to the next question on screen, save included.
 
-Drives the real interview loop (``diagnose.prompting.converse``) in-process over the whole
+Drives the real interview loop (``diagnose.interview.screens.converse``) in-process over the whole
 bundled questionnaire with scripted answers (every type, a note now and then), rendering every
 screen to an 80-column terminal buffer. Each answer is timed from the moment the typed line is
 handed over to the moment the next question asks for input: interpreting the line, the atomic
@@ -32,10 +32,11 @@ from rich.console import Console
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from diagnose import batch, responses  # noqa: E402
-from diagnose.interview import Session  # noqa: E402
-from diagnose.prompting import Terminal, converse  # noqa: E402
-from diagnose.questionnaire import Questionnaire  # noqa: E402
+from diagnose.content.questionnaire import Questionnaire  # noqa: E402
+from diagnose.engine import batch  # noqa: E402
+from diagnose.inputs import responses  # noqa: E402
+from diagnose.interview.screens import Terminal, converse  # noqa: E402
+from diagnose.interview.session import Session  # noqa: E402
 
 BUDGET_MS = 50.0
 

@@ -18,8 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from diagnose import batch, charts, pipeline, report, responses
-from diagnose.demo import sample_responses
+from diagnose.engine import batch
+from diagnose.inputs import responses
+from diagnose.jobs import reports
+from diagnose.jobs.demo import sample_responses
+from diagnose.render import charts, report
 
 
 def main() -> None:
@@ -34,7 +37,7 @@ def main() -> None:
     for response in sample_responses(q, args.companies, seed=150):
         responses.save(response, folder / f"{response.company['id']}.yaml")
     result = batch.score_inputs([folder])
-    jobs = pipeline.report_jobs(result, work / "one", "ko")
+    jobs = reports.report_jobs(result, work / "one", "ko")
 
     import weasyprint
 
@@ -60,11 +63,11 @@ def main() -> None:
     print(f"ratio:                    {per_report / per_bare:.2f}x (target at most 1.2x)")
 
     start = time.perf_counter()
-    pipeline.render_reports(result, work / "serial", "ko", workers=1)
+    reports.render_reports(result, work / "serial", "ko", workers=1)
     serial = time.perf_counter() - start
     cores = os.cpu_count() or 1
     start = time.perf_counter()
-    pipeline.render_reports(result, work / "parallel", "ko", workers=cores)
+    reports.render_reports(result, work / "parallel", "ko", workers=cores)
     parallel = time.perf_counter() - start
     print(f"{args.companies} reports, 1 worker: {serial:.1f} s "
           f"({serial / args.companies:.2f} s per report)")

@@ -23,8 +23,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from reference import reference_score  # noqa: E402
 
-from diagnose import batch, scoring  # noqa: E402
-from diagnose.questionnaire import Questionnaire  # noqa: E402
+from diagnose.content.questionnaire import Questionnaire  # noqa: E402
+from diagnose.engine import batch, scoring  # noqa: E402
+from diagnose.inputs.frame import answers_frame  # noqa: E402
 
 
 def synthetic_rows(q: Questionnaire, rows: int, seed: int = 1) -> list[dict[str, object]]:
@@ -62,7 +63,7 @@ def main() -> None:
 
     q, rubric = batch.load_content()
     rows = synthetic_rows(q, args.rows)
-    frame = scoring.answers_frame(rows, q)
+    frame = answers_frame(rows, q)
 
     start = time.perf_counter()
     scores = scoring.score(frame, q, rubric)

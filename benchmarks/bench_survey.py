@@ -54,10 +54,10 @@ def write_export(path: Path, rows: int, seed: int = 7) -> None:
     import numpy as np
     import pandas as pd
 
-    from diagnose import batch
-    from diagnose.answers import SPECIAL_LABELS
-    from diagnose.i18n import pick
-    from diagnose.questionnaire import Question
+    from diagnose.content.questionnaire import Question
+    from diagnose.core.i18n import pick
+    from diagnose.engine import batch
+    from diagnose.inputs.answers import SPECIAL_LABELS
 
     q, _ = batch.load_content()
     rng = np.random.default_rng(seed)
@@ -119,7 +119,8 @@ def _cpu() -> float:
 
 
 def child_score(path: Path, out: Path) -> dict[str, float]:
-    from diagnose import batch, tables
+    from diagnose.engine import batch
+    from diagnose.render import tables
 
     start, cpu = time.perf_counter(), _cpu()
     result = batch.score_inputs([path])
@@ -134,7 +135,8 @@ def child_loop(path: Path, sample: int) -> dict[str, float]:
 
     from reference import reference_score
 
-    from diagnose import answers, batch, survey
+    from diagnose.engine import batch
+    from diagnose.inputs import answers, survey
 
     q, rubric = batch.load_content()
     index = survey.header_index(q)

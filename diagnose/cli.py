@@ -19,8 +19,8 @@ from typing import Annotated, Any
 import typer
 
 from diagnose import __version__
-from diagnose.errors import EXIT_REJECTED, EXIT_USAGE, DiagnoseError, Rejection
-from diagnose.i18n import Msg, visible
+from diagnose.core.errors import EXIT_REJECTED, EXIT_USAGE, DiagnoseError, Rejection
+from diagnose.core.i18n import Msg, visible
 
 
 class Lang(StrEnum):
@@ -65,7 +65,7 @@ _state: dict[str, Any] = {"debug": False}
 def _console(stderr: bool = True) -> Any:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False)
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)  # a path is never cut
 
 
 @contextlib.contextmanager
@@ -134,18 +134,18 @@ SCREEN_REJECTIONS = 50  # more than this: the rest are in OUT.errors.csv
 
 def _print_rejections(rejections: list[Rejection], lang: str, quiet: bool,
                       errors_file: Path | None = None) -> None:
-    """Rejections on standard error: a table, or one line each with ``--quiet``.
+    """Rejections on standard error: a table on a terminal, else (or with ``--quiet``) one line each.
 
     With an errors file, the table shows the first ``SCREEN_REJECTIONS`` and points to the
     file for the rest; without one (``report``), every rejection is shown.
     """
     if not rejections:
         return
-    if quiet:  # one line each, for scripts: never wrapped
+    console = _console()
+    if quiet or not console.is_terminal:  # one line each, for scripts and logs: never wrapped
         for item in rejections:
             print(item.render(lang), file=sys.stderr)
         return
-    console = _console()
     from rich.table import Table
     from rich.text import Text
 
@@ -171,7 +171,8 @@ def _write_errors(out: Path, rejections: list[Rejection], lang: str) -> Path:
     import csv
     import io
 
-    from diagnose import tables, yamlio
+    from diagnose.content import yamlio
+    from diagnose.render import tables
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -197,7 +198,7 @@ def questionnaire_validate(
 ) -> None:
     """질문지 검사 / Validate questionnaires: one FILE:LINE:COL: message per problem, exit 2 on errors."""
     with _guard(lang.value):
-        from diagnose import questionnaire
+        from diagnose.content import questionnaire
 
         problems = []
         for path in files:
@@ -224,14 +225,15 @@ def questionnaire_show(
 ) -> None:
     """질문지 보기 / Show a questionnaire as a tree (dimensions, questions, options)."""
     with _guard(lang.value):
-        from diagnose import content, questionnaire
+        from diagnose.content import questionnaire
+        from diagnose.core import resources
 
-        q = questionnaire.load(file or content.DEFAULT_QUESTIONNAIRE)
+        q = questionnaire.load(file or resources.DEFAULT_QUESTIONNAIRE)
         if as_json:
             print(json.dumps(q.model_dump(mode="json", by_alias=True, exclude_defaults=True),
                              ensure_ascii=False, indent=2))
             return
-        from diagnose.show import questionnaire_tree
+        from diagnose.render.terminal import questionnaire_tree
 
         _console(stderr=False).print(questionnaire_tree(q, lang.value))
 
@@ -240,7 +242,7 @@ def questionnaire_show(
 def questionnaire_schema() -> None:
     """질문지 JSON Schema / Print the JSON Schema of the questionnaire format."""
     with _guard():
-        from diagnose import questionnaire
+        from diagnose.content import questionnaire
 
         print(json.dumps(questionnaire.json_schema(), ensure_ascii=False, indent=2))
 
@@ -257,14 +259,16 @@ def questionnaire_template(
 ) -> None:
     """빈 설문지 / A blank survey sheet to hand out, which 'diagnose score' reads back as it is."""
     with _guard(lang.value):
-        from diagnose import content, questionnaire, template
+        from diagnose.content import questionnaire
+        from diagnose.core import resources
+        from diagnose.render import blank_sheet
 
         if out is None:
             raise DiagnoseError(Msg("-o 파일.xlsx 또는 -o 파일.csv로 만들 파일을 지정하세요",
                                     "name the file to write with -o FILE.xlsx or -o FILE.csv"))
-        q = questionnaire.load(file or content.DEFAULT_QUESTIONNAIRE)
-        written = template.write(q, out, fmt.lower() if fmt else None, lang.value)
-        columns = template.columns(q, lang.value)
+        q = questionnaire.load(file or resources.DEFAULT_QUESTIONNAIRE)
+        written = blank_sheet.write(q, out, fmt.lower() if fmt else None, lang.value)
+        columns = blank_sheet.columns(q, lang.value)
         if as_json:
             print(json.dumps({"out": str(written), "format": written.suffix.lstrip("."),
                               "columns": [c.id for c in columns]}, ensure_ascii=False, indent=2))
@@ -285,7 +289,8 @@ def score(
 ) -> None:
     """채점 / Score assessments: one row per assessment in a CSV, XLSX or JSON table."""
     with _guard(lang.value):
-        from diagnose import batch, tables
+        from diagnose.engine import batch
+        from diagnose.render import tables
 
         if out.suffix.lower() not in tables.SUFFIXES:
             raise DiagnoseError(Msg("출력 형식은 .csv, .xlsx, .json 중 하나여야 합니다",
@@ -299,7 +304,7 @@ def score(
         if as_json:
             print(tables.to_json(tables.rounded(result.scores.table)), end="")
         elif not quiet:
-            from diagnose.show import score_summary
+            from diagnose.render.terminal import score_summary
 
             _console(stderr=False).print(score_summary(result.scores, lang.value))
             _console().print(Msg("{n}건 채점 → {o}", "{n} scored -> {o}").format(
@@ -328,11 +333,12 @@ def report(
 ) -> None:
     """보고서 / Render one PDF diagnosis report per assessment."""
     with _guard(lang.value):
-        from diagnose import batch, pipeline
+        from diagnose.engine import batch
+        from diagnose.jobs import reports
 
         result = batch.score_inputs(inputs, questionnaire_file, rubric_file, lang.value,
                                     mapping_path=mapping)
-        paths = pipeline.render_reports(result, out, lang.value, templates, workers,
+        paths = reports.render_reports(result, out, lang.value, templates, workers,
                                         progress=not quiet and not as_json)
         _print_warnings(result.warnings, lang.value, quiet)  # with the evidence left out
         _print_rejections(result.rejections, lang.value, quiet)
@@ -358,8 +364,8 @@ def cohort(
 ) -> None:
     """코호트 / The programme view: all companies side by side (cohort.xlsx, cohort.pdf)."""
     with _guard(lang.value):
-        from diagnose import batch
-        from diagnose import cohort as cohort_module
+        from diagnose.engine import batch
+        from diagnose.jobs import cohort as cohort_module
 
         result = batch.score_inputs(inputs, questionnaire_file, rubric_file, lang.value,
                                     mapping_path=mapping)
@@ -386,7 +392,7 @@ def compare(
 ) -> None:
     """비교 / Progress of one company between two assessments, as a PDF."""
     with _guard(lang.value):
-        from diagnose import compare as compare_module
+        from diagnose.jobs import compare as compare_module
 
         result = compare_module.compare_files(
             baseline, followup, out, lang.value, questionnaire_path=questionnaire_file,
@@ -417,14 +423,14 @@ def demo(
 ) -> None:
     """데모 / The main job on bundled sample data: response files, score tables, PDF reports."""
     with _guard(lang.value):
-        from diagnose import pipeline
+        from diagnose.jobs import reports
 
-        summary = pipeline.run_demo(out, companies, workers, seed, lang.value,
+        summary = reports.run_demo(out, companies, workers, seed, lang.value,
                                     progress=not quiet and not as_json)
         if as_json:
             print(json.dumps(summary, ensure_ascii=False, indent=2))
         elif not quiet:
-            from diagnose.show import demo_summary
+            from diagnose.render.terminal import demo_summary
 
             _console(stderr=False).print(demo_summary(summary, lang.value))
 
@@ -452,9 +458,9 @@ def interview(
             raise DiagnoseError(Msg(
                 "-o 새파일.yaml 또는 --resume 기존파일.yaml 중 하나를 지정하세요",
                 "give either -o NEW.yaml or --resume EXISTING.yaml"))
-        from diagnose import interview as interview_module
+        from diagnose.interview import command
 
-        code = interview_module.run(
+        code = command.run(
             out=out, resume=resume, questionnaire_path=questionnaire_file,
             rubric_path=rubric_file, company=company, consultant=consultant, round_=round_,
             lang=lang.value)

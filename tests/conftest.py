@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from diagnose import questionnaire
-from diagnose.questionnaire import Questionnaire
+from diagnose.content import questionnaire
+from diagnose.content.questionnaire import Questionnaire
 
 # Five maturity levels, for level questions in inline questionnaires: `options: LEVELS`.
 LEVELS = ("[{value: 1, label: 일}, {value: 2, label: 이}, {value: 3, label: 삼},"

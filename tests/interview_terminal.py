@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from diagnose import batch
+from diagnose.engine import batch
 
 Q, _ = batch.load_content()
 # The line under a question's header: "<id> · <type>" (ids as in the questionnaire)

@@ -1,6 +1,6 @@
 """A plain per-assessment implementation of CONTRACT.md section 4, written from the text.
 
-It shares no code with ``diagnose.scoring`` on purpose: tests compare the vectorised engine
+It shares no code with ``diagnose.engine.scoring`` on purpose: tests compare the vectorised engine
 with it on random answers, and ``benchmarks/bench_scoring.py`` measures the engine's speed-up
 over it.
 """
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from diagnose.questionnaire import Question, Questionnaire
-from diagnose.rubric import Rubric
+from diagnose.content.questionnaire import Question, Questionnaire
+from diagnose.content.rubric import Rubric
 
 YESNO = {"no": 1, "partial": 3, "yes": 5}
 

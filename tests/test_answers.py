@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from diagnose import answers
-from diagnose.answers import NA, UNKNOWN, AnswerError, normalize
+from diagnose.inputs import answers
+from diagnose.inputs.answers import NA, UNKNOWN, AnswerError, normalize
 
 QUESTIONNAIRE = """\
 id: t

@@ -9,7 +9,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from diagnose import batch
+from diagnose.engine import batch
 
 # Names that normalise, fold or lose spaces, and characters that combine across a boundary
 # if anything joined them: a leading jamo and a vowel jamo, a letter and a combining mark.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from diagnose import charts
+from diagnose.render import charts
 
 LABELS = ["전략·리더십", "데이터", "인프라·시스템", "공정·운영", "인재·역량"]
 

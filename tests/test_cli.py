@@ -12,8 +12,8 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from diagnose import content
 from diagnose.cli import app
+from diagnose.core import resources
 
 runner = CliRunner()
 
@@ -92,7 +92,7 @@ def test_score_json_matches_csv_and_uses_null(demo: Path, tmp_path: Path) -> Non
 
 
 def test_validate_bundled_questionnaire() -> None:
-    result = run("questionnaire", "validate", str(content.DEFAULT_QUESTIONNAIRE))
+    result = run("questionnaire", "validate", str(resources.DEFAULT_QUESTIONNAIRE))
     assert result.returncode == 0, result.stderr
 
 
@@ -126,7 +126,7 @@ def test_schema_is_json_schema_and_the_bundled_copy_is_current() -> None:
     result = run("questionnaire", "schema")
     schema = json.loads(result.stdout)
     assert "Question" in schema["$defs"]
-    bundled = json.loads((content.QUESTIONNAIRES / "questionnaire.schema.json").read_text())
+    bundled = json.loads((resources.QUESTIONNAIRES / "questionnaire.schema.json").read_text())
     assert bundled == schema, "run: diagnose questionnaire schema > questionnaires/questionnaire.schema.json"
 
 

@@ -68,7 +68,7 @@ def test_rejected_rows_are_listed_on_screen_and_in_the_errors_file(tmp_path: Pat
     out = tmp_path / "scores.xlsx"
     result = runner.invoke(app, ["score", str(path), "-o", str(out), "--lang", "en"])
     assert result.exit_code == 1
-    assert "Rejected input" in result.stderr and "가끔" in result.stderr
+    assert "form.csv:3" in result.stderr and "가끔" in result.stderr  # one line each off a terminal
     errors = (tmp_path / "scores.errors.csv").read_text(encoding="utf-8-sig").splitlines()
     assert errors == [
         "file,row,column,value,reason",
@@ -205,7 +205,7 @@ def test_report_of_a_survey_export(tmp_path: Path) -> None:
 
 
 def test_header_without_rows_scores_nothing_and_binary_csv_is_refused(tmp_path: Path) -> None:
-    from diagnose import batch
+    from diagnose.engine import batch
 
     header_only = tmp_path / "header.csv"
     header_only.write_text("기업명,data.collection\n", encoding="utf-8-sig")

@@ -12,10 +12,14 @@ from conftest import make_questionnaire
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from diagnose import answers, cohort, rubric, scoring
-from diagnose.batch import Batch
-from diagnose.errors import DiagnoseError
-from diagnose.responses import Answer, Assessment, LoadedResponse, QuestionnaireRef, Response
+from diagnose.content import rubric
+from diagnose.core.errors import DiagnoseError
+from diagnose.engine import scoring
+from diagnose.engine.batch import Batch
+from diagnose.inputs import answers
+from diagnose.inputs.frame import answers_frame
+from diagnose.inputs.responses import Answer, Assessment, LoadedResponse, QuestionnaireRef, Response
+from diagnose.jobs import cohort
 
 QUESTIONNAIRE = """\
     id: cq
@@ -101,10 +105,10 @@ def assessment(q, cid: str, industry: str, staff: int, levels: tuple[Any, Any, A
 
 
 def make_batch(q, items: list[LoadedResponse]) -> Batch:
-    from diagnose import batch as batch_module
+    from diagnose.engine import batch as batch_module
 
     r = rubric.Rubric.model_validate(RUBRIC)
-    frame = scoring.answers_frame(batch_module.records(items, q), q)
+    frame = answers_frame(batch_module.records(items, q), q)
     return Batch(q, r, items, scoring.score(frame, q, r))
 
 
@@ -287,7 +291,7 @@ def test_an_empty_batch_is_a_user_error(built, tmp_path: Path) -> None:
 
 
 def test_the_cohort_charts_are_vector_korean_text_without_clip_paths() -> None:
-    from diagnose import charts
+    from diagnose.render import charts
 
     bars = charts.bar_svg(["1 미인식", "2 인식"], [3, 1], ["#b23a48", "#e0a100"])
     spread = charts.spread_svg([charts.Spread("데이터", 1.5, 2.0, 2.5, 3.0, 3.5, 9),

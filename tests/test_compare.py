@@ -9,8 +9,8 @@ import pytest
 from conftest import yaml_text
 from pypdf import PdfReader
 
-from diagnose import compare
-from diagnose.errors import DiagnoseError
+from diagnose.core.errors import DiagnoseError
+from diagnose.jobs import compare
 
 QUESTIONNAIRE = """\
     id: cq

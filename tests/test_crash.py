@@ -35,8 +35,10 @@ from typing import Any
 import pytest
 from interview_terminal import ABOUT, Q, spawn, typed
 
-from diagnose import demo, pipeline, responses, yamlio
-from diagnose.responses import Answer
+from diagnose.content import yamlio
+from diagnose.inputs import responses
+from diagnose.inputs.responses import Answer
+from diagnose.jobs import demo, reports
 
 try:
     import pexpect
@@ -552,8 +554,8 @@ def test_a_killed_runs_temp_files_are_removed_by_the_next_run_once_stale(tmp_pat
     other = tmp_path / ".notes.tmp"
     for path in (stale, fresh, other):
         path.write_bytes(b"%PDF-1.7 half")
-    old = time.time() - pipeline.STALE_SECONDS - 60
+    old = time.time() - reports.STALE_SECONDS - 60
     os.utime(stale, (old, old))
     os.utime(other, (old, old))
-    pipeline.remove_stale_temps(tmp_path)
+    reports.remove_stale_temps(tmp_path)
     assert not stale.exists() and fresh.exists() and other.exists()

@@ -17,7 +17,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from diagnose import batch, csvparts, processes, survey, tables
+from diagnose.core import processes
+from diagnose.engine import batch
+from diagnose.inputs import csvparts, survey
+from diagnose.render import tables
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
                                 reason="parts are parsed by forked workers (Linux)")

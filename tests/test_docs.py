@@ -20,8 +20,10 @@ from pathlib import Path
 import pytest
 import typer.main
 
-from diagnose import batch, questionnaire, tables
 from diagnose.cli import app
+from diagnose.content import questionnaire
+from diagnose.engine import batch
+from diagnose.render import tables
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 

@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from diagnose import batch, evidence, pipeline, report
+from diagnose.engine import batch
+from diagnose.inputs import evidence
+from diagnose.jobs import reports
+from diagnose.render import report
 
 Q, _ = batch.load_content()
 
@@ -129,7 +132,7 @@ def test_damaged_or_oversized_pictures_are_refused_not_raised(tmp_path: Path, da
 def with_evidence(tmp_path_factory) -> tuple[Path, Path]:
     """A demo company whose answers list good, hostile and odd evidence paths."""
     root = tmp_path_factory.mktemp("evidence")
-    pipeline.run_demo(root / "demo", companies=1, workers=1)
+    reports.run_demo(root / "demo", companies=1, workers=1)
     folder = root / "case"
     folder.mkdir()
     response = next((root / "demo" / "responses").glob("*.yaml"))
@@ -154,7 +157,7 @@ def test_report_embeds_only_the_picture_inside_the_folder(with_evidence, tmp_pat
 
     response, _ = with_evidence
     result = batch.score_inputs([response])
-    jobs = pipeline.report_jobs(result, tmp_path, "ko")
+    jobs = reports.report_jobs(result, tmp_path, "ko")
     items = {item["name"]: item for item in jobs[0].context["evidence"]}
     assert {name: item["kind"] for name, item in items.items()} == {
         "photos/line2.jpg": "jpeg", "photos/spec.pdf": "file", "../secret.png": "refused",
@@ -177,7 +180,7 @@ def test_report_embeds_only_the_picture_inside_the_folder(with_evidence, tmp_pat
 def test_a_refused_picture_is_named_with_its_reason(with_evidence) -> None:
     response, _ = with_evidence
     result = batch.score_inputs([response])
-    context = pipeline.report_jobs(result, response.parent / "out", "en")[0].context
+    context = reports.report_jobs(result, response.parent / "out", "en")[0].context
     reasons = dict((name, why) for _, name, why in report.evidence_problems(context))
     assert reasons["photos/none.jpg"] == "file not found"
     assert "outside" in reasons["../secret.png"] and "outside" in reasons["photos/link.png"]

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from conftest import make_questionnaire
 
-from diagnose import findings, rubric, scoring
+from diagnose.content import rubric
+from diagnose.engine import scoring
+from diagnose.inputs.frame import answers_frame
+from diagnose.render import findings
 
 QUESTIONNAIRE = """\
     id: f
@@ -28,7 +31,7 @@ def scored(tmp_path, **answers):
     path = tmp_path / "r.yaml"
     path.write_text("id: r\nquestionnaire: {id: f, version: '1'}\n"
                     "bands: [{min: 1, level: 1, name: 일}]\n", encoding="utf-8")
-    frame = scoring.answers_frame([{"company.name": "x", **answers}], q)
+    frame = answers_frame([{"company.name": "x", **answers}], q)
     return scoring.score(frame, q, rubric.load(path, q))
 
 

@@ -12,8 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from diagnose import batch, questionnaire, responses, survey, yamlio
-from diagnose.errors import DiagnoseError
+from diagnose.content import questionnaire, yamlio
+from diagnose.core.errors import DiagnoseError
+from diagnose.engine import batch
+from diagnose.inputs import responses, survey
 
 FAST = settings(max_examples=150, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,

@@ -26,8 +26,11 @@ from pypdf.generic import ArrayObject, DictionaryObject
 from typer.testing import CliRunner
 from weasyprint.urls import URLFetcher
 
-from diagnose import batch, charts, cohort, compare, content, fonts, pipeline, report
 from diagnose.cli import app
+from diagnose.core import fonts, resources
+from diagnose.engine import batch
+from diagnose.jobs import cohort, compare, reports
+from diagnose.render import charts, report
 
 runner = CliRunner()
 
@@ -124,7 +127,7 @@ def inside(url: str, roots: list[Path]) -> bool:
 
 
 def bundled_roots() -> list[Path]:
-    return [content.REPORT_TEMPLATES.resolve(), fonts.font_dir().resolve()]
+    return [resources.REPORT_TEMPLATES.resolve(), fonts.font_dir().resolve()]
 
 
 @contextlib.contextmanager
@@ -258,7 +261,7 @@ def hostile_batch(tmp_path_factory: pytest.TempPathFactory) -> batch.Batch:
 def report_html(hostile_batch: batch.Batch, tmp_path_factory: pytest.TempPathFactory
                 ) -> dict[str, tuple[report.ReportJob, str]]:
     """Company name -> (its report job, its report HTML)."""
-    jobs = pipeline.report_jobs(hostile_batch, tmp_path_factory.mktemp("reports"), "ko")
+    jobs = reports.report_jobs(hostile_batch, tmp_path_factory.mktemp("reports"), "ko")
     pages = {job.context["company"]["name"]: (job, report.render_html(job.context, job.templates))
              for job in jobs}
     assert len(pages) == len(jobs)  # every name is a different company
@@ -303,7 +306,7 @@ def test_report_file_names_stay_in_the_output_folder_and_are_sane(
 @pytest.mark.parametrize("key", [*HOSTILE_IDS, *HOSTILE.values()])
 def test_report_name_is_a_plain_file_name_for_any_key(key: str) -> None:
     for round_ in ("baseline", "", "../..", HOSTILE["rtl-override"]):
-        name = pipeline.report_name(key, round_, set())
+        name = reports.report_name(key, round_, set())
         assert name == Path(name).name and name not in {".pdf", "..pdf"}
         assert not name.startswith(".") and name.endswith(".pdf")
         assert not any(c in name for c in '/\\:*?"<>|\x00')
@@ -311,7 +314,7 @@ def test_report_name_is_a_plain_file_name_for_any_key(key: str) -> None:
 
 
 def test_a_long_korean_company_name_still_gives_a_report(tmp_path: Path) -> None:
-    name = pipeline.report_name("울산정밀" * 25, "baseline", set())
+    name = reports.report_name("울산정밀" * 25, "baseline", set())
     report.write_pdf("<p>x</p>", tmp_path / name, report.template_dirs())
     assert (tmp_path / name).is_file()
 
@@ -323,7 +326,7 @@ WINDOWS_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)
 @pytest.mark.parametrize("key,round_", [("CON", ""), ("con.1", "baseline"), ("NUL.txt", ""),
                                          ("COM1", "")])
 def test_report_names_are_never_windows_device_names(key: str, round_: str) -> None:
-    name = pipeline.report_name(key, round_, set())
+    name = reports.report_name(key, round_, set())
     assert name.split(".")[0].upper() not in WINDOWS_DEVICES, name
 
 
@@ -497,11 +500,11 @@ def test_rich_markup_in_a_company_name_prints_literally(pdfs: dict[str, Any]) ->
 
 
 def test_the_report_fetcher_refuses_everything_but_bundled_files() -> None:
-    roots = [content.REPORT_TEMPLATES, fonts.font_dir()]
+    roots = [resources.REPORT_TEMPLATES, fonts.font_dir()]
     fetcher = report._safe_fetcher(roots)
-    css = (content.REPORT_TEMPLATES / "report.css").resolve()
+    css = (resources.REPORT_TEMPLATES / "report.css").resolve()
     assert fetcher(css.as_uri()).read()  # the bundled stylesheet is served
-    templates = content.REPORT_TEMPLATES.resolve().as_uri()
+    templates = resources.REPORT_TEMPLATES.resolve().as_uri()
     for url in ("file:///etc/passwd", "file:///etc/hostname", "http://evil.example/x.css",
                 "https://evil.example/x.png", "ftp://evil.example/x", "data:text/css,body{}",
                 f"{templates}/../../../../../../etc/passwd",
@@ -670,7 +673,7 @@ def test_an_input_file_name_is_not_a_report_name(tmp_path: Path) -> None:
     source = write_yaml(tmp_path / "..;evil$(id).yaml",
                         response({"id": "plain-1", "name": "평범"}, consultant="김", text="t"))
     result = batch.score_inputs([source])
-    (job,) = pipeline.report_jobs(result, tmp_path / "out", "ko")
+    (job,) = reports.report_jobs(result, tmp_path / "out", "ko")
     assert job.out == tmp_path / "out" / "plain-1_baseline.pdf"
     assert os.path.commonpath([job.out, tmp_path / "out"]) == str(tmp_path / "out")
 

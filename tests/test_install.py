@@ -33,7 +33,7 @@ def test_non_editable_install_finds_bundled_content(tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     where = subprocess.run(
-        [str(python), "-c", "import diagnose.content as c; print(c.DEFAULT_QUESTIONNAIRE)"],
+        [str(python), "-c", "import diagnose.core.resources as c; print(c.DEFAULT_QUESTIONNAIRE)"],
         cwd=elsewhere, capture_output=True, text=True, check=True).stdout.strip()
     assert where.startswith(site) and where.endswith("mfg-ai-readiness.yaml")
 

@@ -20,11 +20,13 @@ from hypothesis import strategies as st
 from rich.console import Console
 from typer.testing import CliRunner
 
-from diagnose import batch, responses, scoring
 from diagnose.cli import app
-from diagnose.interview import EXIT_INTERRUPTED, Action, Session, interpret
-from diagnose.prompting import Terminal, converse
-from diagnose.rubric import Rubric
+from diagnose.content.rubric import Rubric
+from diagnose.engine import batch, scoring
+from diagnose.inputs import responses
+from diagnose.inputs.frame import answers_frame
+from diagnose.interview.screens import Terminal, converse
+from diagnose.interview.session import EXIT_INTERRUPTED, Action, Session, interpret
 
 runner = CliRunner()
 
@@ -220,7 +222,7 @@ def test_the_interview_hides_exactly_what_the_engine_scores_as_hidden(
     values = {k: v for k, v in {"industry": industry, "data.has_images": images}.items()
               if v is not None}
     session = Session(MINI, rubric, responses.new_response(MINI), Path("unused.yaml"), values)
-    frame = scoring.answers_frame([{"company.industry": industry, "data.has_images": images}],
+    frame = answers_frame([{"company.industry": industry, "data.has_images": images}],
                                   MINI)
     states, _ = scoring.question_states(frame, MINI)
     for question in MINI.scored_questions:

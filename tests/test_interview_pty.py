@@ -18,7 +18,7 @@ import pytest
 import yaml
 from interview_terminal import ABOUT, Q, spawn, typed
 
-from diagnose import responses
+from diagnose.inputs import responses
 
 pexpect = pytest.importorskip("pexpect")
 

@@ -31,7 +31,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-from diagnose import content
+from diagnose.core import resources
 
 # Address-space and CPU limits, named pipes, /dev/zero and /proc: Linux, where CI runs.
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
@@ -335,7 +335,7 @@ PIPE = {"timeout": PIPE_TIMEOUT, "says": "not a regular file"}
 
 CASES: list[Case] = [
     # Baselines: what a normal run costs under the same limits.
-    Case("baseline-validate", "validate", lambda folder: content.DEFAULT_QUESTIONNAIRE, 0),
+    Case("baseline-validate", "validate", lambda folder: resources.DEFAULT_QUESTIONNAIRE, 0),
     Case("baseline-score", "alone", text("good.csv", GOOD_CSV), 0),
 
     # questionnaire validate FILE: exit 2, one FILE:LINE:COL: message per problem.

@@ -10,7 +10,9 @@ import pandas as pd
 import pytest
 from conftest import make_questionnaire
 
-from diagnose import peers, rubric, scoring
+from diagnose.content import rubric
+from diagnose.engine import peers, scoring
+from diagnose.inputs.frame import answers_frame
 
 QUESTIONNAIRE = """\
     id: pq
@@ -44,7 +46,7 @@ def table(q, rows: list[tuple[str, str | None, float | None, int]],
                 "data.a": level,
                 "assessment.consultant": consultants[i] if consultants else None}
                for i, (name, industry, staff, level) in enumerate(rows)]
-    return scoring.score(scoring.answers_frame(records, q), q, rules).table
+    return scoring.score(answers_frame(records, q), q, rules).table
 
 
 def test_a_full_industry_and_size_group_is_used_with_its_medians(q) -> None:

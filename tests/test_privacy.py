@@ -16,8 +16,10 @@ import yaml
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from diagnose import batch, peers, pipeline, report
 from diagnose.cli import app
+from diagnose.engine import batch, peers
+from diagnose.jobs import reports
+from diagnose.render import report
 
 runner = CliRunner()
 
@@ -99,7 +101,7 @@ def pdf_info(path: Path) -> str:
 def jobs_for(folder: Path, tmp_path: Path) -> tuple[batch.Batch, list[report.ReportJob]]:
     result = batch.score_inputs([folder])
     assert not result.rejections, [r.render("en") for r in result.rejections]
-    return result, pipeline.report_jobs(result, tmp_path / "out", "ko")
+    return result, reports.report_jobs(result, tmp_path / "out", "ko")
 
 
 def peer_series(job: report.ReportJob) -> list[dict[str, Any]]:

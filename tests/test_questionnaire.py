@@ -7,8 +7,8 @@ import textwrap
 
 import pytest
 
-from diagnose import questionnaire
-from diagnose.errors import ValidationFailed
+from diagnose.content import questionnaire
+from diagnose.core.errors import ValidationFailed
 
 
 def problems(text: str) -> list[str]:

@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 from conftest import make_questionnaire
 
-from diagnose import recommend, rubric, scoring
-from diagnose.errors import ValidationFailed
+from diagnose.content import rubric
+from diagnose.core.errors import ValidationFailed
+from diagnose.engine import recommend, scoring
+from diagnose.inputs.frame import answers_frame
 
 QUESTIONNAIRE = """\
     id: rq
@@ -96,7 +98,7 @@ def setup(tmp_path: Path):
 
 def run(setup, *rows: dict[str, object]):
     q, cat, rules = setup
-    frame = scoring.answers_frame(
+    frame = answers_frame(
         [{"company.name": f"c{i}", **row} for i, row in enumerate(rows)], q)
     scores = scoring.score(frame, q, rules)
     return [{r.solution.id: r for r in recs} for recs in recommend.recommend(scores, frame, cat)]
@@ -169,7 +171,8 @@ def test_condition_needs_exactly_one_kind(tmp_path: Path) -> None:
 
 
 def test_bundled_catalogue_loads_and_recommends_for_the_demo_companies() -> None:
-    from diagnose import batch, demo
+    from diagnose.engine import batch
+    from diagnose.jobs import demo
 
     q, rules = batch.load_content()
     cat = recommend.load(q)
@@ -180,7 +183,7 @@ def test_bundled_catalogue_loads_and_recommends_for_the_demo_companies() -> None
         row.update({k: (tuple(a.value) if isinstance(a.value, list) else a.value)
                     for k, a in response.answers.items()})
         rows.append(row)
-    frame = scoring.answers_frame(rows, q)
+    frame = answers_frame(rows, q)
     recs = recommend.recommend(scoring.score(frame, q, rules), frame, cat)
     assert all(recs), "every sample company gets at least one recommendation"
     for company in recs:
@@ -216,9 +219,9 @@ def test_catalogue_mistakes_are_located_errors_not_crashes(tmp_path: Path, old: 
 
 def test_in_may_ask_for_not_applicable_itself(setup) -> None:
     q, _, rules = setup
-    from diagnose.recommend import Condition, _Fields, mask
+    from diagnose.engine.recommend import Condition, _Fields, mask
 
-    frame = scoring.answers_frame([{"company.name": "a", "process.inspection": 2},
+    frame = answers_frame([{"company.name": "a", "process.inspection": 2},
                                    {"company.name": "b"},
                                    {"company.name": "c", "process.inspection": "na"}], q)
     fields = _Fields(scoring.score(frame, q, rules), frame)

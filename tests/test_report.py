@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from diagnose import batch, pipeline, report
+from diagnose.engine import batch
+from diagnose.inputs.frame import answers_frame
+from diagnose.jobs import reports
+from diagnose.render import report
 
 BASE = """\
 questionnaire: {{id: mfg-ai-readiness, version: '1.0'}}
@@ -34,7 +37,7 @@ def render(tmp_path: Path, lang: str = "ko", inspection: int = 2, name: str = "(
     source.write_text(BASE.format(cid="ulsan-0042", name=name, inspection=inspection),
                       encoding="utf-8")
     result = batch.score_inputs([source], lang=lang)
-    (pdf,) = pipeline.render_reports(result, tmp_path / "out", lang, workers=1)
+    (pdf,) = reports.render_reports(result, tmp_path / "out", lang, workers=1)
     return pdf
 
 
@@ -103,12 +106,12 @@ def test_english_report(tmp_path: Path) -> None:
 
 
 def test_context_never_names_other_companies_and_peers_need_five(tmp_path: Path) -> None:
-    from diagnose import peers, scoring
+    from diagnose.engine import peers, scoring
 
     q, rules = batch.load_content()
     rows = [{"company.name": f"비밀기업{i}", "company.industry": "metal",
              "company.employees": 100, "data.collection": 1 + i % 5} for i in range(5)]
-    frame = scoring.answers_frame(rows, q)
+    frame = answers_frame(rows, q)
     scores = scoring.score(frame, q, rules)
     groups = peers.peer_groups(scores.table, q)
     context = report.build_context(scores, 0, None, "ko", [], None, groups[0])

@@ -7,9 +7,9 @@ import os
 
 import pytest
 
-from diagnose import responses
-from diagnose.errors import ValidationFailed
-from diagnose.responses import Answer, Assessment
+from diagnose.core.errors import ValidationFailed
+from diagnose.inputs import responses
+from diagnose.inputs.responses import Answer, Assessment
 
 QUESTIONNAIRE = """\
 id: mfg-ai-readiness

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from diagnose import rubric
-from diagnose.errors import ValidationFailed
+from diagnose.content import rubric
+from diagnose.core.errors import ValidationFailed
 
 QUESTIONNAIRE = """\
 id: mfg

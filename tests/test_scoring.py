@@ -9,8 +9,10 @@ import pandas as pd
 import pytest
 from pytest import approx
 
-from diagnose import rubric, scoring
-from diagnose.answers import NA, UNKNOWN
+from diagnose.content import rubric
+from diagnose.engine import scoring
+from diagnose.inputs.answers import NA, UNKNOWN
+from diagnose.inputs.frame import answers_frame
 
 
 @pytest.fixture
@@ -21,7 +23,7 @@ def score_rows(write, build_questionnaire):
         model = build_questionnaire(questionnaire_text)
         rules = rubric.load(write("rubric.yaml", rubric_text), model)
         records = [{"company.name": f"회사{i}", **row} for i, row in enumerate(rows)]
-        return scoring.score(scoring.answers_frame(records, model), model, rules, lang).table
+        return scoring.score(answers_frame(records, model), model, rules, lang).table
 
     return _score
 
@@ -156,7 +158,7 @@ def test_band_is_the_highest_whose_min_is_reached(score_rows, answers, overall, 
 def test_gate_caps_the_level_and_names_the_dimension(write, build_questionnaire):
     model = build_questionnaire(TWO)
     rules = rubric.load(write("rubric.yaml", RUBRIC), model)
-    frame = scoring.answers_frame(
+    frame = answers_frame(
         [{"company.name": "울산", "data.a": 5, "data.b": 5, "infra.a": 1, "infra.b": 2}], model)
     scores = scoring.score(frame, model, rules)
     row = scores.table.iloc[0]
@@ -263,7 +265,7 @@ def test_hidden_questions_are_not_applicable(score_rows, plc, mes, score, comple
 def test_hidden_states(write, build_questionnaire):
     model = build_questionnaire(SHOW)
     rules = rubric.load(write("rubric.yaml", PLAIN), model)
-    frame = scoring.answers_frame([{"d.base": 3, "d.plc": "no", "d.mes": 4},
+    frame = answers_frame([{"d.base": 3, "d.plc": "no", "d.mes": 4},
                                    {"d.base": 3, "d.plc": NA, "d.mes": NA}], model)
     states = scoring.score(frame, model, rules).states.map(scoring.STATE_NAMES.get)
     assert states.to_dict("records") == [
@@ -535,7 +537,7 @@ def test_the_mixed_assessment_by_hand(mixed):
     record = {"company.name": "울산", "company.industry": "food", "data.plc": "partial",
               "data.coll": 4, "data.ai": UNKNOWN, "infra.sys": ("erp", "scada"),
               "infra.sensors": 10.0, "infra.haccp": "yes", "people.skill": 1}
-    row = scoring.score(scoring.answers_frame([record], model), model, rules).table.iloc[0]
+    row = scoring.score(answers_frame([record], model), model, rules).table.iloc[0]
     data = (2 * 3 + 1.5 * 4) / 3.5  # 3.43; data.ai unknown: completeness 3.5 / 4.2
     infra = (1.2 * (1 + 4 * 2.5 / 3.5) + 1 * 2 + 1 * 5) / 3.2  # 3.63
     overall = (1.5 * data + 1.25 * infra + 0.75 * 1) / 3.5  # 2.98: band 3
@@ -553,14 +555,14 @@ def batch_and_alone(text, build_questionnaire, tmp_path_factory, every: int):
     model, rules = load_mixed(text, build_questionnaire, tmp_path_factory)
     rng = random.Random(20260312)
     records = [random_record(rng, i) for i in range(200)]
-    batch = scoring.score(scoring.answers_frame(records, model), model, rules).table
+    batch = scoring.score(answers_frame(records, model), model, rules).table
     assert batch["overall.level"].nunique() >= 3  # the batch is varied enough to mean something
     assert (batch["overall.gates"] != "").any()
     assert batch["data.score"].isna().any()
     numbers = [c for c in batch.columns if c.startswith(("overall.", "data.", "infra.",
                                                           "people."))]
     for i in range(0, len(records), every):
-        alone = scoring.score(scoring.answers_frame([records[i]], model), model, rules).table
+        alone = scoring.score(answers_frame([records[i]], model), model, rules).table
         yield alone[numbers], batch.iloc[[i]][numbers].reset_index(drop=True)
 
 
@@ -580,7 +582,7 @@ def test_alone_or_in_a_batch_of_200_the_numbers_are_identical(build_questionnair
 def test_batch_order_and_index_do_not_change_numbers(mixed):
     model, rules = mixed
     rng = random.Random(7)
-    frame = scoring.answers_frame([random_record(rng, i) for i in range(50)], model)
+    frame = answers_frame([random_record(rng, i) for i in range(50)], model)
     forward = scoring.score(frame, model, rules).table
     backward = scoring.score(frame.iloc[::-1], model, rules).table
     pd.testing.assert_frame_equal(backward.sort_index(), forward, check_exact=True,
@@ -589,14 +591,16 @@ def test_batch_order_and_index_do_not_change_numbers(mixed):
 
 def test_empty_batch(mixed):
     model, rules = mixed
-    table = scoring.score(scoring.answers_frame([], model), model, rules).table
+    table = scoring.score(answers_frame([], model), model, rules).table
     assert len(table) == 0
     assert "overall.score" in table.columns
 
 
 def test_two_gates_on_one_dimension_name_it_once_and_the_report_names_the_strictest(
         build_questionnaire, tmp_path):
-    from diagnose import report, rubric, scoring
+    from diagnose.content import rubric
+    from diagnose.engine import scoring
+    from diagnose.render import report
 
     q = build_questionnaire("""\
         id: g
@@ -619,7 +623,7 @@ def test_two_gates_on_one_dimension_name_it_once_and_the_report_names_the_strict
         "gates:\n  - {dimension: a, below: 3.0, cap_level: 3}\n"
         "  - {dimension: a, below: 2.0, cap_level: 2}\n", encoding="utf-8")
     rules = rubric.load(path, q)
-    frame = scoring.answers_frame([{"company.name": "x", "a.q": 1, "b.q": 5}], q)
+    frame = answers_frame([{"company.name": "x", "a.q": 1, "b.q": 5}], q)
     scores = scoring.score(frame, q, rules)
     row = scores.table.iloc[0]
     assert row["overall.score"] == pytest.approx(4.6)  # (1 x 1 + 9 x 5) / 10, band 4

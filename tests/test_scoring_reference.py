@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 from reference import reference_score
 
-from diagnose import batch, scoring
-from diagnose.questionnaire import Questionnaire
+from diagnose.content.questionnaire import Questionnaire
+from diagnose.engine import batch, scoring
+from diagnose.inputs.frame import answers_frame
 
 
 def random_values(q: Questionnaire, rng: random.Random) -> dict[str, object]:
@@ -39,7 +40,7 @@ def test_engine_equals_the_reference_on_the_bundled_questionnaire(seed: int) -> 
     rng = random.Random(seed)
     assessments = [random_values(q, rng) for _ in range(120)]
     profile = {p.id for p in q.profile}
-    frame = scoring.answers_frame(
+    frame = answers_frame(
         [{(f"company.{k}" if k in profile else k): v for k, v in a.items()} for a in assessments],
         q)
     table = scoring.score(frame, q, rubric).table

@@ -15,9 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from diagnose import answers, batch, report, survey
-from diagnose.errors import ValidationFailed
-from diagnose.questionnaire import Questionnaire
+from diagnose.content.questionnaire import Questionnaire
+from diagnose.core.errors import ValidationFailed
+from diagnose.engine import batch
+from diagnose.inputs import answers, survey
+from diagnose.render import report
 
 MINI = """
 id: mini

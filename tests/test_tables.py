@@ -16,7 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from diagnose import batch, demo, responses, tables
+from diagnose.engine import batch
+from diagnose.inputs import responses
+from diagnose.jobs import demo
+from diagnose.render import tables
 
 TEXT = st.one_of(
     st.sampled_from(["(주)울산정밀", "=1+1", "-5", "+82 52", "@sum", "\tx", "\rx", 'a "b"',

@@ -9,9 +9,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from diagnose import answers, batch, template
-from diagnose.errors import DiagnoseError
-from diagnose.questionnaire import Questionnaire
+from diagnose.content.questionnaire import Questionnaire
+from diagnose.core.errors import DiagnoseError
+from diagnose.engine import batch
+from diagnose.inputs import answers
+from diagnose.render import blank_sheet
 
 
 @pytest.fixture(scope="module")
@@ -21,12 +23,12 @@ def bundled() -> Questionnaire:
 
 @pytest.fixture(scope="module")
 def sheet_file(tmp_path_factory: pytest.TempPathFactory, bundled: Questionnaire) -> Path:
-    return template.write(bundled, tmp_path_factory.mktemp("t") / "survey.xlsx")
+    return blank_sheet.write(bundled, tmp_path_factory.mktemp("t") / "survey.xlsx")
 
 
 def positions(q: Questionnaire) -> dict[str, int]:
     """Item id -> 1-based column of the sheet."""
-    return {c.id: i for i, c in enumerate(template.columns(q), start=1)}
+    return {c.id: i for i, c in enumerate(blank_sheet.columns(q), start=1)}
 
 
 def test_xlsx_has_korean_headers_a_hidden_id_row_and_a_frozen_header(
@@ -108,7 +110,7 @@ def test_a_filled_xlsx_template_scores_without_a_map(tmp_path: Path, sheet_file:
 
 def test_csv_template_has_a_bom_the_header_and_the_id_row(tmp_path: Path,
                                                           bundled: Questionnaire) -> None:
-    path = template.write(bundled, tmp_path / "survey.csv", "csv")
+    path = blank_sheet.write(bundled, tmp_path / "survey.csv", "csv")
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     header, ids = raw.decode("utf-8-sig").split("\r\n")[:2]
@@ -122,7 +124,7 @@ def test_csv_template_has_a_bom_the_header_and_the_id_row(tmp_path: Path,
 
 
 def test_english_template(tmp_path: Path, bundled: Questionnaire) -> None:
-    path = template.write(bundled, tmp_path / "en.xlsx", "xlsx", lang="en")
+    path = blank_sheet.write(bundled, tmp_path / "en.xlsx", "xlsx", lang="en")
     book = openpyxl.load_workbook(path)
     assert book.sheetnames[:2] == ["Survey", "Instructions"]
     assert book["Survey"]["B1"].value == "Company name *"
@@ -132,7 +134,7 @@ def test_english_template(tmp_path: Path, bundled: Questionnaire) -> None:
 
 def test_the_format_and_the_suffix_must_agree(tmp_path: Path, bundled: Questionnaire) -> None:
     with pytest.raises(DiagnoseError) as caught:
-        template.write(bundled, tmp_path / "survey.xlsx", "csv")
+        blank_sheet.write(bundled, tmp_path / "survey.xlsx", "csv")
     assert "name it *.csv" in caught.value.message.en
     with pytest.raises(DiagnoseError):
-        template.write(bundled, tmp_path / "survey.ods")
+        blank_sheet.write(bundled, tmp_path / "survey.ods")

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from openpyxl import load_workbook
 
-from diagnose import xlsx
+from diagnose.render import xlsx
 
 
 def test_values_titles_and_formats_read_back(tmp_path: Path) -> None:

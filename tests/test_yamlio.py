@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from diagnose import yamlio
-from diagnose.errors import DiagnoseError, ValidationFailed
+from diagnose.content import yamlio
+from diagnose.core.errors import DiagnoseError, ValidationFailed
 
 
 def refusal(text: str) -> str:

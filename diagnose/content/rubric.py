@@ -1,0 +1,131 @@
+"""The scoring rubric: dimension weights, completeness threshold, bands and gates
+(CONTRACT.md section 3)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+
+from diagnose.content import yamlio
+from diagnose.content.questionnaire import Questionnaire, Text, version_text
+from diagnose.core.errors import Problem, ValidationFailed
+from diagnose.core.i18n import Msg, pick
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class QuestionnaireRef(_Model):
+    id: str
+    version: str
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_text(cls, value: Any) -> Any:
+        return version_text(value)
+
+
+class Band(_Model):
+    """An overall-score band, e.g. ``{min: 2.0, level: 2, name: {ko: 인식, en: Aware}}``."""
+
+    min: float = Field(ge=1, le=5)
+    level: int = Field(ge=1, le=10)
+    name: Text
+    description: Text | None = None
+
+
+class Gate(_Model):
+    """No leapfrogging: a weak dimension caps the overall level."""
+
+    dimension: str
+    below: float = Field(gt=1, le=5)
+    cap_level: int = Field(ge=1)
+
+
+class Rubric(_Model):
+    id: str
+    version: str = "1.0"
+    questionnaire: QuestionnaireRef
+    dimension_weights: dict[str, float] = Field(default_factory=dict)
+    min_completeness: float = Field(0.5, ge=0, le=1)
+    bands: list[Band] = Field(min_length=1)
+    gates: list[Gate] = Field(default_factory=list)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_text(cls, value: Any) -> Any:
+        return version_text(value)
+
+    _warnings: list[Problem] = PrivateAttr(default_factory=list)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """What the loader found worth saying that does not stop scoring."""
+        return self._warnings
+
+    def weight(self, dimension_id: str) -> float:
+        return self.dimension_weights.get(dimension_id, 1.0)
+
+    def band(self, level: int) -> Band | None:
+        return next((b for b in self.bands if b.level == level), None)
+
+    def level_name(self, level: int | None, lang: str) -> str:
+        band = self.band(level) if level is not None else None
+        return pick(band.name, lang) if band else ""
+
+
+def _check(doc: yamlio.Document, rubric: Rubric, questionnaire: Questionnaire) -> list[Problem]:
+    problems: list[Problem] = []
+    ref = rubric.questionnaire
+    if ref.id != questionnaire.id:
+        problems.append(doc.problem(("questionnaire", "id"), Msg(
+            "이 채점 기준은 질문지 '{r}'용입니다 (사용 중: '{q}'): -q 또는 -r을 확인하세요",
+            "this rubric is for questionnaire '{r}', not '{q}': check -q or -r",
+        ).format(r=ref.id, q=questionnaire.id)))
+    elif ref.version != questionnaire.version:
+        problems.append(doc.problem(("questionnaire", "version"), Msg(
+            "채점 기준은 버전 {r}용, 질문지는 버전 {q}입니다",
+            "the rubric is for version {r}, the questionnaire is version {q}",
+        ).format(r=ref.version, q=questionnaire.version), "warning"))
+    dims = {d.id for d in questionnaire.dimensions}
+    for dim, weight in rubric.dimension_weights.items():
+        if dim not in dims:
+            problems.append(doc.problem(("dimension_weights", dim), Msg(
+                "질문지에 없는 차원 '{d}'", "unknown dimension '{d}'").format(d=dim)))
+        if weight < 0:
+            problems.append(doc.problem(("dimension_weights", dim), Msg(
+                "가중치는 0 이상이어야 합니다", "weights must not be negative")))
+    for i in range(1, len(rubric.bands)):
+        before, band = rubric.bands[i - 1], rubric.bands[i]
+        if band.min <= before.min or band.level <= before.level:
+            problems.append(doc.problem(("bands", i), Msg(
+                "구간은 min과 level이 모두 오름차순이어야 합니다 (낮은 구간부터)",
+                "bands must ascend in both min and level (lowest first)")))
+    if rubric.bands and rubric.bands[0].min > 1.0:
+        problems.append(doc.problem(("bands", 0, "min"), Msg(
+            "가장 낮은 구간은 min: 1.0에서 시작해야 모든 점수에 수준이 정해집니다",
+            "the lowest band must start at min: 1.0 so that every score gets a level")))
+    levels = {b.level for b in rubric.bands}
+    for i, gate in enumerate(rubric.gates):
+        if gate.dimension not in dims:
+            problems.append(doc.problem(("gates", i, "dimension"), Msg(
+                "질문지에 없는 차원 '{d}'", "unknown dimension '{d}'").format(d=gate.dimension)))
+        if gate.cap_level not in levels:
+            problems.append(doc.problem(("gates", i, "cap_level"), Msg(
+                "cap_level {c}에 해당하는 구간이 없습니다", "no band has level {c}")
+                .format(c=gate.cap_level)))
+    return problems
+
+
+def load(path: Path, questionnaire: Questionnaire) -> Rubric:
+    """Load a rubric and check it against the questionnaire it scores."""
+    doc = yamlio.load(path)
+    rubric = yamlio.validate(doc, Rubric, Msg("채점 기준", "a rubric"))
+    problems = _check(doc, rubric, questionnaire)
+    if any(p.severity == "error" for p in problems):
+        raise ValidationFailed(problems)
+    rubric._warnings = problems
+    return rubric

@@ -1,0 +1,182 @@
+"""Peer groups: companies compared with others like them, never with fewer than five.
+
+A company's peers are the companies of its industry and size class; when that group has
+fewer than ``MIN_GROUP`` companies it falls back to the industry, then to the whole cohort,
+and says so. Only group statistics leave this module: never another company's name or answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from diagnose.content.questionnaire import Questionnaire
+from diagnose.core.i18n import pick
+
+MIN_GROUP = 5
+SIZE_CLASSES: list[tuple[float, dict[str, str]]] = [
+    (50, {"ko": "50인 미만", "en": "under 50 staff"}),
+    (300, {"ko": "50~299인", "en": "50-299 staff"}),
+    (float("inf"), {"ko": "300인 이상", "en": "300+ staff"}),
+]
+WHOLE = {"ko": "전체 참여 기업", "en": "all participating companies"}
+UNKNOWN_SIZE = {"ko": "규모 미상", "en": "size unknown"}
+
+
+def size_class(employees: object) -> int | None:
+    """Index into ``SIZE_CLASSES`` for a head count (None when unknown)."""
+    try:
+        count = float(employees)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    if np.isnan(count):
+        return None
+    return next(i for i, (limit, _) in enumerate(SIZE_CLASSES) if count < limit)
+
+
+def size_class_name(size: int | None, lang: str) -> str:
+    """The name of a size class (``size_class``'s result) in ``lang``."""
+    return pick(UNKNOWN_SIZE if size is None else SIZE_CLASSES[size][1], lang)
+
+
+@dataclass(frozen=True)
+class PeerGroup:
+    """The group an assessment is compared with, and the group's median scores."""
+
+    level: str  # "industry-size" | "industry" | "all" | "none"
+    size: int
+    label: dict[str, str]
+    medians: dict[str, float]  # "<dim>.score" and "overall.score" -> median
+    fell_back: bool
+
+    def name(self, lang: str) -> str:
+        return pick(self.label, lang)
+
+
+def _medians(table: pd.DataFrame, members: np.ndarray, columns: list[str]) -> dict[str, float]:
+    subset = table.loc[members, columns]
+    return {c: float(subset[c].median()) for c in columns if subset[c].notna().any()}
+
+
+@dataclass(frozen=True)
+class _Profile:
+    """The facts peer groups are made of, one array per table row."""
+
+    industries: pd.Series
+    sizes: pd.Series
+    scored: np.ndarray
+    labels: dict[object, object]
+
+    @classmethod
+    def of(cls, table: pd.DataFrame, questionnaire: Questionnaire) -> _Profile:
+        blank = pd.Series([None] * len(table), index=table.index, dtype=object)
+        industry_item = next((p for p in questionnaire.profile if p.id == "industry"), None)
+        return cls(
+            industries=table.get("company.industry", blank),
+            # object dtype: a missing head count must stay None, not turn the classes into floats
+            sizes=pd.Series([size_class(v) for v in table.get("company.employees", blank)],
+                            index=table.index, dtype=object),
+            scored=table["overall.score"].notna().to_numpy(),
+            labels={o.value: o.label for o in industry_item.options} if industry_item else {},
+        )
+
+    def chain(self, industry: object, size: int | None
+              ) -> list[tuple[str, np.ndarray, dict[str, str]]]:
+        """The groups to try for one company, narrowest first: (level, members, label)."""
+        industry_name = self.labels.get(industry)
+        known_industry = industry is not None and not (isinstance(industry, float)
+                                                       and np.isnan(industry))
+        candidates = []
+        if known_industry and size is not None:
+            members = (self.scored & (self.industries == industry).to_numpy()
+                       & (self.sizes == size).to_numpy())
+            size_label = SIZE_CLASSES[size][1]
+            label = {lang: f"{pick(industry_name, lang) or industry} · {size_label[lang]}"
+                     for lang in ("ko", "en")}
+            candidates.append(("industry-size", members, label))
+        if known_industry:
+            members = self.scored & (self.industries == industry).to_numpy()
+            label = {lang: pick(industry_name, lang) or str(industry) for lang in ("ko", "en")}
+            candidates.append(("industry", members, label))
+        candidates.append(("all", self.scored, dict(WHOLE)))
+        return candidates
+
+
+def peer_groups(table: pd.DataFrame, questionnaire: Questionnaire) -> list[PeerGroup]:
+    """The peer group of every row of a score table (same order)."""
+    columns = ["overall.score"] + [f"{d.id}.score" for d in questionnaire.dimensions]
+    profile = _Profile.of(table, questionnaire)
+    cache: dict[tuple[object, ...], PeerGroup] = {}
+    groups = []
+    for industry, size in zip(profile.industries, profile.sizes, strict=True):
+        key = (industry, size)
+        if key not in cache:
+            cache[key] = _group(table, columns, profile, industry, size)
+        groups.append(cache[key])
+    return groups
+
+
+def _group(table: pd.DataFrame, columns: list[str], profile: _Profile, industry: object,
+           size: int | None) -> PeerGroup:
+    for rank, (level, members, label) in enumerate(profile.chain(industry, size)):
+        if members.sum() >= MIN_GROUP:
+            return PeerGroup(level, int(members.sum()), label,
+                             _medians(table, members, columns), fell_back=rank > 0)
+    return PeerGroup("none", int(profile.scored.sum()), dict(WHOLE), {}, fell_back=True)
+
+
+def medians_excluding(table: pd.DataFrame, questionnaire: Questionnaire, by: str,
+                      column: str = "overall.score") -> np.ndarray:
+    """For every row, the median ``column`` of its peers that do not share its ``by`` value.
+
+    Used to check one consultant's scores against the other consultants' on similar
+    companies: the peers are chosen by the same fallback chain as ``peer_groups``, each group
+    counted without the rows whose ``by`` equals this row's, and needing ``MIN_GROUP`` of
+    them. NaN where ``by`` is blank or no group is large enough.
+    """
+    profile = _Profile.of(table, questionnaire)
+    owners = table[by].to_numpy(dtype=object) if by in table else np.full(len(table), None)
+    values = table[column].to_numpy(dtype=float)
+    result = np.full(len(table), np.nan)
+    cache: dict[tuple[object, ...], float] = {}
+    for row, (industry, size, owner) in enumerate(zip(profile.industries, profile.sizes, owners,
+                                                       strict=True)):
+        if _blank(owner):
+            continue
+        key = (industry, size, owner)
+        if key not in cache:
+            cache[key] = _median_without(profile, values, owners, industry, size, owner)
+        result[row] = cache[key]
+    return result
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value)) or value == ""
+
+
+def _median_without(profile: _Profile, values: np.ndarray, owners: np.ndarray,
+                    industry: object, size: int | None, owner: object) -> float:
+    others = owners != owner
+    for _, members, _ in profile.chain(industry, size):
+        chosen = members & others & ~np.isnan(values)
+        if chosen.sum() >= MIN_GROUP:
+            return float(np.median(values[chosen]))
+    return float("nan")
+
+
+def group_names(table: pd.DataFrame, questionnaire: Questionnaire, lang: str
+                ) -> tuple[list[str], list[str]]:
+    """Every row's industry name and size-class name in ``lang`` (for breakdowns)."""
+    profile = _Profile.of(table, questionnaire)
+    unknown = "업종 미상" if lang == "ko" else "industry unknown"
+
+    def industry_name(value: object) -> str:
+        return pick(profile.labels.get(value), lang) or str(value)  # type: ignore[arg-type]
+
+    names = {v: industry_name(v) for v in {x for x in profile.industries if not _blank(x)}}
+    industries = [unknown if _blank(v) else names[v] for v in profile.industries]
+    sizes: Sequence[int | None] = profile.sizes.tolist()
+    return industries, [size_class_name(s, lang) for s in sizes]

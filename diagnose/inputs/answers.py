@@ -1,0 +1,252 @@
+"""Turning what people type or export into canonical answer values.
+
+One place decides what an answer means, whether it comes from a response file, a survey cell
+or the interview prompt:
+
+* ``level``: the option value (1-5), typed as a number or as an option label in any language;
+* ``yesno``: ``"no"``, ``"partial"`` or ``"yes"`` (also their labels, and YAML booleans);
+* ``multi``: a tuple of ticked option values in the questionnaire's order (``()`` is an
+  answer: nothing ticked);
+* ``number``: a float; ``choice``: an option value; ``text``: a string;
+* ``NA`` and ``UNKNOWN`` where the question allows them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from typing import Any
+
+from diagnose.content.questionnaire import YESNO_LABELS, ProfileItem, Question
+from diagnose.core.i18n import Msg, pick
+
+NA = "na"
+UNKNOWN = "unknown"
+SPECIAL = frozenset({NA, UNKNOWN})
+
+# Words that mean 'not applicable' and "don't know" in survey exports and typed answers.
+NA_WORDS = frozenset({"na", "n/a", "n.a.", "not applicable", "해당없음", "해당 없음",
+                      "해당사항 없음", "해당사항없음", "비해당"})
+UNKNOWN_WORDS = frozenset({"unknown", "don't know", "dont know", "do not know", "모름", "잘 모름",
+                           "잘모름", "모르겠음", "알 수 없음"})
+SPECIAL_LABELS: dict[str, dict[str, str]] = {
+    NA: {"ko": "해당 없음", "en": "Not applicable"},
+    UNKNOWN: {"ko": "모름", "en": "Don't know"},
+}
+MULTI_SEPARATORS = re.compile(r"\s*[,;]\s*")
+
+
+class AnswerError(ValueError):
+    """A value that is not a valid answer to its question; the message says why."""
+
+    def __init__(self, message: Msg) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+def fold(text: str) -> str:
+    """Compare text as people mean it: NFKC (full-width digits), case, spacing."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _labels(label: str | dict[str, str]) -> list[str]:
+    return [label] if isinstance(label, str) else list(label.values())
+
+
+def _lookup(item: ProfileItem | Question) -> dict[str, Any]:
+    """Folded value and label -> option value, for every option of an item."""
+    options = item.choices() if isinstance(item, Question) else item.options
+    table: dict[str, Any] = {}
+    for option in options:
+        table[fold(str(option.value))] = option.value
+        for label in _labels(option.label):
+            table.setdefault(fold(label), option.value)
+    if item.type == "yesno":
+        for value, labels in YESNO_LABELS.items():
+            for label in labels.values():
+                table.setdefault(fold(label), value)
+        table.update({"true": "yes", "false": "no", "y": "yes", "n": "no", "o": "yes",
+                      "x": "no", "예": "yes", "네": "yes", "아니요": "no", "부분": "partial"})
+    return table
+
+
+def _special(item: ProfileItem | Question, raw: Any) -> str | None:
+    if not isinstance(raw, str):
+        return None
+    word = fold(raw)
+    kind = NA if word in NA_WORDS else UNKNOWN if word in UNKNOWN_WORDS else None
+    if kind is None:
+        return None
+    if not (isinstance(item, Question) and item.allow_na):
+        if item.type == "text":
+            return None  # free text that happens to say "모름" is just text
+        raise AnswerError(Msg("이 문항은 '해당 없음'·'모름'을 받지 않습니다",
+                              "this question does not allow 'not applicable' or 'don't know'"))
+    return kind
+
+
+def parse_number(raw: Any) -> float:
+    """A number from a cell: full-width digits, thousands commas and a trailing % allowed."""
+    if isinstance(raw, bool):
+        raise AnswerError(Msg("숫자가 아닙니다", "not a number"))
+    if isinstance(raw, (int, float)):
+        value = float(raw)
+    else:
+        text = unicodedata.normalize("NFKC", str(raw)).strip().replace(",", "").rstrip("%").strip()
+        try:
+            value = float(text)
+        except ValueError:
+            raise AnswerError(Msg("숫자가 아닙니다", "not a number")) from None
+    if not math.isfinite(value):
+        raise AnswerError(Msg("숫자가 아닙니다", "not a number"))
+    return value
+
+
+def _as_float(raw: Any) -> float | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, (int, float)):
+        return float(raw)
+    try:
+        return float(unicodedata.normalize("NFKC", str(raw)).strip())
+    except ValueError:
+        return None
+
+
+def _choose(item: ProfileItem | Question, raw: Any, table: dict[str, Any]) -> Any:
+    key = fold(str(raw))
+    if key in table:
+        return table[key]
+    number = _as_float(raw)
+    if number is not None and number.is_integer():  # 3.0 or "3.0" from a spreadsheet
+        key = fold(str(int(number)))
+        if key in table:
+            return table[key]
+    choices = ", ".join(str(o.value) for o in (
+        item.choices() if isinstance(item, Question) else item.options))
+    raise AnswerError(Msg("선택지에 없는 답입니다 (가능한 값: {c})",
+                          "not one of the options (valid: {c})").format(c=choices))
+
+
+def normalize(item: ProfileItem | Question, raw: Any, table: dict[str, Any] | None = None) -> Any:
+    """The canonical value of ``raw`` for ``item``; ``None`` when unanswered.
+
+    ``table`` is ``lookup_table(item)``, passed in when normalising many values.
+    """
+    if raw is None or (isinstance(raw, float) and math.isnan(raw)):
+        return None
+    if isinstance(raw, str) and not raw.strip():
+        return None
+    kind = item.type
+    table = table if table is not None or kind in {"text", "number"} else _lookup(item)
+    if table is not None and kind != "multi" and isinstance(raw, str) and fold(raw) in table:
+        return table[fold(raw)]  # an option's own label wins over the na/unknown words
+    special = _special(item, raw)
+    if special is not None:
+        return special
+    if kind == "text":
+        return str(raw).strip()
+    if kind == "number":
+        return _bounded(item, parse_number(raw))
+    assert table is not None
+    if kind == "multi":
+        if isinstance(raw, str):
+            parts = split_multi(raw, table)
+        elif isinstance(raw, (list, tuple)):
+            parts = list(raw)
+        else:
+            parts = [raw]
+        ticked = set()
+        for part in parts:
+            try:
+                ticked.add(_choose(item, part, table))
+            except AnswerError as exc:
+                raise AnswerError(Msg("'{p}': {ko}", "'{p}': {en}").format(
+                    p=part, ko=exc.message.ko, en=exc.message.en)) from None
+        return tuple(o.value for o in item.options if o.value in ticked)
+    if isinstance(raw, bool) and kind != "yesno":
+        raise AnswerError(Msg("선택지에 없는 답입니다", "not one of the options"))
+    if isinstance(raw, bool):
+        return "yes" if raw else "no"
+    return _choose(item, raw, table)
+
+
+def label_joins(table: dict[str, Any]) -> dict[str, str]:
+    """The labels of ``table`` that contain a separator, keyed as ``split_multi`` rejoins them."""
+    return {MULTI_SEPARATORS.sub(",", key): key for key in table if MULTI_SEPARATORS.search(key)}
+
+
+def split_multi(raw: str, table: dict[str, Any], joins: dict[str, str] | None = None) -> list[str]:
+    """The ticked answers in a multi cell, keeping labels that contain a separator whole.
+
+    Google Forms joins ticked labels with ``, ``, and a label may itself contain commas
+    ("Production output (quantities, working time)"): adjacent parts are joined back, longest
+    first, when together they are one label of ``table``. ``joins`` is ``label_joins(table)``,
+    passed in when splitting many cells.
+    """
+    parts = [p for p in MULTI_SEPARATORS.split(raw.strip()) if p]
+    if len(parts) < 2:
+        return parts
+    joined = label_joins(table) if joins is None else joins
+    if not joined:
+        return parts
+    result: list[str] = []
+    start = 0
+    while start < len(parts):
+        for end in range(len(parts), start + 1, -1):
+            key = ",".join(fold(p) for p in parts[start:end])
+            if key in joined:
+                result.append(joined[key])
+                start = end
+                break
+        else:
+            result.append(parts[start])
+            start += 1
+    return result
+
+
+def lookup_table(item: ProfileItem | Question) -> dict[str, Any]:
+    """The value/label table ``normalize`` uses, built once per item."""
+    return _lookup(item)
+
+
+def _bounded(item: ProfileItem | Question, value: float) -> float:
+    if item.min is not None and value < item.min:
+        raise AnswerError(Msg("{v}은(는) 최솟값 {m}보다 작습니다", "{v} is below the minimum {m}")
+                          .format(v=_num(value), m=_num(item.min)))
+    if item.max is not None and value > item.max:
+        raise AnswerError(Msg("{v}은(는) 최댓값 {m}보다 큽니다", "{v} is above the maximum {m}")
+                          .format(v=_num(value), m=_num(item.max)))
+    if isinstance(item, Question) and item.bands and item.bands[-1].max is not None \
+            and value > item.bands[-1].max:
+        raise AnswerError(Msg("{v}은(는) 채점 구간(최대 {m})을 벗어납니다",
+                              "{v} is beyond the scoring bands (up to {m})")
+                          .format(v=_num(value), m=_num(item.bands[-1].max)))
+    return value
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+def to_yaml_value(value: Any) -> Any:
+    """A canonical value as it is written in a response file (multi: a list)."""
+    return list(value) if isinstance(value, tuple) else value
+
+
+def display(item: ProfileItem | Question, value: Any, lang: str) -> str:
+    """A canonical value as a person reads it: labels, not ids."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value in SPECIAL:
+        return pick(SPECIAL_LABELS[value], lang)
+    if item.type == "text":
+        return str(value)
+    if item.type == "number":
+        unit = pick(item.unit, lang) if item.unit else ""
+        return f"{value:,.10g} {unit}".strip()
+    options = {o.value: o for o in (item.choices() if isinstance(item, Question) else item.options)}
+    values = value if isinstance(value, tuple) else (value,)
+    shown = [pick(options[v].label, lang) if v in options else str(v) for v in values]
+    return ", ".join(shown) if shown else ("선택 없음" if lang == "ko" else "none ticked")

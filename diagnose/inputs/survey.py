@@ -1,0 +1,1061 @@
+"""Survey exports (CONTRACT.md section 6): CSV and XLSX files as forms and Excel save them.
+
+A survey export is a table with a header row and one row per answered form. This module turns
+it into rows of the answers frame (``diagnose.inputs.frame``), exactly as ``batch.records`` does for
+response files, so one engine scores both. It:
+
+* decodes CSV as UTF-8 (with or without BOM), else as CP949, the code page Korean Excel saves
+  in (never EUC-KR, which cannot decode syllables such as 똠);
+* matches columns to questionnaire items by id, by the item's text in any language (numbering
+  such as ``3.2`` or ``Q3.``, a trailing ``*``, spacing, line breaks and full-width characters
+  do not matter), through the id row of a sheet made by ``diagnose questionnaire template``,
+  or through a map file (``--map``, see ``load_map``);
+* normalises answers once per distinct value of a column (``pd.factorize``), never per row,
+  reading the file in chunks so a 100,000-row export stays small in memory;
+* rejects a row whose cells cannot be read, listing every bad cell with its spreadsheet row
+  (the header is row 1), its column header, its value and the reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import math
+import re
+import stat
+import unicodedata
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from diagnose.content import yamlio
+from diagnose.content.questionnaire import ProfileItem, Question, Questionnaire
+from diagnose.core.errors import DiagnoseError, Problem, Rejection, ValidationFailed
+from diagnose.core.i18n import Msg, pick
+from diagnose.inputs import answers, csvparts
+from diagnose.inputs.frame import frame_columns, profile_column
+
+SUFFIXES = frozenset({".csv", ".xlsx"})
+# pandas drops a UTF-8 BOM itself; naming "utf-8-sig" would route every byte through Python.
+ENCODINGS = ("utf-8", "cp949")
+CHUNK_ROWS = 20_000
+# One file's limits: a million-row export needs some 4 GB to score (split it); an XLSX sheet
+# is refused past this many cells (rows x used width), as a few-kilobyte "sparse" sheet with
+# one cell at XFD1048576 would otherwise be padded to 17 billion cells.
+MAX_ROWS = 500_000
+MAX_CELLS = 20_000_000
+DEFAULT_ROUND = "baseline"
+
+# Sheets written by ``diagnose questionnaire template``; any other workbook: its first sheet.
+TEMPLATE_SHEETS = {"ko": "설문", "en": "Survey"}
+
+META_TITLES: dict[str, list[str]] = {
+    "assessment.date": ["진단일", "진단 일자", "진단 날짜", "평가일", "Assessment date", "Date"],
+    "assessment.round": ["차수", "진단 차수", "Round", "Assessment round"],
+    "assessment.consultant": ["컨설턴트", "담당 컨설턴트", "Consultant"],
+}
+META_IDS = tuple(META_TITLES)
+
+# Leading numbering a form adds to a question: "3.2 ", "Q3.", "3) ", "(3) ", "문3.", "No. 3".
+_NUMBERING = re.compile(
+    r"^(?:\(\d+(?:[.\-]\d+)*\)|\[\d+(?:[.\-]\d+)*\]|(?:q|문항|문|no\.?|#)?\s*\d+(?:[.\-]\d+)*"
+    r"\s*[.)\]:]?)\s*")
+_TRAILING = re.compile(r"[\s*:?.]+$")
+_FORMULA_QUOTE = re.compile(r"^'(?=[=+\-@\t\r])")
+_DATE = re.compile(r"^(\d{4})\s*[-./년]\s*(\d{1,2})\s*[-./월]\s*(\d{1,2})")
+
+
+# --- errors ---------------------------------------------------------------------------------
+
+class SurveyError(DiagnoseError):
+    """A survey file that cannot be used at all; ``rejections`` says why, column by column."""
+
+    def __init__(self, path: Path, rejections: list[Rejection]) -> None:
+        super().__init__(rejections[0].reason, where=path)
+        self.rejections = rejections
+
+
+def _file_error(path: Path, message: Msg, row: int | None = None, column: str = "") -> SurveyError:
+    return SurveyError(path, [Rejection(str(path), row, column, "", message)])
+
+
+# --- the map file ---------------------------------------------------------------------------
+
+class SurveyMap(BaseModel):
+    """``--map MAP.yaml``: how the columns and answers of one kind of export match the items.
+
+    ```yaml
+    questionnaire: mfg-ai-readiness     # optional: checked against -q
+    columns:                            # column header -> item id (null: ignore silently)
+      회사 이름: name
+      "Q7. 데이터는 어떻게 모으나요?": data.collection
+      제출 날짜: assessment.date
+      이메일: null
+    answers:                            # per item: answer label -> option value
+      data.collection: {종이: 1, 엑셀: 2, 자동: 3}
+      infra.systems: {전사적 자원관리: erp}
+    ```
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    questionnaire: str | None = None
+    columns: dict[str, str | None] = Field(default_factory=dict)
+    answers: dict[str, dict[str, int | float | str]] = Field(default_factory=dict)
+
+    @field_validator("columns", "answers", mode="before")
+    @classmethod
+    def _text_keys(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {str(k): ({str(a): b for a, b in v.items()} if isinstance(v, dict) else v)
+                    for k, v in value.items()}
+        return value
+
+    def column_targets(self, q: Questionnaire) -> dict[str, str | None]:
+        """Header key -> answers-frame column (``None``: ignore the column)."""
+        return {header_key(header): (_target_column(target, q) if target else None)
+                for header, target in self.columns.items()}
+
+
+def load_map(path: Path, q: Questionnaire) -> SurveyMap:
+    """Read and check a map file; every problem is reported as ``FILE:LINE:COL``."""
+    doc = yamlio.load(path)
+    if doc.data is None:
+        return SurveyMap()
+    model = yamlio.validate(doc, SurveyMap, Msg("매핑 파일", "a map file"))
+    problems = _check_map(doc, model, q)
+    if problems:
+        raise ValidationFailed(problems)
+    resolved: dict[str, dict[str, Any]] = {}
+    for target, labels in model.answers.items():
+        item = _item_of(target, q)
+        assert item is not None  # checked above
+        resolved[item.id] = {label: _option_value(item, value) for label, value in labels.items()}
+    model.answers = resolved
+    return model
+
+
+def _item_of(target: str, q: Questionnaire) -> ProfileItem | Question | None:
+    """The item a map target or matched column names (``None``: an ``assessment.*`` column)."""
+    if target in META_IDS:
+        return None
+    if target.startswith("company."):
+        item = q.items.get(target.removeprefix("company."))
+        return item if isinstance(item, ProfileItem) else None
+    return q.items.get(target)
+
+
+def _check_map(doc: yamlio.Document, model: SurveyMap, q: Questionnaire) -> list[Problem]:
+    problems: list[Problem] = []
+    if model.questionnaire is not None and model.questionnaire != q.id:
+        problems.append(doc.problem(("questionnaire",), Msg(
+            "질문지 '{m}'용 매핑입니다 (사용 중: '{q}'): -q를 확인하세요",
+            "this map is for questionnaire '{m}', not '{q}': check -q")
+            .format(m=model.questionnaire, q=q.id)))
+    seen: dict[str, str] = {}
+    for header, target in model.columns.items():
+        if target is None:
+            continue
+        if target not in META_IDS and _item_of(target, q) is None:
+            problems.append(doc.problem(("columns", header), Msg(
+                "질문지에 없는 문항 id '{t}'", "'{t}' is not an item id of the questionnaire")
+                .format(t=target)))
+            continue
+        key = _target_column(target, q)
+        if key in seen:
+            problems.append(doc.problem(("columns", header), Msg(
+                "'{h}'와(과) '{o}'가 같은 문항 '{t}'에 연결됩니다",
+                "'{h}' and '{o}' both map to '{t}'").format(h=header, o=seen[key], t=target)))
+        seen[key] = header
+    for target, labels in model.answers.items():
+        item = _item_of(target, q)
+        if item is None:
+            problems.append(doc.problem(("answers", target), Msg(
+                "질문지에 없는 문항 id '{t}'", "'{t}' is not an item id of the questionnaire")
+                .format(t=target)))
+            continue
+        if item.type in {"text", "number"}:
+            problems.append(doc.problem(("answers", target), Msg(
+                "답 매핑은 선택지가 있는 문항에만 씁니다 ('{t}'은(는) {k})",
+                "answer maps are for items with options ('{t}' is {k})")
+                .format(t=target, k=item.type)))
+            continue
+        for label, value in labels.items():
+            if _option_value(item, value) is None:
+                valid = ", ".join(str(v) for v in _valid_values(item))
+                problems.append(doc.problem(("answers", target, label), Msg(
+                    "'{v}'은(는) '{t}'의 선택지 값이 아닙니다 (가능한 값: {c})",
+                    "'{v}' is not an option value of '{t}' (valid: {c})")
+                    .format(v=value, t=target, c=valid)))
+    return problems
+
+
+def _valid_values(item: ProfileItem | Question) -> list[Any]:
+    options = item.choices() if isinstance(item, Question) else item.options
+    values = [o.value for o in options]
+    if isinstance(item, Question) and item.allow_na:
+        values += [answers.NA, answers.UNKNOWN]
+    return values
+
+
+def _option_value(item: ProfileItem | Question, value: Any) -> Any:
+    for valid in _valid_values(item):
+        if str(valid) == str(value).strip():
+            return valid
+    return None
+
+
+def _target_column(target: str, q: Questionnaire) -> str:
+    """The answers-frame column of a map target or id: profile ids become ``company.<id>``."""
+    if target in META_IDS or target.startswith("company."):
+        return target
+    if target in {p.id for p in q.profile}:
+        return profile_column(target)
+    return target
+
+
+# --- matching headers -----------------------------------------------------------------------
+
+def header_key(text: Any) -> str:
+    """A header as compared: NFKC, case and all spacing ignored, no trailing ``*``, ``:``, ``?``."""
+    folded = unicodedata.normalize("NFKC", str(text)).casefold()
+    folded = _FORMULA_QUOTE.sub("", folded.strip())
+    return _TRAILING.sub("", "".join(folded.split()))
+
+
+def _unnumbered(text: str) -> str:
+    """The header without leading numbering (``3.2 ``, ``Q3.``, ``(3)``)."""
+    folded = unicodedata.normalize("NFKC", str(text)).casefold().strip()
+    stripped = _NUMBERING.sub("", folded, count=1)
+    return header_key(stripped) if stripped != folded else ""
+
+
+def _texts(text: Any) -> list[str]:
+    if text is None:
+        return []
+    return [text] if isinstance(text, str) else [t for t in text.values() if t]
+
+
+def header_index(q: Questionnaire) -> dict[str, set[str]]:
+    """Every way a header may name an item: key -> answers-frame columns."""
+    index: dict[str, set[str]] = {}
+
+    def add(key: str, column: str) -> None:
+        if key:
+            index.setdefault(key, set()).add(column)
+
+    for item in [*q.profile, *q.questions]:
+        column = _target_column(item.id, q)
+        add(header_key(item.id), column)
+        add(header_key(column), column)
+        for text in _texts(item.text):
+            add(header_key(text), column)
+            add(_unnumbered(text), column)
+    for column, titles in META_TITLES.items():
+        add(header_key(column), column)
+        for title in titles:
+            add(header_key(title), column)
+    return index
+
+
+def _id_keys(q: Questionnaire) -> dict[str, str]:
+    """Header key of an id -> frame column, for the id row of a template sheet."""
+    keys = {header_key(item.id): _target_column(item.id, q) for item in [*q.profile, *q.questions]}
+    keys.update({header_key(_target_column(p.id, q)): _target_column(p.id, q) for p in q.profile})
+    keys.update({header_key(m): m for m in META_IDS})
+    return keys
+
+
+@dataclass
+class Column:
+    """A column of the file matched to an answers-frame column."""
+
+    position: int
+    header: str
+    target: str
+    item: ProfileItem | Question | None
+
+
+@dataclass
+class Layout:
+    """How a file's columns match the questionnaire, and where its data rows start."""
+
+    columns: list[Column]
+    ignored: list[tuple[int, str]]  # position, header
+    id_row: bool  # the second row holds item ids (a template sheet)
+
+
+def _header_text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def _is_id_row(cells: list[Any], ids: dict[str, str]) -> bool:
+    texts = [_header_text(c) for c in cells]
+    filled = [t for t in texts if t]
+    return bool(filled) and all(header_key(t) in ids for t in filled)
+
+
+def match_columns(path: Path, headers: list[Any], second: list[Any] | None,
+                  q: Questionnaire, mapping: SurveyMap | None = None) -> Layout:
+    """Match every header to at most one item, and every item to at most one column."""
+    ids = _id_keys(q)
+    id_row = second is not None and _is_id_row(second, ids)
+    index = header_index(q)
+    mapped = mapping.column_targets(q) if mapping else {}
+    problems: list[Rejection] = []
+    columns: list[Column] = []
+    ignored: list[tuple[int, str]] = []
+    for position, raw in enumerate(headers):
+        header = _header_text(raw)
+        key = header_key(header)
+        targets: set[str] = set()
+        if key and key in mapped:
+            if mapped[key] is None:
+                continue  # the map says: ignore this column, silently
+            targets = {str(mapped[key])}
+        elif id_row and second is not None and header_key(_header_text(second[position])) in ids:
+            targets = {ids[header_key(_header_text(second[position]))]}
+        elif key:
+            targets = set(index.get(key) or index.get(_unnumbered(header))  # a copy: the
+                          or index.get(header_key(header.splitlines()[0])) or ())  # index stays
+        if len(targets) > 1:
+            problems.append(Rejection(str(path), 1, header, "", Msg(
+                "이 열은 여러 문항에 맞습니다 ({t}): --map으로 하나를 정하세요",
+                "this column matches several items ({t}): choose one with --map")
+                .format(t=", ".join(sorted(targets)))))
+            continue
+        if not targets:
+            ignored.append((position, header))
+            continue
+        target = targets.pop()
+        columns.append(Column(position, header, target, _item_of(target, q)))
+    by_target: dict[str, list[Column]] = {}
+    for column in columns:
+        by_target.setdefault(column.target, []).append(column)
+    for target, found in by_target.items():
+        if len(found) > 1:
+            names = ", ".join(f"'{c.header}' ({_letter(c.position)})" for c in found)
+            problems.append(Rejection(str(path), 1, found[1].header, "", Msg(
+                "여러 열이 같은 문항 '{t}'에 맞습니다: {n}. 하나만 남기거나 --map으로 정하세요",
+                "several columns match item '{t}': {n}. Keep one, or choose with --map")
+                .format(t=target, n=names)))
+    for item in q.profile:
+        if (item.required or item.id == "name") and not problems \
+                and profile_column(item.id) not in by_target:
+            problems.append(Rejection(str(path), 1, "", "", Msg(
+                "'{ko}' 열이 없습니다: 제목이 '{ko}' 또는 '{i}'인 열이 있어야 합니다 (--map으로 정할 수도 있습니다)",
+                "no '{en}' column: a column titled '{en}' or '{i}' is needed (or map one with --map)")
+                .format(ko=pick(item.text, "ko"), en=pick(item.text, "en"), i=item.id)))
+    if problems:
+        raise SurveyError(path, problems)
+    return Layout(columns, ignored, id_row)
+
+
+def _letter(position: int) -> str:
+    """The spreadsheet column letter (0 -> A, 26 -> AA)."""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+# --- reading cells --------------------------------------------------------------------------
+
+def _filled(cells: np.ndarray) -> np.ndarray:
+    """Which cells hold something: CSV blanks are "" (read unfiltered), XLSX blanks NaN."""
+    return pd.notna(cells) & (cells != "")
+
+
+def _blank(raw: Any) -> bool:
+    if raw is None:
+        return True
+    if isinstance(raw, float):
+        return bool(np.isnan(raw))
+    return isinstance(raw, str) and not raw.strip()
+
+
+def _strip_unit(item: ProfileItem | Question, raw: Any) -> Any:
+    """``85명`` or ``85 employees`` for a number whose unit is 명 / employees."""
+    if not isinstance(raw, str) or item.unit is None:
+        return raw
+    text = raw.strip()
+    for unit in _texts(item.unit):
+        if unit and text.casefold().endswith(unit.casefold()) and len(text) > len(unit):
+            return text[: -len(unit)].strip()
+    return raw
+
+
+Converter = Callable[[Any], Any]
+
+
+def _converter(column: Column, mapping: SurveyMap | None) -> Converter:
+    """A function from a raw cell (never blank) to its canonical value; raises AnswerError."""
+    if column.target == "assessment.date":
+        return _date
+    item = column.item
+    if item is None or _free_text(column):
+        return _text
+    if item.type == "number":
+        return lambda raw: answers.normalize(item, _strip_unit(item, raw))
+    table = answers.lookup_table(item)
+    if mapping is not None and item.type != "text":
+        for label, value in mapping.answers.get(item.id, {}).items():
+            table[answers.fold(label)] = value
+    loose: dict[str, Any] = {}
+    for key, value in table.items():
+        loose.setdefault(_loose(key), value)
+
+    def tolerant(part: Any) -> Any:
+        """A label typed with other spacing or a final period: 'ERP(전사적 자원관리)'."""
+        if not isinstance(part, str) or answers.fold(part) in table:
+            return part
+        return loose.get(_loose(part), part)
+
+    if item.type == "multi":
+        joins = answers.label_joins(table)
+
+        def multi(raw: Any) -> Any:
+            if not isinstance(raw, str):
+                return answers.normalize(item, raw, table)
+            parts = [tolerant(p) for p in answers.split_multi(raw, table, joins)]
+            return answers.normalize(item, parts, table)
+
+        return multi
+    return lambda raw: answers.normalize(item, tolerant(raw), table)
+
+
+def _loose(text: str) -> str:
+    """Text compared without any spacing or final period (labels typed by hand)."""
+    return "".join(answers.fold(text).split()).rstrip(".")
+
+
+def _free_text(column: Column) -> bool:
+    """Text that is only stripped: no 'not applicable' words to look for."""
+    item = column.item
+    if item is None:
+        return column.target != "assessment.date"
+    return item.type == "text" and not (isinstance(item, Question) and item.allow_na)
+
+
+def _text(raw: Any) -> str:
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)  # an id such as 42 that a spreadsheet stored as a number
+    return str(raw).strip()
+
+
+def _date(raw: Any) -> str:
+    if isinstance(raw, (dt.datetime, pd.Timestamp)):
+        return raw.date().isoformat()
+    if isinstance(raw, dt.date):
+        return raw.isoformat()
+    text = unicodedata.normalize("NFKC", str(raw)).strip()
+    found = _DATE.match(text)
+    if found:
+        with contextlib.suppress(ValueError):
+            return dt.date(*(int(g) for g in found.groups())).isoformat()
+    raise answers.AnswerError(Msg("날짜를 읽을 수 없습니다 (예: 2026-03-12)",
+                                  "not a date (e.g. 2026-03-12)"))
+
+
+def _number_bounds(item: ProfileItem | Question) -> tuple[float, float]:
+    """The numbers ``answers.normalize`` accepts for a number item, as a closed range."""
+    low = item.min if item.min is not None else -np.inf
+    high = item.max if item.max is not None else np.inf
+    if isinstance(item, Question) and item.bands and item.bands[-1].max is not None:
+        high = min(high, item.bands[-1].max)
+    return low, high
+
+
+def _quick_number(cell: Any, low: float, high: float) -> float | None:
+    """``float(cell)`` when that is all ``answers.normalize`` would do; else None (ask it)."""
+    if type(cell) is not str:
+        return None
+    try:
+        value = float(cell)  # the same float() that answers.parse_number ends in
+    except ValueError:
+        return None
+    # NaN fails both comparisons; inf would pass an open range, and normalize refuses it
+    return value if low <= value <= high and math.isfinite(value) else None
+
+
+def _quick_numbers(cells: np.ndarray, low: float, high: float) -> np.ndarray:
+    """``_quick_number`` of many cells at once: NaN where it would give None.
+
+    pandas picks the cells that look like numbers (in C); their values come from ``float()``
+    itself, through NumPy, so a number is read exactly as ``_quick_number`` reads it.
+    """
+    found = np.full(len(cells), np.nan)
+    text = np.fromiter((type(cell) is str for cell in cells.tolist()), dtype=bool,
+                       count=len(cells))
+    if not text.any():
+        return found
+    rough = pd.to_numeric(pd.Series(cells[text], dtype=object), errors="coerce")
+    looks = np.zeros(len(cells), dtype=bool)
+    looks[text] = ~np.isnan(rough.to_numpy(dtype=float, na_value=np.nan))
+    try:
+        found[looks] = cells[looks].astype(float)  # float() of each
+    except (TypeError, ValueError, OverflowError):
+        return np.full(len(cells), np.nan)
+    found[~((found >= low) & (found <= high) & np.isfinite(found))] = np.nan
+    return found
+
+
+@dataclass
+class _ColumnState:
+    """A matched column while the file is read: its converter and what it has seen."""
+
+    column: Column
+    convert: Converter
+    free_text: bool = False
+    bounds: tuple[float, float] | None = None  # number items: the accepted range
+    cache: dict[Any, tuple[Any, Msg | None]] = field(default_factory=dict)
+    parts: list[np.ndarray] = field(default_factory=list)
+    # Coded columns (scored single-answer questions) keep integer codes into ``codes``, the
+    # distinct canonical values in order of appearance: the engine reads them as a
+    # categorical column without hashing 100,000 cells again.
+    codes: dict[Any, int] | None = None
+
+    def code_of(self, value: Any) -> int:
+        assert self.codes is not None
+        if value is None:
+            return -1
+        return self.codes.setdefault(value, len(self.codes))
+
+    def collect(self, keep: np.ndarray) -> Any:
+        """The whole column, rows in ``keep`` only: object values, or a categorical."""
+        if self.codes is None:
+            return (np.concatenate(self.parts)[keep] if self.parts
+                    else np.zeros(0, dtype=object))
+        codes = np.concatenate(self.parts)[keep] if self.parts else np.zeros(0, dtype=np.int32)
+        categories = pd.Index(list(self.codes), dtype=object, tupleize_cols=False)
+        return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories))
+
+
+@dataclass
+class _Converted:
+    """One chunk of one column: canonical values, and which cells were filled or bad."""
+
+    values: np.ndarray  # object, one per row, None when blank or bad; or codes (-1 for those)
+    filled: np.ndarray  # bool per row: the cell was not blank
+    bad: np.ndarray | None = None  # bool per row, None when no cell is bad
+    messages: dict[int, Msg] = field(default_factory=dict)  # row -> why it is bad
+
+
+def _convert_column(state: _ColumnState, raw: pd.Series) -> _Converted:
+    """Convert one chunk of a column, each distinct raw value once.
+
+    ``pd.factorize`` hashes the column in C; only its distinct values reach Python, and the
+    rows take their canonical values by index. Free text, mostly distinct, is stripped by
+    pandas instead.
+    """
+    kind = pd.api.types.infer_dtype(raw, skipna=True) if state.free_text else ""
+    if kind == "empty":
+        return _Converted(np.full(len(raw), None, dtype=object), np.zeros(len(raw), dtype=bool))
+    if kind == "string":
+        values = raw.to_numpy(dtype=object, copy=True)
+        filled = _filled(values)
+        cells = values[filled].tolist()
+        stripped = [cell.strip() for cell in cells]  # the same object when nothing to strip
+        if stripped != cells:
+            values[filled] = [cell or None for cell in stripped]
+            filled = ~np.equal(values, None) & filled
+        values[~filled] = None
+        return _Converted(values, filled)
+    if isinstance(raw.dtype, pd.CategoricalDtype):
+        codes, uniques = raw.cat.codes.to_numpy(), raw.cat.categories
+    else:
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    size = len(uniques)
+    table = np.empty(size + 1, dtype=object)  # the last slot (code -1, blank) stays None
+    blank = np.zeros(size + 1, dtype=bool)
+    blank[size] = True
+    bad = np.zeros(size + 1, dtype=bool)
+    reasons: dict[int, Msg] = {}
+    cells = np.asarray(uniques, dtype=object)
+    pending: Any = range(size)
+    if state.bounds is not None:  # plain numbers in range, all at once; the rest one by one
+        quick = _quick_numbers(cells, *state.bounds)
+        fast = ~np.isnan(quick)
+        table[:size][fast] = quick[fast]
+        pending = np.flatnonzero(~fast).tolist()
+    for code in pending:
+        cell = cells[code]
+        hit = state.cache.get(cell)  # each distinct cell is converted once per file
+        if hit is None:
+            quick = _quick_number(cell, *state.bounds) if state.bounds is not None else None
+            if quick is not None:
+                hit = (quick, None)
+            elif _blank(cell):
+                hit = (None, None)
+            else:
+                try:
+                    hit = (state.convert(cell), None)
+                except answers.AnswerError as exc:
+                    hit = (None, exc.message)
+            state.cache[cell] = hit
+        table[code], reason = hit
+        if reason is not None:
+            bad[code] = True
+            reasons[code] = reason
+        elif hit[0] is None:
+            blank[code] = True  # spaces only
+    if state.codes is not None:
+        table = np.array([state.code_of(value) for value in table.tolist()], dtype=np.int32)
+    result = _Converted(table[codes], ~blank[codes])
+    if reasons:
+        result.bad = bad[codes]
+        result.messages = {int(i): reasons[int(codes[i])] for i in np.flatnonzero(result.bad)}
+    return result
+
+
+# --- the file -------------------------------------------------------------------------------
+
+@dataclass
+class SurveyResult:
+    """What one survey file gave: answers-frame rows, and what was left out."""
+
+    path: str
+    frame: pd.DataFrame  # answers frame (``frame_columns``), readable rows only
+    rows: np.ndarray  # the spreadsheet row number of each frame row (header = row 1)
+    rejections: list[Rejection] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # headers of columns that match nothing
+
+
+def read(path: Path, q: Questionnaire, mapping: SurveyMap | None = None) -> SurveyResult:
+    """Read a CSV or XLSX survey export into answers-frame rows.
+
+    Raises ``SurveyError`` (a ``DiagnoseError``) when the file cannot be used at all: it cannot
+    be decoded or opened, or its columns cannot be matched unambiguously.
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise _file_error(path, Msg("읽을 수 없습니다: {e}", "cannot read: {e}")
+                          .format(e=exc.strerror)) from None
+    if not stat.S_ISREG(mode):  # a pipe would block the reader, a device never end
+        raise _file_error(path, Msg("일반 파일이 아닙니다 (파이프나 장치)",
+                                    "not a regular file (a pipe or a device)"))
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return _read(path, q, mapping, lambda reader: _xlsx_chunks(path, reader))
+    if suffix != ".csv":
+        raise _file_error(path, Msg("설문 내보내기는 .csv 또는 .xlsx여야 합니다",
+                                    "survey exports must be .csv or .xlsx"))
+    head = _head_bytes(path)
+    # A file that starts as UTF-8 with Korean text is UTF-8: a bad byte further on is damage,
+    # and CP949 would read it as mojibake instead of failing.
+    encodings = ENCODINGS[:1] if _starts_as_utf8(head) else ENCODINGS
+    for encoding in encodings:
+        try:
+            try:
+                return _read(path, q, mapping,
+                             lambda reader, e=encoding: _csv_chunks(path, e, head, reader))
+            except csvparts.Recut:  # the parts could not be trusted: one pass, from the top
+                return _read(path, q, mapping, lambda reader, e=encoding: _csv_chunks(
+                    path, e, head, reader, parallel=False))
+        except UnicodeDecodeError:
+            continue
+    tried = ", ".join(e.upper() for e in encodings)
+    raise _file_error(path, Msg(
+        "문자 인코딩을 읽을 수 없습니다 ({t}로 읽어 보았습니다): UTF-8로 다시 저장하세요",
+        "cannot decode the file (tried {t}): save it again as UTF-8").format(t=tried))
+
+
+def _starts_as_utf8(head: bytes) -> bool:
+    if head.isascii():
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(head) - 3  # only a character cut off by the read size
+    return True
+
+
+def _head_bytes(path: Path, size: int = 65536) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(size)
+    except OSError as exc:
+        raise _file_error(path, Msg("읽을 수 없습니다: {e}", "cannot read: {e}")
+                          .format(e=exc.strerror)) from None
+
+
+def _blank_lines(head: bytes) -> int:
+    """The empty lines the file starts with (the parser sees no columns in them)."""
+    count = 0
+    for line in head.removeprefix(b"\xef\xbb\xbf").split(b"\n"):
+        if line.strip(b"\r \t"):
+            break
+        count += 1
+    return count
+
+
+def _delimiter(head: bytes, encoding: str) -> str:
+    """``,`` unless the header line holds more tabs or semicolons (outside quotes)."""
+    lines = head.removeprefix(b"\xef\xbb\xbf").split(b"\n")
+    text = b"\n".join(lines[_blank_lines(head):]).decode(encoding, errors="ignore")
+    counts = {",": 0, ";": 0, "\t": 0}
+    quoted = False
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in "\r\n":
+            break
+        elif not quoted and char in counts:
+            counts[char] += 1
+    best = max(counts, key=lambda c: counts[c])
+    return best if counts[best] > counts[","] else ","
+
+
+# Read as categories by the CSV parser: few distinct answers, hashed in C from the raw bytes.
+CATEGORY_TYPES = frozenset({"level", "choice", "yesno", "multi"})
+HEAD_ROWS = 20  # read first, to find the header (blank rows above it allowed) and the id row
+
+# The spreadsheet row of the chunk's first row, and its cells (converted by a worker: _Chunk)
+Chunk = tuple[int, "pd.DataFrame | _Chunk"]
+
+
+def _csv_chunks(path: Path, encoding: str, head: bytes, reader: _Reader,
+                parallel: bool = True) -> Iterator[Chunk]:
+    """The rows under the header, in chunks.
+
+    ``reader.plan`` sees the first rows and says how many to skip (header, id row) and the
+    dtype of each column: option columns are read as categories, hashed by the C parser
+    itself. A big file is parsed on every core (``diagnose.inputs.csvparts``) unless ``parallel`` is
+    false; its workers convert the cells they parsed too (chunks come as ``_Chunk``).
+    """
+    if not head.strip():
+        raise _file_error(path, Msg("빈 파일입니다", "the file is empty"))
+    if b"\x00" in head:  # a binary file, or UTF-16 "Unicode text" from Excel
+        raise _file_error(path, Msg(
+            "텍스트 CSV가 아닙니다 (바이너리 또는 UTF-16): 'CSV UTF-8'로 다시 저장하세요",
+            "not a text CSV (binary or UTF-16): save it again as 'CSV UTF-8'"))
+    options: dict[str, Any] = {
+        "header": None, "encoding": encoding, "sep": _delimiter(head, encoding),
+        "na_filter": False, "skip_blank_lines": False,  # blanks stay "": faster, rows counted
+        "on_bad_lines": "warn", "engine": "c",
+        "index_col": False,  # a row one cell too long is too long, not an index
+        }
+    try:
+        lead = _blank_lines(head)  # empty lines above the header: rows too, but column-less
+        first = pd.read_csv(path, skiprows=lead, nrows=HEAD_ROWS, dtype=object, **options)
+        start, skip, dtypes = reader.plan(first)
+        if not dtypes:
+            return
+        start, skip = start + lead, skip + lead
+        # Parsing starts at the header, so rows are as wide as the header (not as the first
+        # row: a short one would make every full row after it "too long"); the header and
+        # the id row are dropped from the first chunk.
+        options = {**options, "dtype": dtypes}
+        parts = csvparts.parts_for(path) if parallel else 1
+        points = csvparts.cut_points(path, parts) if parts > 1 else []
+        if points:  # a big file, read on every core
+            chunks = csvparts.chunks(path, points, start, skip - start, options, CHUNK_ROWS,
+                                     prepare=lambda chunk: reader.convert(chunk, portable=True))
+        else:
+            chunks = csvparts.one_pass(path, start, skip - start, options, CHUNK_ROWS)
+        row = skip + 1
+        for chunk in chunks:
+            yield row, chunk
+            row += len(chunk)
+    except pd.errors.EmptyDataError:
+        return
+    except pd.errors.ParserError as exc:
+        raise _file_error(path, Msg("CSV 형식 오류: {e}", "malformed CSV: {e}")
+                          .format(e=str(exc).strip())) from None
+
+
+def _sheet_rows(path: Path) -> list[list[Any]]:
+    """The cells of the survey sheet (the template's, else the first), row by row.
+
+    Read-only and streamed: trailing blank cells are dropped as rows come, and a sheet is
+    refused once its rows times its used width pass ``MAX_CELLS``. Whole-number cells are
+    ints, as pandas reads them.
+    """
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    try:
+        names = book.sheetnames
+        sheet = book[next((n for n in names if n in TEMPLATE_SHEETS.values()), names[0])]
+        sheet.reset_dimensions()  # the file's own <dimension> may lie
+        rows: list[list[Any]] = []
+        width = last = 0
+        for row in sheet.iter_rows(values_only=True):
+            cells = [int(v) if isinstance(v, float) and v.is_integer() else v for v in row]
+            while cells and cells[-1] in (None, ""):
+                cells.pop()
+            rows.append(cells)
+            if cells:
+                width, last = max(width, len(cells)), len(rows)
+            if width * len(rows) > MAX_CELLS or len(rows) > MAX_ROWS + HEAD_ROWS:
+                raise _file_error(path, Msg(
+                    "시트가 너무 큽니다 ({r:,}행 x {c:,}열 이상, 최대 {m:,}칸·{n:,}행): 파일을 나누세요",
+                    "the sheet is too large ({r:,} rows x {c:,} columns or more, at most "
+                    "{m:,} cells and {n:,} rows): split the file").format(
+                    r=len(rows), c=width, m=MAX_CELLS, n=MAX_ROWS))
+        return rows[:last]
+    finally:
+        book.close()
+
+
+def _xlsx_chunks(path: Path, reader: _Reader) -> Iterator[Chunk]:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl: "Data Validation extension ..."
+            frame = pd.DataFrame(_sheet_rows(path), dtype=object)
+    except DiagnoseError:
+        raise
+    except Exception as exc:  # zipfile, openpyxl and pandas raise many kinds for a bad file
+        raise _file_error(path, Msg("XLSX 파일을 열 수 없습니다: {e}", "cannot open the XLSX file: {e}")
+                          .format(e=f"{type(exc).__name__}: {exc}")) from None
+    frame.columns = range(frame.shape[1])
+    frame = frame.reset_index(drop=True)
+    _, skip, _ = reader.plan(frame.head(HEAD_ROWS))
+    yield skip + 1, frame.iloc[skip:]
+
+
+def _skipped_lines(caught: list[warnings.WarningMessage]) -> Iterator[tuple[int, int]]:
+    """(row, cells) of each row pandas skipped for having more cells than the header."""
+    for warning in caught:
+        for line, seen in re.findall(r"Skipping line (\d+): expected \d+ fields, saw (\d+)",
+                                     str(warning.message)):
+            yield int(line), int(seen)
+
+
+def _row_numbers(start: int, count: int, skipped: set[int]) -> tuple[np.ndarray, int]:
+    """The sheet rows of ``count`` parsed rows from ``start`` on, past ``skipped`` rows; and
+    the row after them."""
+    if not skipped or max(skipped) < start:
+        return np.arange(start, start + count), start + count
+    rows = []
+    while len(rows) < count:
+        if start not in skipped:
+            rows.append(start)
+        start += 1
+    return np.array(rows, dtype=int), start
+
+
+def _bad_lines(caught: list[warnings.WarningMessage], path: Path) -> list[Rejection]:
+    """Rows with more cells than the header (pandas skips them with a warning)."""
+    found: dict[int, Rejection] = {}  # the first rows are read twice: each line once
+    for line, seen in _skipped_lines(caught):
+        found[line] = Rejection(str(path), line, "", "", Msg(
+            "이 행의 칸 수({n})가 제목 행보다 많아 읽을 수 없습니다",
+            "this row has more cells ({n}) than the header").format(n=seen))
+    return list(found.values())
+
+
+def _read(path: Path, q: Questionnaire, mapping: SurveyMap | None,
+          chunks: Callable[[_Reader], Iterator[Chunk]]) -> SurveyResult:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", pd.errors.ParserWarning)
+        reader = _Reader(path, q, mapping)
+        row: int | None = None
+        skipped: set[int] = set()
+        for first_row, chunk in chunks(reader):
+            # A row with too many cells is skipped by the parser, warning as it reads the chunk
+            # that held it: the rows after it keep their own numbers.
+            skipped.update(line for line, _ in _skipped_lines(caught))
+            row = first_row if row is None else row
+            rows, row = _row_numbers(row, len(chunk), skipped)
+            reader.feed(rows, chunk)
+    result = reader.result()
+    result.rejections.extend(_bad_lines(caught, path))
+    result.rejections.sort(key=lambda r: (r.row or 0))
+    return result
+
+
+class _Reader:
+    """Reads chunks of one file: the header first, then rows."""
+
+    def __init__(self, path: Path, q: Questionnaire, mapping: SurveyMap | None) -> None:
+        self.path, self.q, self.mapping = path, q, mapping
+        self.layout: Layout | None = None
+        self.states: list[_ColumnState] = []
+        self.rows: list[np.ndarray] = []
+        self.keep: list[np.ndarray] = []
+        self.rejections: list[Rejection] = []
+        self.ignored_with_data: set[int] = set()
+
+    def convert(self, chunk: pd.DataFrame, portable: bool = False) -> _Chunk:
+        """Convert one chunk's cells, before its rows are numbered. ``portable``: for another
+        process (a worker converts the part it parsed), with the values its codes stand for."""
+        assert self.layout is not None
+        converted = [_convert_column(state, chunk[state.column.position])
+                     for state in self.states]
+        shown = []
+        for state, column in zip(self.states, converted, strict=True):
+            raw = chunk[state.column.position].to_numpy() if column.bad is not None else ()
+            shown.append({int(i): _shown(raw[i]) for i in np.flatnonzero(column.bad)}
+                         if column.bad is not None else {})
+        ignored = [_filled(chunk[position].to_numpy(dtype=object))
+                   for position, _ in self.layout.ignored]
+        codes = [list(state.codes) if portable and state.codes is not None else None
+                 for state in self.states]
+        return _Chunk(len(chunk), converted, ignored, shown, codes)
+
+    def feed(self, rows: np.ndarray, chunk: pd.DataFrame | _Chunk) -> None:
+        """Take one chunk, raw or converted; ``rows`` are the sheet rows of its rows."""
+        if self.layout is None or not len(chunk):
+            return
+        assert self.layout is not None
+        if rows[-1] > MAX_ROWS + 1:  # row 1 is the header
+            raise _file_error(self.path, Msg(
+                "행이 너무 많습니다 (최대 {n:,}행): 파일을 나누세요",
+                "too many rows (at most {n:,}): split the file").format(n=MAX_ROWS))
+        part = chunk if isinstance(chunk, _Chunk) else self.convert(chunk)
+        keep = np.zeros(len(part), dtype=bool)
+        for column in part.columns:
+            keep |= column.filled
+        for (position, _), filled in zip(self.layout.ignored, part.ignored, strict=True):
+            keep |= filled
+            if filled.any():
+                self.ignored_with_data.add(position)
+        # keep: rows with anything in them. Wholly blank rows are no answers: skipped silently.
+        bad = np.zeros(len(part), dtype=bool)
+        for state, column, shown, codes in zip(self.states, part.columns, part.shown,
+                                               part.codes, strict=True):
+            state.parts.append(_recoded(state, column.values, codes))
+            if column.bad is not None:
+                cell_bad = column.bad & keep
+                bad |= cell_bad
+                for i in np.flatnonzero(cell_bad):
+                    self.rejections.append(Rejection(
+                        str(self.path), int(rows[i]), state.column.header, shown[int(i)],
+                        column.messages[int(i)]))
+            if _required(state.column):
+                missing = keep & ~column.filled
+                for i in np.flatnonzero(missing):
+                    self.rejections.append(Rejection(
+                        str(self.path), int(rows[i]), state.column.header, "",
+                        _missing_message(state.column)))
+                bad |= missing
+        self.rows.append(rows)
+        self.keep.append(keep & ~bad)
+
+    def plan(self, head: pd.DataFrame) -> tuple[int, int, dict[int, Any]]:
+        """From the first rows: the layout; the header's row (0-based), the rows to skip
+        (blank rows above the header, the header, the id row) and each column's dtype."""
+        start = next((i for i in range(len(head))  # blank rows above the header are allowed
+                      if _filled(head.iloc[i].to_numpy(dtype=object)).any()), None)
+        if start is None:
+            return len(head), len(head), {}
+        headers = head.iloc[start].tolist()
+        second = head.iloc[start + 1].tolist() if start + 1 < len(head) else None
+        self.layout = match_columns(self.path, headers, second, self.q, self.mapping)
+        dtypes: dict[int, Any] = dict.fromkeys(range(len(headers)), object)
+        for column in self.layout.columns:
+            item = column.item
+            state = _ColumnState(column, _converter(column, self.mapping),
+                                 free_text=_free_text(column))
+            if item is not None and item.type == "number":
+                state.bounds = _number_bounds(item)
+            if item is not None and item.type in CATEGORY_TYPES:
+                dtypes[column.position] = "category"
+                if isinstance(item, Question) and item.type in {"level", "choice", "yesno"}:
+                    state.codes = {}  # one answer each: codes (a multi answer, a tuple, is no
+                    # pandas category; blank numbers stay None for the reports)
+            self.states.append(state)
+        return start, start + 1 + (1 if self.layout.id_row else 0), dtypes
+
+    def result(self) -> SurveyResult:
+        columns = frame_columns(self.q)
+        if self.layout is None:
+            raise _file_error(self.path, Msg(
+                "제목 행이 없습니다 (빈 파일이거나 처음 {n}행이 비어 있음)",
+                "no header row (the file is empty, or its first {n} rows are)").format(
+                n=HEAD_ROWS))
+        keep = np.concatenate(self.keep) if self.keep else np.zeros(0, dtype=bool)
+        rows = np.concatenate(self.rows)[keep] if self.rows else np.zeros(0, dtype=int)
+        data: dict[str, Any] = {}
+        for state in self.states:  # no parts: a header without rows
+            data[state.column.target] = state.collect(keep)
+        n = len(rows)
+        rounds = data.get("assessment.round")
+        if rounds is None:
+            data["assessment.round"] = np.full(n, DEFAULT_ROUND, dtype=object)
+        else:
+            rounds[np.equal(rounds, None)] = DEFAULT_ROUND
+        data["source"] = f"{self.path}:" + rows.astype(str).astype(object)  # "file:row"
+        empty = np.full(n, None, dtype=object)
+        # object arrays stay object (pandas 3 would infer "str" from them), categoricals stay
+        frame = pd.DataFrame({c: _as_column(data.get(c, empty)) for c in columns},
+                             columns=columns)
+        ignored = [header or f"({_letter(position)})" for position, header in self.layout.ignored
+                   if header or position in self.ignored_with_data]
+        return SurveyResult(str(self.path), frame, rows, self.rejections, ignored)
+
+
+def _as_column(values: Any) -> Any:
+    if isinstance(values, np.ndarray):
+        return pd.Series(values, dtype=object, copy=False)
+    return values
+
+
+@dataclass
+class _Chunk:
+    """One chunk's cells converted, rows not yet numbered; picklable, so that a worker that
+    parsed part of the file can convert it too (``diagnose.inputs.csvparts``)."""
+
+    size: int
+    columns: list[_Converted]  # per matched column
+    ignored: list[np.ndarray]  # per ignored column: which cells hold something
+    shown: list[dict[int, str]]  # per matched column: the text of each bad cell
+    codes: list[list[Any] | None]  # per coded column: the values its codes stand for
+
+    def __len__(self) -> int:
+        return self.size
+
+
+def _recoded(state: _ColumnState, values: np.ndarray, codes: list[Any] | None) -> np.ndarray:
+    """A coded column's codes as this reader numbers their values (a worker numbered its own)."""
+    if state.codes is None or codes is None:
+        return values
+    if list(state.codes)[:len(codes)] == codes:
+        for value in codes:  # the same numbering so far
+            state.code_of(value)
+        return values
+    table = np.array([state.code_of(value) for value in codes] + [-1], dtype=np.int32)
+    return table[values]  # code -1 (blank) picks the trailing -1
+
+
+def _required(column: Column) -> bool:
+    item = column.item
+    return isinstance(item, ProfileItem) and (item.required or item.id == "name")
+
+
+def _missing_message(column: Column) -> Msg:
+    assert column.item is not None
+    if column.item.id == "name":
+        return Msg("기업명이 없습니다", "the company name is missing")
+    return Msg("필수 기업 정보 '{t}'이(가) 없습니다", "the required company field '{t}' is missing") \
+        .format(t=column.header)
+
+
+def _shown(raw: Any) -> str:
+    """A cell as the rejection lists it: its text, cut short when very long."""
+    text = _text(raw) if not isinstance(raw, str) else raw
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def ignored_warning(files: list[str], ignored: list[str]) -> Problem:
+    """One warning for the columns left out of one or more files with the same header."""
+    more = len(files) - 1
+    extra = Msg("", "") if not more else Msg(" (같은 열이 있는 파일 {n}개 더)",
+                                             " (and {n} more file(s) with the same columns)")
+    extra = extra.format(n=more)
+    message = Msg("질문지와 맞지 않는 열 {n}개는 무시합니다: {c}{ko}",
+                  "{n} column(s) match no question and are ignored: {c}{en}").format(
+        n=len(ignored), c=", ".join(ignored), ko=extra.ko, en=extra.en)
+    return Problem(files[0], 1, 1, message, "warning")
