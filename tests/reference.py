@@ -49,6 +49,9 @@ def reference_score(values: dict[str, Any], q: Questionnaire, rubric: Rubric) ->
     hidden: set[str] = set()
     result: dict[str, Any] = {}
     dim_scores: dict[str, float] = {}
+    open_dims: set[str] = set()  # applicable questions, but no score or too few answers
+    question_levels: dict[str, float] = {}
+    open_questions: set[str] = set()  # applicable, but unanswered or unknown
     for dim in q.dimensions:
         num = den = applicable = 0.0
         for question in dim.questions:
@@ -62,7 +65,9 @@ def reference_score(values: dict[str, Any], q: Questionnaire, rubric: Rubric) ->
                 continue
             applicable += question.weight
             if value is None or value == "unknown":
+                open_questions.add(question.id)
                 continue
+            question_levels[question.id] = _level(question, value)
             num += question.weight * _level(question, value)
             den += question.weight
         score = num / den if den else None
@@ -72,6 +77,8 @@ def reference_score(values: dict[str, Any], q: Questionnaire, rubric: Rubric) ->
         result[f"{dim.id}.insufficient"] = completeness < rubric.min_completeness
         if score is not None:
             dim_scores[dim.id] = score
+        if applicable and (score is None or completeness < rubric.min_completeness):
+            open_dims.add(dim.id)
     weight = sum(rubric.weight(d) for d in dim_scores)
     overall = sum(rubric.weight(d) * s for d, s in dim_scores.items()) / weight if weight else None
     result["overall.score"] = overall
@@ -82,10 +89,17 @@ def reference_score(values: dict[str, Any], q: Questionnaire, rubric: Rubric) ->
         if level is not None:
             banded = level
             for gate in rubric.gates:
-                score = dim_scores.get(gate.dimension)
-                if score is not None and score < gate.below and gate.cap_level < banded:
+                if gate.question is not None:
+                    target, score = gate.question, question_levels.get(gate.question)
+                    missing = gate.question in open_questions
+                else:
+                    target, score = gate.dimension, dim_scores.get(gate.dimension)
+                    missing = gate.dimension in open_dims
+                low = score is not None and score < gate.below
+                if (low or missing) and gate.cap_level < banded:
                     level = min(level, gate.cap_level)
-                    gates.append(gate.dimension)
+                    if target not in gates:
+                        gates.append(target)
     result["overall.level"] = level
     result["overall.gates"] = ";".join(gates)
     return result

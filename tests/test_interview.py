@@ -273,7 +273,7 @@ def test_gate_that_capped_the_level_is_named(interview: Callable[..., tuple[int,
     assert code == 0, out
     row = score_json(path, content, tmp_path)
     assert row["overall.gates"] == "infra" and row["overall.level"] == 1
-    assert "단계 제한: '인프라' 점수" in out and "최대 1" in out
+    assert "단계 제한: '인프라' 영역이(가)" in out and "1단계까지만 인정" in out
 
 
 def test_back_skip_and_jump(interview: Callable[..., tuple[int, str, Path]]) -> None:

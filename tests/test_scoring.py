@@ -10,7 +10,8 @@ import pytest
 from pytest import approx
 
 from diagnose.content import rubric
-from diagnose.engine import scoring
+from diagnose.core.errors import ValidationFailed
+from diagnose.engine import gates, scoring
 from diagnose.inputs.answers import NA, UNKNOWN
 from diagnose.inputs.frame import answers_frame
 
@@ -174,13 +175,67 @@ def test_gate_caps_the_level_and_names_the_dimension(write, build_questionnaire)
 @pytest.mark.parametrize(("answers", "level"), [
     ({"data.a": 1, "data.b": 1, "infra.a": 1, "infra.b": 1}, 1),  # already at or below the cap
     ({"data.a": 5, "data.b": 5, "infra.a": 2, "infra.b": 2}, 4),  # infra exactly at `below`
-    ({"data.a": 5, "data.b": 5, "infra.a": NA, "infra.b": NA}, 4),  # infra has no score
-    ({"data.a": 5, "data.b": 5}, 4),  # infra unanswered: no score, so the gate cannot fire
+    ({"data.a": 5, "data.b": 5, "infra.a": NA, "infra.b": NA}, 4),  # nothing applicable
 ])
 def test_gate_that_does_not_lower_the_level_is_not_named(score_rows, answers, level):
     row = score_rows(TWO, RUBRIC, answers).iloc[0]
     assert row["overall.level"] == level
     assert row["overall.gates"] == ""
+
+
+@pytest.mark.parametrize("answers", [
+    {"data.a": 5, "data.b": 5},  # infra applicable but unanswered: no score
+    {"data.a": 5, "data.b": 5, "infra.a": UNKNOWN, "infra.b": UNKNOWN},  # don't know
+    {"data.a": 5, "data.b": 5, "infra.a": 5},  # a high score on half the questions: 0.5 < 0.6
+])
+def test_missing_evidence_caps_like_a_low_score(tmp_path, build_questionnaire, answers):
+    """Contract 4: a gated dimension with applicable questions but no score, or flagged
+    insufficient evidence, caps the level: leaving answers blank never raises it."""
+    model = build_questionnaire(TWO)
+    strict = RUBRIC.replace("min_completeness: 0.5", "min_completeness: 0.6")
+    path = tmp_path / "rubric.yaml"
+    path.write_text(strict, encoding="utf-8")
+    scores = scoring.score(answers_frame([{"company.name": "x", **answers}], model), model,
+                           rubric.load(path, model))
+    row = scores.table.iloc[0]
+    assert row["overall.level"] == 2 and row["overall.gates"] == "infra"
+    [fired] = scores.fired_gates[0]
+    assert fired.reason == "evidence" and fired.target == "infra"
+    text = gates.explain(fired, model, int(scores.band_levels.iloc[0]), "ko")
+    assert "근거 부족" in text and "2단계" in text
+
+
+QUESTION_GATE = RUBRIC.replace(
+    "  - {dimension: infra, below: 2.0, cap_level: 2}\n",
+    "  - {question: data.b, below: 4, cap_level: 3}\n")
+
+
+@pytest.mark.parametrize(("answers", "level", "reason"), [
+    ({"data.a": 5, "data.b": 5, "infra.a": 5, "infra.b": 5}, 4, None),
+    ({"data.a": 5, "data.b": 3, "infra.a": 5, "infra.b": 5}, 3, "low"),  # 4.33: band 4
+    ({"data.a": 5, "infra.a": 5, "infra.b": 5}, 3, "evidence"),  # the gated answer is blank
+    ({"data.a": 5, "data.b": UNKNOWN, "infra.a": 5, "infra.b": 5}, 3, "evidence"),
+])
+def test_a_gate_on_a_question_caps_on_its_answer(tmp_path, build_questionnaire, answers, level,
+                                                 reason):
+    model = build_questionnaire(TWO)
+    path = tmp_path / "rubric.yaml"
+    path.write_text(QUESTION_GATE, encoding="utf-8")
+    scores = scoring.score(answers_frame([{"company.name": "x", **answers}], model), model,
+                           rubric.load(path, model))
+    assert scores.table.iloc[0]["overall.level"] == level
+    assert [f.reason for f in scores.fired_gates[0]] == ([reason] if reason else [])
+    if reason:
+        assert scores.table.iloc[0]["overall.gates"] == "data.b"
+
+
+def test_a_gate_on_an_unknown_question_is_refused(tmp_path, build_questionnaire):
+    model = build_questionnaire(TWO)
+    path = tmp_path / "rubric.yaml"
+    path.write_text(QUESTION_GATE.replace("data.b, below", "data.zz, below"), encoding="utf-8")
+    with pytest.raises(ValidationFailed) as caught:
+        rubric.load(path, model)
+    assert "data.zz" in caught.value.render("en") and ":" in caught.value.render("en")
 
 
 THREE = """\
@@ -600,7 +655,6 @@ def test_two_gates_on_one_dimension_name_it_once_and_the_report_names_the_strict
         build_questionnaire, tmp_path):
     from diagnose.content import rubric
     from diagnose.engine import scoring
-    from diagnose.render import report
 
     q = build_questionnaire("""\
         id: g
@@ -628,5 +682,14 @@ def test_two_gates_on_one_dimension_name_it_once_and_the_report_names_the_strict
     row = scores.table.iloc[0]
     assert row["overall.score"] == pytest.approx(4.6)  # (1 x 1 + 9 x 5) / 10, band 4
     assert row["overall.level"] == 2 and row["overall.gates"] == "a"
-    (gate,) = report.capping_gates(scores, 0)
-    assert (gate.below, gate.cap_level) == (2.0, 2)
+    (fired,) = scores.fired_gates[0]
+    assert (fired.gate.below, fired.gate.cap_level, fired.reason) == (2.0, 2, "low")
+
+    # a = 2.5: only the 'below 3' gate fires, and that is the one named (the interview's result
+    # screen used to name the lowest cap of the dimension: "'a' 2.50 < 2 -> at most 2").
+    scores = scoring.score(answers_frame([{"company.name": "x", "a.q": 2, "b.q": 5}], q), q,
+                           rules)
+    (fired,) = scores.fired_gates[0]
+    assert scores.table.iloc[0]["overall.level"] == 3
+    text = gates.explain(fired, q, int(scores.band_levels.iloc[0]), "en")
+    assert text == "'A' is 2.00, below 3, so the overall level is held at 3 (the score gives 4)."

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from diagnose.content import yamlio
 from diagnose.content.questionnaire import Questionnaire, Text, version_text
@@ -38,11 +38,22 @@ class Band(_Model):
 
 
 class Gate(_Model):
-    """No leapfrogging: a weak dimension caps the overall level."""
+    """No leapfrogging: a weak dimension, or one answer, caps the overall level.
 
-    dimension: str
+    ``{dimension: data, below: 2.0, cap_level: 2}`` or ``{question: ai.in_operation, below: 4,
+    cap_level: 3}``; when it fires is ``diagnose.engine.gates``' rule (contract section 4).
+    """
+
+    dimension: str | None = None
+    question: str | None = None
     below: float = Field(gt=1, le=5)
     cap_level: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Gate:
+        if (self.dimension is None) == (self.question is None):
+            raise ValueError("a gate names either a dimension or a question")
+        return self
 
 
 class Rubric(_Model):
@@ -109,10 +120,15 @@ def _check(doc: yamlio.Document, rubric: Rubric, questionnaire: Questionnaire) -
             "가장 낮은 구간은 min: 1.0에서 시작해야 모든 점수에 수준이 정해집니다",
             "the lowest band must start at min: 1.0 so that every score gets a level")))
     levels = {b.level for b in rubric.bands}
+    scored = {x.id for x in questionnaire.questions if x.scored}
     for i, gate in enumerate(rubric.gates):
-        if gate.dimension not in dims:
+        if gate.dimension is not None and gate.dimension not in dims:
             problems.append(doc.problem(("gates", i, "dimension"), Msg(
                 "질문지에 없는 차원 '{d}'", "unknown dimension '{d}'").format(d=gate.dimension)))
+        if gate.question is not None and gate.question not in scored:
+            problems.append(doc.problem(("gates", i, "question"), Msg(
+                "질문지에 없거나 점수가 없는 문항 '{d}'", "'{d}' is not a scored question")
+                .format(d=gate.question)))
         if gate.cap_level not in levels:
             problems.append(doc.problem(("gates", i, "cap_level"), Msg(
                 "cap_level {c}에 해당하는 구간이 없습니다", "no band has level {c}")

@@ -9,7 +9,7 @@ columns for the rest. Per-question work is done once per column, never once per 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -18,6 +18,7 @@ import pandas as pd
 from diagnose.content.questionnaire import YESNO_LEVELS, Question, Questionnaire, ShowIf
 from diagnose.content.rubric import Rubric
 from diagnose.core.i18n import pick
+from diagnose.engine import gates
 from diagnose.inputs.answers import NA, SPECIAL, UNKNOWN
 from diagnose.inputs.frame import META_COLUMNS, profile_column
 
@@ -37,6 +38,7 @@ class Scores:
     states: pd.DataFrame  # assessment x scored question: state code (see STATE_NAMES)
     band_levels: pd.Series  # the level before the gates capped it
     answers: pd.DataFrame | None = None  # the answers frame that was scored, row for row
+    fired_gates: list[list[gates.Fired]] = field(default_factory=list)  # per row, see gates
 
     def row(self, position: int) -> pd.Series:
         return self.table.iloc[position]
@@ -193,6 +195,7 @@ def score(frame: pd.DataFrame, questionnaire: Questionnaire, rubric: Rubric,
     n, dims = len(frame), questionnaire.dimensions
     dim_scores = np.full((n, len(dims)), np.nan)
     completeness = np.ones((n, len(dims)))
+    applicable = np.zeros((n, len(dims)), dtype=bool)
     for j, (cols, weights) in enumerate(_dimension_columns(questionnaire)):
         if not cols:
             continue
@@ -207,6 +210,7 @@ def score(frame: pd.DataFrame, questionnaire: Questionnaire, rubric: Rubric,
                                         weighted_levels / answered_weight, np.nan)
             completeness[:, j] = np.where(applicable_weight > 0,
                                           answered_weight / applicable_weight, 1.0)
+        applicable[:, j] = applicable_weight > 0
 
     dim_ids = [d.id for d in dims]
     dim_weights = np.array([rubric.weight(d) for d in dim_ids])
@@ -217,43 +221,32 @@ def score(frame: pd.DataFrame, questionnaire: Questionnaire, rubric: Rubric,
                            _weighted_sum(np.nan_to_num(dim_scores), dim_weights) / overall_weight,
                            np.nan)
 
-    banded, final, gated = _levels(overall, dim_scores, dim_ids, rubric)
+    evidence = gates.DimensionEvidence(dim_ids, np.round(dim_scores, COMPARE_DECIMALS),
+                                       applicable, completeness < rubric.min_completeness)
+    banded, final, fired = _levels(overall, evidence, levels, states, rubric)
+    gated = pd.Series([gates.targets(f) for f in fired], dtype=object)
     table = _table(frame, questionnaire, rubric, lang, overall, final, gated, dim_ids,
                    dim_scores, completeness)
     return Scores(questionnaire, rubric, table, levels, states,
-                  pd.Series(banded, index=frame.index).astype("Int64"), frame)
+                  pd.Series(banded, index=frame.index).astype("Int64"), frame, fired)
 
 
-def _levels(overall: np.ndarray, dim_scores: np.ndarray, dim_ids: list[str], rubric: Rubric
-            ) -> tuple[np.ndarray, np.ndarray, pd.Series]:
+def _levels(overall: np.ndarray, dims: gates.DimensionEvidence, levels: pd.DataFrame,
+            states: pd.DataFrame, rubric: Rubric
+            ) -> tuple[np.ndarray, np.ndarray, list[list[gates.Fired]]]:
     """Band levels, levels after the gates, and the gates that lowered each level."""
     mins = np.array([b.min for b in rubric.bands])
     band_levels = np.array([b.level for b in rubric.bands], dtype=float)
     overall = np.round(overall, COMPARE_DECIMALS)
-    dim_scores = np.round(dim_scores, COMPARE_DECIMALS)
     index = np.searchsorted(mins, np.nan_to_num(overall, nan=-np.inf), side="right") - 1
     banded = np.where((index >= 0) & ~np.isnan(overall),
                       band_levels[np.clip(index, 0, None)], np.nan)
-    final = banded.copy()
-    fired = []
-    for gate in rubric.gates:
-        scores = dim_scores[:, dim_ids.index(gate.dimension)]
-        with np.errstate(invalid="ignore"):
-            fires = (scores < gate.below) & (banded > gate.cap_level)
-        final = np.where(fires, np.fmin(final, gate.cap_level), final)
-        fired.append((gate, fires))
-    # Every dimension whose gate holds the level below its band, each named once: to move up,
-    # all of them must improve, not only the one with the lowest cap.
-    gated = np.full(len(overall), "", dtype=object)
-    named: dict[str, np.ndarray] = {}  # dimension -> rows that already name it
-    for gate, fires in fired:
-        seen = named.setdefault(gate.dimension, np.zeros(len(overall), dtype=bool))
-        new = fires & ~seen
-        if new.any():
-            current = gated[new]
-            gated[new] = np.where(current == "", gate.dimension, current + f";{gate.dimension}")
-        seen |= fires
-    return banded, final, pd.Series(gated, dtype=object)
+    watched = {g.question for g in rubric.gates if g.question is not None}
+    question_levels = {q: levels[q].to_numpy(dtype=float) for q in watched if q in levels}
+    question_open = {q: np.isin(states[q].to_numpy(), (UNKNOWN_STATE, MISSING))
+                     for q in watched if q in states}
+    final, fired = gates.apply(banded, dims, question_levels, question_open, rubric)
+    return banded, final, fired
 
 
 def _table(frame: pd.DataFrame, questionnaire: Questionnaire, rubric: Rubric, lang: str,

@@ -22,7 +22,7 @@ from rich.text import Text
 
 from diagnose.core.errors import EXIT_OK, DiagnoseError
 from diagnose.core.i18n import Msg, pick
-from diagnose.engine import batch
+from diagnose.engine import batch, gates
 from diagnose.inputs import answers
 from diagnose.inputs.answers import NA, UNKNOWN
 from diagnose.interview.session import (
@@ -406,7 +406,7 @@ def result_screen(session: Session, result: Result) -> Group:
     """The dimension table, the overall level and which gate capped it (same engine)."""
     lang = session.lang
     row = result.row
-    q, rubric = session.questionnaire, session.rubric
+    q = session.questionnaire
     title = Text(Msg("진단 결과 — ", "Result — ").render(lang), style="bold")
     title.append(str(row["company.name"] or ""), style="bold")
     title.append(f"  ({row['assessment.round']}, {row['assessment.date'] or ''})", style="dim")
@@ -434,15 +434,11 @@ def result_screen(session: Session, result: Result) -> Group:
         rows.append(Text(Msg("성숙도 수준 {l} {n}", "Maturity level {l} {n}")
                          .format(l=int(level), n=row["overall.level_name"]).render(lang),
                          style="bold green"))
-    gated = [g for g in str(row["overall.gates"] or "").split(";") if g]
     band = result.scores.band_levels.iloc[0]
-    for dim_id in gated:
-        gate = min((g for g in rubric.gates if g.dimension == dim_id), key=lambda g: g.cap_level)
-        rows.append(Text(Msg(
-            "단계 제한: '{d}' 점수 {s} < {b} → 종합 수준 최대 {c} (점수로는 {l})",
-            "capped: '{d}' scores {s} < {b} → overall level at most {c} (the score gives {l})")
-            .format(d=pick(q.dimension(dim_id).title, lang), s=_num(row[f"{dim_id}.score"]),
-                    b=f"{gate.below:g}", c=gate.cap_level, l=band).render(lang), style="yellow"))
+    for item in result.scores.fired_gates[0]:
+        rows.append(Text(Msg("단계 제한: ", "capped: ").render(lang)
+                         + gates.explain(item, q, None if pd.isna(band) else int(band), lang),
+                         style="yellow"))
     return Group(*rows)
 
 
