@@ -2,36 +2,16 @@
 
 from __future__ import annotations
 
-import unicodedata
+import csv
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from hypothesis import given, settings
-from hypothesis import strategies as st
+import pytest
+from typer.testing import CliRunner
 
+from diagnose.cli import app
 from diagnose.engine import batch
-
-# Names that normalise, fold or lose spaces, and characters that combine across a boundary
-# if anything joined them: a leading jamo and a vowel jamo, a letter and a combining mark.
-NAME_PARTS = st.sampled_from(["(주)", "( 주 )", "㈜", "울산정밀", "ＵＬＳＡＮ", "Ulsan", "ULSAN",
-                              "\u00a0", "\u3000", " ", "\t", "\u1100", "\u1161", "e", "\u0301",
-                              "\u00a8", "ß", "ﬁ", "\x1f", "\x00", "Ⅻ", "①"])
-NAMES = st.lists(st.lists(st.one_of(NAME_PARTS, st.text(max_size=3))).map("".join), max_size=12)
-
-
-def one_by_one(name: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", name).casefold().split())
-
-
-@settings(max_examples=400, deadline=None, derandomize=True)
-@given(NAMES)
-def test_company_keys_at_once_are_each_names_own_key(names: list[str]) -> None:
-    assert batch.company_keys(names) == [one_by_one(name) for name in names]
-
-
-def test_a_company_written_two_ways_is_one_company() -> None:
-    assert len(set(batch.company_keys(["(주) 울산정밀", "(주)울산정밀", "（주）울산 정밀",
-                                       "ULSAN Precision", "ulsan\u00a0precision"]))) == 2
 
 
 def inputs(names: list[str], dates: list[str | None]) -> batch.Inputs:
@@ -49,3 +29,54 @@ def test_the_later_assessment_of_a_company_is_kept_and_the_other_explained() -> 
     assert set(left_out) == {"f1.yaml", "f2.yaml"}
     assert "f0.yaml" in left_out["f2.yaml"].reason.en
     assert "f3.yaml" in left_out["f1.yaml"].reason.en
+
+
+# --- one company however it is written: `diagnose score` end to end ---------------------------
+
+QUESTIONNAIRE = """\
+    id: iq
+    version: "1"
+    title: {ko: 식별 질문지, en: Identity questionnaire}
+    profile:
+      - {id: id, type: text, text: {ko: 관리번호, en: ID}}
+      - {id: name, type: text, text: {ko: 기업명, en: Name}}
+    dimensions:
+      - id: data
+        title: {ko: 데이터, en: Data}
+        questions:
+          - {id: data.a, type: level, text: {ko: 수집, en: Collection}, options: LEVELS}
+    """
+RUBRIC = """\
+    id: ir
+    version: "1"
+    questionnaire: {id: iq, version: "1"}
+    bands: [{min: 1, level: 1, name: {ko: 일, en: One}}]
+    """
+
+
+@pytest.mark.parametrize("first, second", [
+    ("{name: 울산오토파츠(주)}", "{name: 울산오토파츠 (주)}"),
+    # one file has the programme id, the other (a survey row, say) only the name
+    ("{id: u-7, name: 울산오토파츠(주)}", "{name: 울산오토파츠 (주)}"),
+], ids=["spacing", "id-on-one"])
+def test_score_keeps_one_assessment_of_a_company_written_two_ways(
+        write, tmp_path: Path, first: str, second: str) -> None:
+    write("q.yaml", QUESTIONNAIRE)
+    write("r.yaml", RUBRIC)
+    (tmp_path / "in").mkdir()
+    for name, company, date, level in (("a.yaml", first, "2026-03-12", 2),
+                                       ("b.yaml", second, "2026-03-20", 4)):
+        write(f"in/{name}", f"""\
+            questionnaire: {{id: iq, version: "1"}}
+            company: {company}
+            assessment: {{date: {date}, round: baseline}}
+            answers: {{data.a: {level}}}
+            """)
+    out = tmp_path / "scores.csv"
+    run = CliRunner().invoke(app, ["score", str(tmp_path / "in"), "-q", str(tmp_path / "q.yaml"),
+                                   "-r", str(tmp_path / "r.yaml"), "-o", str(out), "--lang",
+                                   "en"])
+    assert run.exit_code == 1, (run.stderr, run.exception)
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert [float(row["data.score"]) for row in rows] == [4.0]  # the later one, b.yaml
+    assert "a.yaml" in run.stderr and "a later assessment of the same company" in run.stderr

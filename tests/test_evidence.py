@@ -11,8 +11,8 @@ import pytest
 from PIL import Image
 
 from diagnose.engine import batch
-from diagnose.inputs import evidence
-from diagnose.jobs import reports
+from diagnose.inputs import evidence, responses
+from diagnose.jobs import demo, reports
 from diagnose.render import report
 
 Q, _ = batch.load_content()
@@ -132,10 +132,12 @@ def test_damaged_or_oversized_pictures_are_refused_not_raised(tmp_path: Path, da
 def with_evidence(tmp_path_factory) -> tuple[Path, Path]:
     """A demo company whose answers list good, hostile and odd evidence paths."""
     root = tmp_path_factory.mktemp("evidence")
-    reports.run_demo(root / "demo", companies=1, workers=1)
+    # One sample response as the demo writes it (not the whole demo: its PDFs go unread).
+    (sample,) = demo.sample_responses(batch.load_content()[0], 1)
+    response = root / f"{sample.company['id']}.yaml"
+    responses.save(sample, response)
     folder = root / "case"
     folder.mkdir()
-    response = next((root / "demo" / "responses").glob("*.yaml"))
     photo(folder / "photos" / "line2.jpg", size=(2000, 1500), gps=True)
     (folder / "photos" / "spec.pdf").write_bytes(b"%PDF-1.7\n")
     secret = photo(root / "secret.png", size=(1000, 1000), kind="PNG")  # beside the folder: must never show
@@ -152,6 +154,7 @@ def with_evidence(tmp_path_factory) -> tuple[Path, Path]:
     return target, secret
 
 
+@pytest.mark.slow
 def test_report_embeds_only_the_picture_inside_the_folder(with_evidence, tmp_path) -> None:
     from pypdf import PdfReader
 
@@ -162,7 +165,7 @@ def test_report_embeds_only_the_picture_inside_the_folder(with_evidence, tmp_pat
     assert {name: item["kind"] for name, item in items.items()} == {
         "photos/line2.jpg": "jpeg", "photos/spec.pdf": "file", "../secret.png": "refused",
         "photos/link.png": "refused", "photos/none.jpg": "refused"}
-    warned = [w.render("en") for w in result.warnings]
+    warned = [w.render("en") for w in reports.evidence_warnings(result, jobs)]
     assert sum("left out of the report" in w for w in warned) == 3
 
     html = report.render_html({**jobs[0].context, "radar": ""}, jobs[0].templates)
@@ -180,7 +183,11 @@ def test_report_embeds_only_the_picture_inside_the_folder(with_evidence, tmp_pat
 def test_a_refused_picture_is_named_with_its_reason(with_evidence) -> None:
     response, _ = with_evidence
     result = batch.score_inputs([response])
-    context = reports.report_jobs(result, response.parent / "out", "en")[0].context
-    reasons = dict((name, why) for _, name, why in report.evidence_problems(context))
+    read = list(result.warnings)
+    jobs = reports.report_jobs(result, response.parent / "out", "en")
+    reasons = dict((name, why) for _, name, why in report.evidence_problems(jobs[0].context))
     assert reasons["photos/none.jpg"] == "file not found"
     assert "outside" in reasons["../secret.png"] and "outside" in reasons["photos/link.png"]
+    # the warnings come back from the rendering; the batch stays as it was read
+    assert result.warnings == read
+    assert [w.file for w in reports.evidence_warnings(result, jobs)] == [str(response)] * 3

@@ -3,13 +3,12 @@
 Response files and survey exports become one answers frame, scored by one engine. Files and
 rows that cannot be used are rejected with their reason and the rest is scored (exit 1); a bad
 questionnaire, rubric or map file stops the job (exit 2), and so do inputs of which not one file
-can be read. Two assessments of one company and round: the later is kept, and the earlier is
-listed as a rejection.
+can be read. Two assessments of one company (``diagnose.inputs.identity``) and round: the later
+is kept, and the earlier is listed as a rejection.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +23,7 @@ from diagnose.core import resources
 from diagnose.core.errors import DiagnoseError, Problem, Rejection, ValidationFailed
 from diagnose.core.i18n import Msg
 from diagnose.engine import scoring
-from diagnose.inputs import survey
+from diagnose.inputs import identity, survey
 from diagnose.inputs.frame import answers_frame, profile_column
 from diagnose.inputs.responses import LoadedResponse
 from diagnose.inputs.responses import load as load_response
@@ -181,8 +180,8 @@ class Inputs:
         n = len(frame)
         if n < 2:
             return np.arange(n)
-        key = _company_key(frame)
-        rounds = frame["assessment.round"].fillna("").astype(str).to_numpy(dtype=object)
+        key = identity.company_keys(frame).to_numpy()
+        rounds = identity.round_keys(frame["assessment.round"])  # Baseline is baseline
         if not pd.DataFrame({"key": key, "round": rounds}).duplicated().any():
             return np.arange(n)  # the usual case: no company twice, nothing to sort
         dates = frame["assessment.date"]
@@ -212,42 +211,6 @@ def _row(row: int) -> int | None:
 
 def _where(file: str, row: int) -> str:
     return f"{file}:{row}" if row else str(file)
-
-
-def _company_key(frame: pd.DataFrame) -> np.ndarray:
-    """The programme's company id, else the company name, compared as people mean them:
-    ``(주) 울산정밀`` and ``(주)울산정밀`` are one company."""
-    keys = _keys(frame[profile_column("name")])
-    id_column = profile_column("id")
-    if id_column in frame.columns:
-        ids = _keys(frame[id_column])
-        keys = np.where(ids != "", ids, keys)  # a blank id: the name
-    return keys
-
-
-def _keys(column: pd.Series) -> np.ndarray:
-    values = column.astype(object).where(column.notna(), "")
-    return np.array([*company_keys([str(value) for value in values.tolist()]), ""],
-                    dtype=object)[:-1]
-
-
-def company_key(name: str) -> str:
-    """A company name as people mean it: NFKC, case folded, without any whitespace."""
-    return "".join(unicodedata.normalize("NFKC", name).casefold().split())
-
-
-def company_keys(names: list[str]) -> list[str]:
-    """``company_key`` of every name, in a few passes over all of them at once.
-
-    The names are joined with NUL, which no normalisation, case folding or whitespace rule
-    touches or joins across (it is a starter, and not whitespace); names holding NUL
-    themselves are keyed one by one.
-    """
-    joined = "\0".join(names)
-    if joined.count("\0") != max(len(names) - 1, 0):
-        return [company_key(name) for name in names]
-    keys = "".join(unicodedata.normalize("NFKC", joined).casefold().split()).split("\0")
-    return keys if names else []
 
 
 def _key_text(frame: pd.DataFrame, position: int) -> str:

@@ -1,0 +1,549 @@
+"""The cohort's documents: ``cohort.xlsx`` (every company, sheet by sheet) and ``cohort.pdf``.
+
+The figures come from ``diagnose.engine.cohort``; this module only words and lays them out. The
+PDF stays readable for any cohort size: the heatmap lists companies only up to
+``HEATMAP_MAX_COMPANIES`` (beyond, one row per industry and size class), each support track
+shows its ``TRACK_TOP`` best companies and every data-quality list its first ``LIST_MAX`` rows;
+the workbook always has everything.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from diagnose.core.i18n import Msg, pick
+from diagnose.engine import cohort as figures
+from diagnose.engine.cohort import (
+    DRIFT_MIN_ASSESSMENTS,
+    DRIFT_THRESHOLD,
+    LOW_COMPLETENESS,
+    Cohort,
+)
+from diagnose.engine.progress import cell_text
+from diagnose.render import charts, documents, tables, xlsx
+from diagnose.render.documents import number
+
+TEMPLATE = "cohort.html.j2"
+HEATMAP_MAX_COMPANIES = 200  # more companies: the PDF heatmap shows industry x size groups
+TRACK_TOP = 10  # companies per support track in the PDF
+LIST_MAX = 30  # rows per data-quality list in the PDF
+
+SHEETS: dict[str, dict[str, str]] = {
+    "companies": {"ko": "기업 목록", "en": "companies"},
+    "by_industry": {"ko": "업종별", "en": "by industry"},
+    "by_size": {"ko": "규모별", "en": "by size"},
+    "tracks": {"ko": "지원 트랙", "en": "support tracks"},
+    "progress": {"ko": "차수별 향상", "en": "progress"},
+    "progress_companies": {"ko": "기업별 향상", "en": "progress by company"},
+    "consultants": {"ko": "컨설턴트", "en": "consultants"},
+    "quality": {"ko": "데이터 품질", "en": "data quality"},
+}
+COLUMNS: dict[str, dict[str, str]] = {
+    "industry_name": {"ko": "업종", "en": "Industry"},
+    "size_class": {"ko": "규모", "en": "Size class"},
+    "rounds": {"ko": "진단 횟수", "en": "Assessments"},
+    "completeness": {"ko": "응답 완성도(%)", "en": "Completeness (%)"},
+    "insufficient": {"ko": "근거 부족 영역", "en": "Insufficient evidence"},
+    "dim_insufficient": {"ko": "근거 부족", "en": "Insufficient evidence"},
+    "track_name": {"ko": "지원 트랙", "en": "Support track"},
+    "rec1": {"ko": "추천 과제 1", "en": "Recommendation 1"},
+    "rec2": {"ko": "추천 과제 2", "en": "Recommendation 2"},
+    "rec3": {"ko": "추천 과제 3", "en": "Recommendation 3"},
+    "track": {"ko": "제안 지원 트랙", "en": "Suggested support track"},
+    "track_reason": {"ko": "제안 사유", "en": "Reason"},
+    "peer_group": {"ko": "비교 집단", "en": "Peer group"},
+    "peer_median": {"ko": "비교 집단 종합 중앙값", "en": "Peer median (overall)"},
+    "peer_note": {"ko": "비교 집단 확대", "en": "Peer group widened"},
+    "rank": {"ko": "순위", "en": "Rank"},
+    "score": {"ko": "점수", "en": "Score"},
+    "group": {"ko": "구분", "en": "Group"},
+    "companies": {"ko": "기업 수", "en": "Companies"},
+    "mean": {"ko": "평균", "en": "mean"},
+    "median": {"ko": "중앙값", "en": "median"},
+    "no_level": {"ko": "수준 없음", "en": "No level"},
+    "solution": {"ko": "추천 과제", "en": "Recommendation"},
+    "priority": {"ko": "우선순위", "en": "Priority"},
+    "readiness": {"ko": "준비 상태", "en": "Readiness"},
+    "reason": {"ko": "사유", "en": "Reason"},
+    "dimension": {"ko": "영역", "en": "Dimension"},
+    "linked": {"ko": "연결된 기업 수", "en": "Linked companies"},
+    "before": {"ko": "기준 평균", "en": "Baseline mean"},
+    "after": {"ko": "후속 평균", "en": "Follow-up mean"},
+    "change": {"ko": "평균 변화", "en": "Mean change"},
+    "consultant": {"ko": "컨설턴트", "en": "Consultant"},
+    "assessments": {"ko": "비교된 진단 수", "en": "Assessments compared"},
+    "drift": {"ko": "동종 기업 대비 평균 차이", "en": "Mean difference from peers"},
+    "flagged": {"ko": "확인 필요", "en": "Flagged"},
+    "kind": {"ko": "유형", "en": "Kind"},
+    "detail": {"ko": "내용", "en": "Detail"},
+    "file": {"ko": "파일", "en": "File"},
+}
+OVERALL = {"ko": "종합", "en": "Overall"}
+
+
+# --- the workbook ----------------------------------------------------------------------------
+
+Sheet = tuple[str, pd.DataFrame, dict[str, str]]
+
+
+def _round2(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    for column in columns:
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float).round(2)
+    return frame
+
+
+def _headers(cohort: Cohort) -> dict[str, str]:
+    lang = cohort.lang
+    headers = tables.titles(cohort.q, lang)
+    headers.update({key: pick(text, lang) for key, text in COLUMNS.items()})
+    fit = Msg("적합도: {t}", "Fit: {t}")
+    for track in cohort.catalogue.tracks:
+        headers[f"track.{track.id}"] = fit.format(t=pick(track.name, lang)).render(lang)
+    return headers
+
+
+def _display(item: Any, values: pd.Series, lang: str) -> list[Any]:
+    """A profile column as people read it: option labels instead of ids."""
+    from diagnose.inputs import answers
+
+    if item.type not in {"choice", "multi"}:
+        return [None if cell_text(v) == "" else v for v in values]
+    shown: dict[Any, str] = {}
+    result: list[Any] = []
+    for value in values:
+        if cell_text(value) == "" and not isinstance(value, tuple):
+            result.append(None)
+            continue
+        if value not in shown:
+            shown[value] = answers.display(item, value, lang)
+        result.append(shown[value])
+    return result
+
+
+def _companies_sheet(cohort: Cohort) -> pd.DataFrame:
+    c, q = cohort.companies, cohort.q
+    profile = [f"company.{p.id}" for p in q.profile if p.id not in {"id", "name", "industry"}]
+    dims = [f"{d.id}.score" for d in cohort.dims]
+    tracks = [f"track.{t.id}" for t in cohort.catalogue.tracks]
+    columns = ["company.id", "company.name", "industry_name", "size_class", *profile,
+               "assessment.date", "assessment.round", "assessment.consultant", "rounds",
+               "overall.score", "overall.percent", "overall.level", "overall.level_name",
+               "overall.gates", "completeness", "insufficient", *dims, "rec1", "rec2", "rec3",
+               "track", "track_reason", *tracks, "peer_group", "peer_median", "peer_note",
+               "source"]
+    frame = c.reindex(columns=columns).copy()
+    for item in q.profile:
+        if f"company.{item.id}" in profile:
+            frame[f"company.{item.id}"] = _display(item, frame[f"company.{item.id}"],
+                                                   cohort.lang)
+    frame["completeness"] = (frame["completeness"].astype(float) * 100).round(0)
+    gate_titles = {d.id: cohort.title(d.id) for d in q.dimensions}
+    frame["overall.gates"] = [", ".join(gate_titles.get(g, g)
+                                        for g in cell_text(v).split(";") if g)
+                              for v in frame["overall.gates"]]
+    return _round2(frame, ["overall.score", "overall.percent", *dims, *tracks, "peer_median"])
+
+
+def _dimension_sheet(cohort: Cohort, dim_id: str) -> pd.DataFrame:
+    frame = figures.dimension_ranking(cohort, dim_id)
+    frame["completeness"] = (frame["completeness"] * 100).round(0)
+    return _round2(frame, ["score"])
+
+
+def _breakdown(cohort: Cohort, by: str) -> pd.DataFrame:
+    frame = figures.breakdown(cohort, by)
+    return _round2(frame, [c for c in frame.columns if c.endswith((".mean", ".median"))])
+
+
+def _breakdown_headers(cohort: Cohort, headers: dict[str, str]) -> dict[str, str]:
+    lang = cohort.lang
+    result = dict(headers)
+    names = {"overall": pick(OVERALL, lang), **{d.id: cohort.title(d.id) for d in cohort.dims}}
+    for key, name in names.items():
+        result[f"{key}.mean"] = f"{name} {pick(COLUMNS['mean'], lang)}"
+        result[f"{key}.median"] = f"{name} {pick(COLUMNS['median'], lang)}"
+    level = {"ko": "수준", "en": "Level"}
+    for band in cohort.batch.rubric.bands:
+        result[f"level.{band.level}"] = f"{pick(level, lang)} {band.level} {pick(band.name, lang)}"
+    return result
+
+
+def _tracks_sheet(cohort: Cohort) -> pd.DataFrame:
+    rows = []
+    for track in cohort.catalogue.tracks:
+        for item in cohort.tracks[track.id]:
+            rows.append({"track_name": pick(track.name, cohort.lang), **item})
+    columns = ["track_name", "rank", "company.id", "company.name", "industry_name", "solution",
+               "priority", "readiness", "reason"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _progress_sheets(cohort: Cohort, headers: dict[str, str]) -> tuple[Sheet, Sheet]:
+    lang = cohort.lang
+    columns = cohort.columns
+    names = {"overall": pick(OVERALL, lang), **{d.id: cohort.title(d.id) for d in cohort.dims}}
+    summary = figures.mean_changes(cohort)
+    summary["dimension"] = summary["dimension"].map(names)
+    summary = _round2(summary, ["before", "after", "change"])
+    part = {"before": {"ko": "기준", "en": "baseline"}, "after": {"ko": "후속", "en": "follow-up"},
+            "change": {"ko": "변화", "en": "change"}}
+    company_headers = dict(headers)
+    company_headers.update({
+        "round.before": f"{pick(part['before'], lang)} {headers['assessment.round']}",
+        "date.before": f"{pick(part['before'], lang)} {headers['assessment.date']}",
+        "round.after": f"{pick(part['after'], lang)} {headers['assessment.round']}",
+        "date.after": f"{pick(part['after'], lang)} {headers['assessment.date']}",
+        "level.before": f"{pick(part['before'], lang)} {headers['overall.level']}",
+        "level.after": f"{pick(part['after'], lang)} {headers['overall.level']}",
+        "left_out": pick({"ko": "비교에서 뺀 문항 수", "en": "Questions left out"}, lang)})
+    detail = ["company.id", "company.name", "consultant", "round.before", "date.before",
+              "round.after", "date.after", "level.before", "level.after"]
+    for column in columns:
+        for key, text in part.items():
+            company_headers[f"{column}.{key}"] = f"{names[column]} {pick(text, lang)}"
+            detail.append(f"{column}.{key}")
+    detail.append("left_out")
+    company_headers["consultant"] = headers["assessment.consultant"]
+    companies = cohort.progress.reindex(columns=detail)
+    companies = _round2(companies, [c for c in detail if c.endswith((".before", ".after",
+                                                                      ".change"))
+                                    and not c.startswith(("round.", "date.", "level."))])
+    return ((pick(SHEETS["progress"], lang), summary, headers),
+            (pick(SHEETS["progress_companies"], lang), companies, company_headers))
+
+
+def sheets(cohort: Cohort) -> list[Sheet]:
+    """The workbook's sheets: (name, data, column titles by column)."""
+    lang = cohort.lang
+    headers = _headers(cohort)
+    result: list[Sheet] = [(pick(SHEETS["companies"], lang), _companies_sheet(cohort), headers)]
+    for dim in cohort.dims:
+        result.append((cohort.title(dim.id), _dimension_sheet(cohort, dim.id), headers))
+    breakdown_headers = _breakdown_headers(cohort, headers)
+    for key, by in (("by_industry", "industry_name"), ("by_size", "size_class")):
+        result.append((pick(SHEETS[key], lang), _breakdown(cohort, by), breakdown_headers))
+    result.append((pick(SHEETS["tracks"], lang), _tracks_sheet(cohort), headers))
+    result.extend(_progress_sheets(cohort, headers))
+    drift = cohort.drift.rename(columns={"count": "assessments", "mean": "drift"})
+    result.append((pick(SHEETS["consultants"], lang), _round2(drift, ["drift"]), headers))
+    quality = cohort.issues.drop(columns="kind").rename(columns={"kind_name": "kind"})
+    result.append((pick(SHEETS["quality"], lang), quality, headers))
+    return result
+
+
+NUMBER_SUFFIXES = (".score", ".percent", ".mean", ".median", ".change", ".before", ".after",
+                   "peer_median", "priority", "drift", "score", "before", "after", "change")
+WHOLE_NUMBERS = ("completeness",)
+
+
+def _format(column: str) -> str | None:
+    if column.startswith(("round.", "date.", "level.")):
+        return None
+    if column.endswith(NUMBER_SUFFIXES) or column.startswith("track."):
+        return "0.00"
+    return "0" if column in WHOLE_NUMBERS else None
+
+
+def write_workbook(workbook: Sequence[Sheet], out: Path) -> None:
+    """Write the sheets (name, data, column titles) as one XLSX, atomically
+    (``diagnose.render.xlsx``: a 10,000-company cohort is about a million cells). Every text
+    cell is neutralised."""
+    xlsx.write([xlsx.Sheet(name, [headers.get(c, c) for c in data.columns],
+                           [data[c].astype(object).tolist() for c in data.columns],
+                           [_format(c) for c in data.columns])
+                for name, data, headers in workbook], out)
+
+
+# --- the PDF -----------------------------------------------------------------------------------
+
+LABELS: dict[str, dict[str, str]] = {
+    "report": {"ko": "AI 준비도 코호트 진단 요약", "en": "AI Readiness: Cohort Summary"},
+    "companies": {"ko": "참여 기업", "en": "Companies"},
+    "assessments": {"ko": "진단 건수", "en": "Assessments"},
+    "mean_overall": {"ko": "종합 점수 평균", "en": "Mean overall score"},
+    "ready_share": {"ko": "준비 수준(3단계) 이상", "en": "Level 3 (Ready) or above"},
+    "period": {"ko": "진단 기간", "en": "Period"},
+    "versions": {"ko": "질문지 · 채점 기준", "en": "Questionnaire · rubric"},
+    "levels": {"ko": "성숙도 수준 분포", "en": "Maturity levels"},
+    "level": {"ko": "수준", "en": "Level"},
+    "no_level": {"ko": "수준 없음", "en": "No level"},
+    "spread": {"ko": "영역별 점수 분포 (전체)", "en": "Dimension scores, all companies"},
+    "spread_note": {"ko": "선: 하위 10%~상위 10%, 상자: 25%~75%, 굵은 선과 숫자: 중앙값",
+                    "en": "Line: 10th to 90th percentile, box: 25th to 75th, bar and number: "
+                          "median"},
+    "by_industry": {"ko": "업종별 영역 점수 (중앙값, 괄호 안 25%~75%)",
+                    "en": "Dimension scores by industry (median, 25th-75th percentile)"},
+    "industry": {"ko": "업종", "en": "Industry"},
+    "n": {"ko": "기업 수", "en": "n"},
+    "heatmap": {"ko": "기업 × 영역 점수", "en": "Companies x dimensions"},
+    "heatmap_groups": {"ko": "업종·규모 집단 × 영역 점수 (평균)",
+                       "en": "Industry and size groups x dimensions (mean)"},
+    "heatmap_capped": {"ko": "기업이 {n}곳으로 {cap}곳을 넘어, 기업별 행 대신 업종·규모 집단별 평균을 "
+                             "보여 줍니다. 기업별 점수는 cohort.xlsx에 있습니다.",
+                       "en": "With {n} companies (over {cap}), groups by industry and size "
+                             "replace the company rows; every company is in cohort.xlsx."},
+    "company": {"ko": "기업", "en": "Company"},
+    "group": {"ko": "집단", "en": "Group"},
+    "overall": {"ko": "종합", "en": "Overall"},
+    "tracks": {"ko": "지원 트랙별 적합 기업", "en": "Best-fitting companies per support track"},
+    "tracks_note": {"ko": "트랙마다 바로 시작할 수 있는 기업을 먼저, 그다음 우선순위 순으로 상위 {n}곳을 "
+                          "보여 줍니다. 전체 목록은 cohort.xlsx의 '지원 트랙' 시트에 있습니다.",
+                    "en": "Per track, companies that can start now come first, then by "
+                          "priority; the top {n} are shown. The full list is in the 'support "
+                          "tracks' sheet of cohort.xlsx."},
+    "track_counts": {"ko": "적합 기업 {fits}곳 (바로 시작 가능 {ready}곳)",
+                     "en": "{fits} companies fit ({ready} can start now)"},
+    "no_fit": {"ko": "이 트랙에 맞는 기업이 없습니다.", "en": "No company fits this track."},
+    "solution": {"ko": "추천 과제", "en": "Recommendation"},
+    "priority": {"ko": "우선순위", "en": "Priority"},
+    "readiness": {"ko": "준비 상태", "en": "Readiness"},
+    "reason": {"ko": "사유", "en": "Reason"},
+    "progress": {"ko": "차수 간 향상", "en": "Progress between rounds"},
+    "progress_note": {"ko": "기준 진단과 후속 진단이 모두 있는 기업 {n}곳의 영역별 평균 변화(후속 − 기준)입니다.",
+                      "en": "Mean change per dimension (follow-up minus baseline) over the {n} "
+                            "companies with both rounds."},
+    "no_progress": {"ko": "두 차수 이상 진단된 기업이 없습니다.",
+                    "en": "No company has been assessed in two rounds."},
+    "level_moves": {"ko": "수준 상승 {up}곳 · 유지 {same}곳 · 하락 {down}곳",
+                    "en": "Level up {up} · same {same} · down {down}"},
+    "dimension": {"ko": "영역", "en": "Dimension"},
+    "linked": {"ko": "기업 수", "en": "Companies"},
+    "before": {"ko": "기준", "en": "Baseline"},
+    "after": {"ko": "후속", "en": "Follow-up"},
+    "change": {"ko": "변화", "en": "Change"},
+    "quality": {"ko": "데이터 품질 점검", "en": "Data quality"},
+    "quality_counts": {"ko": "점검 결과", "en": "Findings"},
+    "low_completeness": {"ko": "응답 완성도 {t:.0%} 미만 또는 근거 부족 영역이 있는 진단",
+                         "en": "Assessments under {t:.0%} completeness or with insufficient "
+                               "evidence"},
+    "completeness": {"ko": "완성도", "en": "Completeness"},
+    "insufficient": {"ko": "근거 부족 영역", "en": "Insufficient evidence"},
+    "consultant": {"ko": "컨설턴트", "en": "Consultant"},
+    "drift": {"ko": "컨설턴트별 점수 편차", "en": "Consultant drift"},
+    "drift_note": {"ko": "진단마다 종합 점수를 같은 비교 집단(업종·규모, 5곳 미만이면 업종, 전체 순)에서 "
+                         "다른 컨설턴트가 진단한 기업들의 중앙값과 비교합니다. 평균 차이가 ±{t}점을 넘고 "
+                         "진단이 {m}건 이상이면 확인이 필요합니다.",
+                   "en": "Each overall score is compared with the median of the same peer group "
+                         "(industry and size, else industry, else all) assessed by other "
+                         "consultants. A mean difference beyond ±{t} points over {m} or more "
+                         "assessments is flagged."},
+    "compared": {"ko": "비교된 진단", "en": "Compared"},
+    "mean_diff": {"ko": "평균 차이", "en": "Mean difference"},
+    "flagged": {"ko": "확인 필요", "en": "Flagged"},
+    "yes": {"ko": "예", "en": "yes"},
+    "other_issues": {"ko": "그 밖의 점검 결과", "en": "Other findings"},
+    "more": {"ko": "외 {n}건은 cohort.xlsx의 '데이터 품질' 시트에 있습니다.",
+             "en": "{n} more in the 'data quality' sheet of cohort.xlsx."},
+    "no_issues": {"ko": "점검 결과 문제가 없습니다.", "en": "No findings."},
+}
+LEVEL_COLOURS = {1: "#b23a48", 2: "#e0a100", 3: "#1b998b", 4: "#2c6e9b", 5: "#12355b"}
+# Heatmap cells: light red at 1 through light amber to teal at 5 (dark text stays legible).
+HEAT_STOPS = [(1.0, (232, 180, 184)), (2.0, (246, 216, 143)), (3.0, (207, 232, 228)),
+              (4.0, (143, 208, 198)), (5.0, (79, 179, 165))]
+
+
+def heat(score: float | None) -> str:
+    """The heatmap colour of a score on the 1-5 scale (light grey when there is none)."""
+    if score is None or (isinstance(score, float) and math.isnan(score)):
+        return "#eef1f4"
+    score = min(5.0, max(1.0, float(score)))
+    for (low, a), (high, b) in itertools.pairwise(HEAT_STOPS):
+        if score <= high:
+            t = (score - low) / (high - low)
+            return "#" + "".join(f"{round(x + (y - x) * t):02x}" for x, y in zip(a, b, strict=True))
+    return "#4fb3a5"
+
+
+def _levels(cohort: Cohort) -> tuple[list[dict[str, Any]], str]:
+    lang = cohort.lang
+    names = {band.level: pick(band.name, lang) for band in cohort.batch.rubric.bands}
+    total = len(cohort.companies) or 1
+    rows: list[dict[str, Any]] = []
+    colours = []
+    for level, count in figures.level_counts(cohort):
+        if level is None:
+            if not count:
+                continue
+            rows.append({"level": None, "name": pick(LABELS["no_level"], lang), "count": count})
+            colours.append("#9aa5b1")
+        else:
+            rows.append({"level": level, "name": names[level], "count": count})
+            colours.append(LEVEL_COLOURS.get(level, "#12355b"))
+    labels = [row["name"] if row["level"] is None else f"{row['level']} {row['name']}"
+              for row in rows]
+    for row in rows:
+        row["share"] = f"{row['count'] / total:.0%}"
+    return rows, charts.bar_svg(labels, [row["count"] for row in rows], colours)
+
+
+def _spread(cohort: Cohort) -> str:
+    rows = []
+    for dim_id, p, count in figures.dimension_percentiles(cohort, [10, 25, 50, 75, 90]):
+        if p is None:
+            rows.append(charts.Spread(cohort.title(dim_id), 0, 0, 0, 0, 0, 0))
+        else:
+            rows.append(charts.Spread(cohort.title(dim_id), *map(float, p), count=count))
+    return charts.spread_svg(rows)
+
+
+def _by_industry(cohort: Cohort) -> list[dict[str, Any]]:
+    rows = []
+    for name, size, quartiles in figures.industry_quartiles(cohort):
+        cells = []
+        for dim in cohort.dims:
+            found = quartiles[dim.id]
+            if found is None:
+                cells.append({"text": "–", "sub": "", "colour": heat(None)})
+                continue
+            q1, median, q3 = found
+            cells.append({"text": f"{median:.2f}", "sub": f"{q1:.1f}–{q3:.1f}",
+                          "colour": heat(float(median))})
+        rows.append({"name": name, "n": size, "cells": cells})
+    return rows
+
+
+def _heatmap(cohort: Cohort) -> dict[str, Any]:
+    c, lang = cohort.companies, cohort.lang
+    dims = [d.id for d in cohort.dims]
+    if len(c) <= HEATMAP_MAX_COMPANIES:
+        rows = [{"name": cell_text(row["company.name"]), "group": _short(row["industry_name"]),
+                 "cells": [{"text": number(row[f"{d}.score"]), "colour": heat(row[f"{d}.score"])}
+                           for d in dims],
+                 "overall": {"text": number(row["overall.score"]),
+                             "colour": heat(row["overall.score"])},
+                 "level": None if pd.isna(row["overall.level"]) else int(row["overall.level"])}
+                for _, row in c.iterrows()]
+        return {"mode": "companies", "rows": rows, "note": ""}
+    rows = []
+    for industry, size, members, means in figures.group_means(cohort):
+        rows.append({"name": f"{_short(industry)} · {size}", "group": f"{members:,}",
+                     "cells": [{"text": number(means[d]), "colour": heat(means[d])}
+                               for d in dims],
+                     "overall": {"text": number(means["overall"]),
+                                 "colour": heat(means["overall"])},
+                     "level": None})
+    note = Msg(**LABELS["heatmap_capped"]).format(n=f"{len(c):,}", cap=HEATMAP_MAX_COMPANIES)
+    return {"mode": "groups", "rows": rows, "note": note.render(lang)}
+
+
+def _short(industry: str) -> str:
+    """An industry name without its classification code: '자동차 부품 (KSIC 30)' -> '자동차 부품'."""
+    return re.sub(r"\s*\([^)]*\)$", "", industry) or industry
+
+
+def _tracks(cohort: Cohort) -> list[dict[str, Any]]:
+    result = []
+    for track in cohort.catalogue.tracks:
+        fits, ready = cohort.track_counts[track.id]
+        result.append({
+            "name": pick(track.name, cohort.lang),
+            "description": pick(track.description, cohort.lang) if track.description else "",
+            "counts": Msg(**LABELS["track_counts"]).format(fits=f"{fits:,}", ready=f"{ready:,}")
+            .render(cohort.lang),
+            "rows": cohort.tracks[track.id][:TRACK_TOP]})
+    return result
+
+
+def _progress_context(cohort: Cohort) -> dict[str, Any] | None:
+    if cohort.progress.empty:
+        return None
+    lang = cohort.lang
+    names = {"overall": pick(LABELS["overall"], lang),
+             **{d.id: cohort.title(d.id) for d in cohort.dims}}
+    rows = []
+    for _, item in figures.mean_changes(cohort).iterrows():
+        change = item["change"]
+        rows.append({"title": names[item["dimension"]], "linked": int(item["linked"]),
+                     "before": number(item["before"]), "after": number(item["after"]),
+                     "change": number(change, signed=True),
+                     "direction": documents.direction(change),
+                     "width": 0 if pd.isna(change) else min(100, abs(change) / 2 * 100)})
+    before = pd.to_numeric(cohort.progress["level.before"], errors="coerce")
+    after = pd.to_numeric(cohort.progress["level.after"], errors="coerce")
+    moves = Msg(**LABELS["level_moves"]).format(
+        up=int((after > before).sum()), same=int((after == before).sum()),
+        down=int((after < before).sum()))
+    return {"note": Msg(**LABELS["progress_note"]).format(n=len(cohort.progress)).render(lang),
+            "rows": rows, "moves": moves.render(lang)}
+
+
+def _quality(cohort: Cohort) -> dict[str, Any]:
+    lang, c = cohort.lang, cohort.companies
+    weak = c[(c["completeness"] < LOW_COMPLETENESS) | (c["insufficient"] != "")]
+    weak = weak.sort_values("completeness")
+    issues = cohort.issues
+    counts = issues.groupby("kind_name", sort=False).size()
+    others = issues[~issues["kind"].isin(["low_completeness", "insufficient"])]
+    drift = [{"consultant": str(row["consultant"]), "count": int(row["count"]),
+              "mean": number(row["mean"], signed=True), "flagged": bool(row["flagged"])}
+             for _, row in cohort.drift.iterrows()]
+    return {
+        "counts": [{"kind": k, "count": f"{int(v):,}"} for k, v in counts.items()],
+        "weak_title": Msg(**LABELS["low_completeness"]).format(t=LOW_COMPLETENESS).render(lang),
+        "weak": [{"name": cell_text(row["company.name"]),
+                  "consultant": cell_text(row["assessment.consultant"]),
+                  "completeness": f"{row['completeness']:.0%}",
+                  "insufficient": row["insufficient"]} for _, row in weak.head(LIST_MAX).iterrows()],
+        "weak_more": _more(len(weak), lang),
+        "drift": drift[:LIST_MAX], "drift_more": _more(len(drift), lang),
+        "drift_note": Msg(**LABELS["drift_note"]).format(
+            t=DRIFT_THRESHOLD, m=DRIFT_MIN_ASSESSMENTS).render(lang),
+        "others": [{"kind": row["kind_name"], "name": row["company.name"] or row["consultant"],
+                    "detail": row["detail"]} for _, row in others.head(LIST_MAX).iterrows()],
+        "others_more": _more(len(others), lang),
+    }
+
+
+def _more(total: int, lang: str) -> str:
+    extra = total - LIST_MAX
+    return Msg(**LABELS["more"]).format(n=f"{extra:,}").render(lang) if extra > 0 else ""
+
+
+def _summary(cohort: Cohort) -> dict[str, Any]:
+    c, table, lang = cohort.companies, cohort.batch.scores.table, cohort.lang
+    dates = sorted(d for d in table["assessment.date"].map(cell_text) if d)
+    overall = c["overall.score"].astype(float)
+    ready = (pd.to_numeric(c["overall.level"], errors="coerce") >= 3).sum()
+    q, r = cohort.q, cohort.batch.rubric
+    return {"companies": f"{len(c):,}", "assessments": f"{len(table):,}",
+            "mean_overall": number(overall.mean()),
+            "ready_share": f"{ready / len(c):.0%}" if len(c) else "–",
+            "period": f"{dates[0]} – {dates[-1]}" if dates else "–",
+            "versions": f"{q.id} v{q.version} · {r.id} v{r.version}",
+            "title": pick(q.title, lang)}
+
+
+def context(cohort: Cohort) -> dict[str, Any]:
+    """Everything ``cohort.html.j2`` needs, as plain data."""
+    lang = cohort.lang
+    levels, level_chart = _levels(cohort)
+    return {
+        **documents.base_context(LABELS, lang),
+        "summary": _summary(cohort),
+        "levels": levels, "level_chart": level_chart,
+        "spread_chart": _spread(cohort),
+        "dims": [cohort.title(d.id) for d in cohort.dims],
+        "industries": _by_industry(cohort),
+        "heatmap": _heatmap(cohort),
+        "tracks": _tracks(cohort),
+        "tracks_note": Msg(**LABELS["tracks_note"]).format(n=TRACK_TOP).render(lang),
+        "progress": _progress_context(cohort),
+        "quality": _quality(cohort),
+        "legend": [{"text": str(v), "colour": heat(float(v))} for v in (1, 2, 3, 4, 5)],
+    }
+
+
+def write(cohort: Cohort, xlsx_out: Path, pdf_out: Path, templates: list[Path]) -> str:
+    """Write the workbook and the PDF (``templates``: the folders to look in,
+    ``report.template_dirs``); the heatmap's mode (``companies`` or ``groups``)."""
+    write_workbook(sheets(cohort), xlsx_out)
+    page = context(cohort)
+    documents.write_pdf(page, TEMPLATE, pdf_out, templates)
+    return str(page["heatmap"]["mode"])
