@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import math
+import os
+import threading
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +19,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from typer.testing import CliRunner
 
+from diagnose.cli import app
+from diagnose.core.errors import DiagnoseError
 from diagnose.engine import batch
 from diagnose.inputs import responses
 from diagnose.jobs import demo
@@ -94,21 +101,9 @@ def test_csv_is_what_csv_writer_writes(table: pd.DataFrame) -> None:
     assert tables.csv_bytes(table) == tables.csv_bytes(data) == _as_csv_writer_writes(data)
 
 
-@settings(max_examples=150, deadline=None, derandomize=True)
-@given(score_tables())
-def test_packed_rows_are_the_joined_rows(table: pd.DataFrame) -> None:
-    data = tables.rounded(table)
-    columns = [tables._csv_fields(data[c]) for c in data.columns]
-    packed = tables._packed_rows(columns, len(data))
-    assert packed is None or packed == tables._joined_rows(columns)
-
-
-def test_one_long_note_among_short_ones_is_joined_not_padded() -> None:
-    """Padding 2,000 rows to one 20,000-byte note would go through 40 MB: rows are joined."""
+def test_one_long_note_among_short_ones() -> None:
     notes = ["짧음"] * 1999 + ["긴 메모 " * 2500]
     data = pd.DataFrame({"company.name": [f"(주){i}" for i in range(2000)], "note": notes})
-    columns = [tables._csv_fields(data[c]) for c in data.columns]
-    assert tables._packed_rows(columns, len(data)) is None
     lines = tables.csv_bytes(data).decode("utf-8").split("\r\n")
     assert lines[0] == "company.name,note"
     assert lines[2000] == "(주)1999," + "긴 메모 " * 2500
@@ -122,6 +117,16 @@ def test_two_decimal_scores_keep_their_shortest_form() -> None:
     assert lines[1:4] == ["2.85,46.25", "3.0,50.0", ","]
     assert lines[4] == "0.3,100.0"  # rounded first: not 0.30000000000000004
     assert lines[5] == "1.0,0.0"  # float noise below zero: not -0.0
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.lists(st.one_of(st.floats(-2000, 2000), st.just(float("nan"))), min_size=1,
+                max_size=50))
+def test_two_decimal_fields_print_as_repr(values: list[float]) -> None:
+    rounded = pd.Series(np.round(np.array(values, dtype=float), 2))
+    found = tables._hundredths(rounded.to_numpy())
+    expected = ["" if math.isnan(v) else repr(float(v)) for v in rounded]
+    assert found is None or [found[1][code] for code in found[0]] == expected
 
 
 @pytest.fixture(scope="module")
@@ -155,3 +160,105 @@ def test_xlsx_has_korean_titles_and_json_the_records(scored: batch.Batch,
     records = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
     assert len(records) == len(scored.scores.table)
     assert records[0]["company.name"] == scored.scores.table["company.name"].iloc[0]
+
+
+def test_xlsx_scores_read_back_rounded_with_two_decimals(scored: batch.Batch,
+                                                          tmp_path: Path) -> None:
+    out = tmp_path / "s.xlsx"
+    assert tables.write(scored.scores.table, out, scored.questionnaire, lang="en") == []
+    sheet = load_workbook(out)["scores"]
+    header = [c.value for c in sheet[1]]
+    assert header[1] == "Company name" and "Overall score" in header
+    last = sheet.cell(1, len(header)).column_letter
+    assert sheet["A1"].font.b and sheet.auto_filter.ref == f"A1:{last}7"
+    at = header.index("Overall score") + 1
+    table = scored.scores.table
+    assert [sheet.cell(r, at).value for r in range(2, 8)] == pytest.approx(
+        table["overall.score"].round(2).tolist())
+    assert sheet.cell(2, at).number_format == "0.00"
+    assert [sheet.cell(r, 2).value for r in range(2, 8)] == table["company.name"].tolist()
+    assert list(tmp_path.iterdir()) == [out]
+
+
+def test_two_scores_to_one_xlsx_at_once_both_succeed(
+        scored: batch.Batch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two ``score -o same.xlsx`` at once: each wrote the same fixed temp file, the first
+    rename took it and the second failed (or, timed differently, renamed a half-written one)."""
+    out = tmp_path / "same.xlsx"
+    both_written = threading.Barrier(2, timeout=60)
+    rename = os.replace
+
+    def replace_together(source: Any, target: Any) -> None:
+        both_written.wait()  # both workbooks are written before either is renamed
+        rename(source, target)
+
+    monkeypatch.setattr(os, "replace", replace_together)
+    table = scored.scores.table
+    failures: list[BaseException] = []
+
+    def score(rows: int) -> None:
+        try:
+            tables.write(table.head(rows), out, scored.questionnaire)
+        except BaseException as exc:  # the test reports it
+            failures.append(exc)
+
+    threads = [threading.Thread(target=score, args=(n,)) for n in (2, 5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    sheet = load_workbook(out).active  # a whole workbook: one of the two
+    assert sheet.max_row in {3, 6}
+    assert list(tmp_path.iterdir()) == [out]
+
+
+def test_a_disk_full_while_writing_xlsx_keeps_the_old_table_and_no_temp_file(
+        scored: batch.Batch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "scores.xlsx"
+    tables.write(scored.scores.table, out, scored.questionnaire)
+    before = out.read_bytes()
+
+    def full(*args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", full)
+    with pytest.raises(OSError, match="No space"):
+        tables.write(scored.scores.table.head(2), out, scored.questionnaire)
+    assert out.read_bytes() == before
+    assert list(tmp_path.iterdir()) == [out]
+
+
+def test_more_rows_than_excel_holds_are_refused_before_anything_is_written(
+        tmp_path: Path) -> None:
+    q, _ = batch.load_content()
+    table = pd.DataFrame({"overall.score": np.zeros(1_048_576)})  # + the title row: one too many
+    with pytest.raises(DiagnoseError) as caught:
+        tables.write(table, tmp_path / "big.xlsx", q, lang="en")
+    assert caught.value.exit_code == 2
+    message = caught.value.render("en")
+    assert "\n" not in message and "1,048,577 rows" in message and "-o FILE.csv" in message
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_cell_over_excels_limit_is_cut_with_a_warning_and_csv_keeps_it(
+        tmp_path: Path) -> None:
+    """Excel refuses to open a workbook with a cell of more than 32,767 characters."""
+    q, _ = batch.load_content()
+    long = "주요 고객: " + "현대자동차, " * 6000 + "기아"  # 42,009 characters
+    sample = next(iter(demo.sample_responses(q, 1, seed=3)))
+    sample.company["main_customers"] = long
+    responses.save(sample, tmp_path / "in" / "a.yaml")
+    out = tmp_path / "s.xlsx"
+    run = CliRunner().invoke(app, ["score", str(tmp_path / "in"), "-o", str(out), "--lang", "en"])
+    assert run.exit_code == 0, run.stderr
+    assert f"{out}: warning: 1 cell(s) of sheet 'scores' were cut at Excel's limit" in run.stderr
+    sheet = load_workbook(out).active
+    header = [c.value for c in sheet[1]]
+    cell = sheet.cell(2, header.index(q.items["main_customers"].text["en"]) + 1).value
+    assert len(cell) == 32_767 and cell.startswith(long[:30_000])
+    assert cell.endswith("(cut at Excel's 32,767-character limit)")
+    run = CliRunner().invoke(app, ["score", str(tmp_path / "in"), "-o", str(tmp_path / "s.csv")])
+    assert run.exit_code == 0 and "32,767" not in run.stderr
+    assert pd.read_csv(tmp_path / "s.csv", encoding="utf-8-sig")[
+        "company.main_customers"].iloc[0] == long

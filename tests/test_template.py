@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import zipfile
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import make_questionnaire
 
 from diagnose.content.questionnaire import Questionnaire
 from diagnose.core.errors import DiagnoseError
@@ -87,7 +90,7 @@ def test_a_filled_xlsx_template_scores_without_a_map(tmp_path: Path, sheet_file:
               "process.energy": "해당 없음",
               "infra.systems": answers.display(bundled.items["infra.systems"], ("erp", "mes"),
                                                "ko"),
-              "strategy.ai_owner": "일부"}
+              "governance.backup": "일부"}
     for key, value in filled.items():
         sheet.cell(3, at[key]).value = value
     sheet.cell(4, at["name"]).value = "온산화학(주)"
@@ -104,7 +107,7 @@ def test_a_filled_xlsx_template_scores_without_a_map(tmp_path: Path, sheet_file:
     frame = result.frame
     assert frame["infra.systems"].iloc[0] == ("erp", "mes")
     assert frame["process.energy"].iloc[0] == "na"
-    assert frame["strategy.ai_owner"].iloc[0] == "partial"
+    assert frame["governance.backup"].iloc[0] == "partial"
     assert list(table["data.score"]) == [3.0, 5.0]
 
 
@@ -114,8 +117,9 @@ def test_csv_template_has_a_bom_the_header_and_the_id_row(tmp_path: Path,
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     header, ids = raw.decode("utf-8-sig").split("\r\n")[:2]
-    assert header.startswith("기업 관리번호,기업명 *,주 업종 (한국표준산업분류 기준)")
-    assert ids.startswith("id,name,industry,employees")
+    assert header.startswith("기업 관리번호,기업명 *,영문 기업명 (로마자 표기),"
+                             "주 업종 (한국표준산업분류 기준)")
+    assert ids.startswith("id,name,name_en,industry,district,employees")
     with path.open("a", encoding="utf-8", newline="") as handle:
         handle.write("ulsan-0001,(주)가," + "," * (len(ids.split(",")) - 3) + "\r\n")
     result = batch.score_inputs([path])
@@ -138,3 +142,48 @@ def test_the_format_and_the_suffix_must_agree(tmp_path: Path, bundled: Questionn
     assert "name it *.csv" in caught.value.message.en
     with pytest.raises(DiagnoseError):
         blank_sheet.write(bundled, tmp_path / "survey.ods")
+
+
+def test_a_failed_xlsx_write_keeps_the_old_sheet_and_leaves_no_temp_file(
+        tmp_path: Path, bundled: Questionnaire, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sheet was saved to a fixed '.survey.xlsx.tmp' that a failure left behind."""
+    out = blank_sheet.write(bundled, tmp_path / "survey.xlsx")
+    before = out.read_bytes()
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", full)
+    with pytest.raises(OSError, match="No space"):
+        blank_sheet.write(bundled, out, lang="en")
+    assert out.read_bytes() == before
+    assert list(tmp_path.iterdir()) == [out]
+
+
+def test_drop_down_answers_are_written_as_the_questionnaire_has_them(
+        tmp_path: Path) -> None:
+    """Content text is not prefixed like untrusted text: a label starting with '-' must stay
+    as it is, or a filled sheet would no longer match its option."""
+    q = make_questionnaire("""
+        id: t
+        version: "1"
+        title: 시험
+        profile:
+          - {id: name, type: text, text: 기업명}
+        dimensions:
+          - id: data
+            title: 데이터
+            questions:
+              - id: data.trend
+                type: level
+                text: "=추세"
+                options: [{value: 1, label: "-10% 이하"}, {value: 2, label: "+ 보통"},
+                          {value: 3, label: 셋}, {value: 4, label: 넷}, {value: 5, label: 다섯}]
+        """)
+    path = blank_sheet.write(q, tmp_path / "t.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book["설문"]
+    assert sheet["D1"].value == "=추세" and sheet["D1"].data_type == "s"
+    assert [c.value for c in book["선택지"]["A"]][1:3] == ["-10% 이하", "+ 보통"]
+    item = q.items["data.trend"]
+    assert answers.normalize(item, "-10% 이하", answers.lookup_table(item)) == 1

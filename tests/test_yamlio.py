@@ -1,9 +1,8 @@
-"""yamlio: safe YAML reading with positions, and atomic writing."""
+"""yamlio: safe YAML reading with positions, and dumping that reads back the same."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import pytest
 
@@ -181,30 +180,7 @@ def test_utf8_bom_is_accepted(tmp_path):
     assert doc.path == str(path)
 
 
-# --- writing --------------------------------------------------------------------------------
-
-def test_write_atomic_replaces_content_and_leaves_no_temp_file(tmp_path):
-    path = tmp_path / "r.yaml"
-    path.write_text("old: 1\n", encoding="utf-8")
-    yamlio.write_atomic(path, "new: 울산\n")
-    assert path.read_text(encoding="utf-8") == "new: 울산\n"
-    assert os.listdir(tmp_path) == ["r.yaml"]
-
-
-def test_write_atomic_creates_missing_folder(tmp_path):
-    path = tmp_path / "responses" / "r.yaml"
-    yamlio.write_atomic(path, "a: 1\n")
-    assert path.read_text(encoding="utf-8") == "a: 1\n"
-
-
-def test_write_atomic_failure_keeps_old_file_and_no_temp(tmp_path):
-    path = tmp_path / "r.yaml"
-    path.write_text("old: 1\n", encoding="utf-8")
-    with pytest.raises(TypeError):
-        yamlio.write_atomic(path, 12345)  # type: ignore[arg-type]  # fails while writing
-    assert path.read_text(encoding="utf-8") == "old: 1\n"
-    assert os.listdir(tmp_path) == ["r.yaml"]
-
+# --- dumping (atomic writing: tests/test_files.py) ------------------------------------------
 
 ROUND_TRIP = {
     "company": {"name": "(주)울산정밀", "employees": 85},

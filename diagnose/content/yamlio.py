@@ -1,4 +1,4 @@
-"""Safe YAML reading with positions, and atomic YAML writing.
+"""Safe YAML reading with positions, and YAML dumping that reads back the same.
 
 Content and response files are edited by hand, so every problem must point at a line and a
 column. Reading is deliberately narrower than PyYAML's ``safe_load``:
@@ -9,6 +9,8 @@ column. Reading is deliberately narrower than PyYAML's ``safe_load``:
   values are refused, and only regular files are read (never a pipe or a device);
 * only ``true``/``false`` are booleans (YAML 1.2): ``yes``, ``no``, ``on``, ``off`` stay the
   words an author typed, which is what a ``yesno`` answer or a ``show_if`` means by them.
+
+Files are written atomically by ``diagnose.core.files``.
 """
 
 from __future__ import annotations
@@ -19,8 +21,7 @@ import itertools
 import os
 import re
 import stat
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -41,15 +42,6 @@ MAX_NODES = 100_000
 # still refused when the document is built (the node it names is met twice).
 _SCAN_TOKENS = 5 * MAX_NODES
 
-
-def _file_mode() -> int:
-    """rw for whoever the umask allows: temp files start as 0600, finished files should not."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-FILE_MODE = _file_mode()
 
 Loc = tuple[str | int, ...]
 
@@ -209,6 +201,10 @@ class _Builder:
             return self._mapping(node, loc, depth)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        """A scalar's value; a value that cannot be one (a tag, an impossible date) is located."""
         try:
             return self.loader.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
@@ -216,6 +212,13 @@ class _Builder:
                 self.path, node, Msg("읽을 수 없는 값: {e}", "unreadable value: {e}").format(
                     e=exc.problem)
             ) from None
+        except (ValueError, OverflowError) as exc:
+            # Only the timestamp constructor raises these: ``2026-02-30`` has the shape of a
+            # date, so YAML resolves it as one, and ``datetime`` then refuses the day.
+            raise _refuse(self.path, node, Msg(
+                "없는 날짜·시각입니다: {v}. 실제 날짜를 YYYY-MM-DD 형식으로 적으세요",
+                "not a real date or time: {v} ({e}); write an existing date as YYYY-MM-DD",
+            ).format(v=node.value, e=exc)) from None
 
     def _mapping(self, node: yaml.MappingNode, loc: Loc, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
@@ -227,7 +230,7 @@ class _Builder:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _refuse(self.path, key_node, Msg("키는 단순 값이어야 합니다",
                                                       "keys must be plain values"))
-            key = self.loader.construct_object(key_node)
+            key = self._scalar(key_node)
             if not isinstance(key, (str, int, float)):
                 key = str(key)
             if key in result:
@@ -381,44 +384,6 @@ def dump(data: Any) -> str:
     """YAML text that this module reads back to the same data, key order kept."""
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
                      default_flow_style=False, width=100)
-
-
-def write_atomic(path: Path, text: str | bytes | Iterable[str]) -> None:
-    """Write ``text`` to ``path`` so that a crash leaves either the old or the new file.
-
-    ``text`` is UTF-8 text, bytes written as they are, or an iterable of text pieces written
-    as they come instead of joined first. Temp file in the same folder, fsync, rename, then
-    fsync the folder so the rename itself survives a power cut.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, FILE_MODE)
-        with os.fdopen(fd, "wb") as handle:
-            if isinstance(text, bytes):
-                handle.write(text)
-            elif isinstance(text, str):
-                handle.write(text.encode("utf-8"))
-            else:
-                handle.writelines(piece.encode("utf-8") for piece in text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    sync_folder(path.parent)
-
-
-def sync_folder(folder: Path) -> None:
-    """fsync a folder, so that a rename into it survives a power cut (best effort)."""
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def iter_yaml_files(folder: Path) -> Iterator[Path]:

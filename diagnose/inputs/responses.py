@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from diagnose.content import yamlio
 from diagnose.content.questionnaire import Questionnaire, version_text
+from diagnose.core import files
 from diagnose.core.errors import Problem, ValidationFailed
 from diagnose.core.i18n import Msg
 from diagnose.inputs import answers
@@ -191,4 +192,4 @@ def to_yaml(response: Response) -> str:
 
 def save(response: Response, path: Path) -> None:
     """Write the response atomically: after a crash the file is the old one or the new one."""
-    yamlio.write_atomic(path, to_yaml(response))
+    files.write_atomic(path, to_yaml(response))

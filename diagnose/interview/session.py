@@ -29,6 +29,7 @@ from typing import Any, Literal
 from diagnose.content import yamlio
 from diagnose.content.questionnaire import ProfileItem, Question, Questionnaire, check_text
 from diagnose.content.rubric import Rubric
+from diagnose.core import files
 from diagnose.core.errors import DiagnoseError
 from diagnose.core.i18n import Msg, pick
 from diagnose.engine import batch, scoring
@@ -771,5 +772,5 @@ def _backup(path: Path, version: str) -> Path:
     backup, n = path.with_name(f"{stem}.bak"), 2
     while backup.exists():
         backup, n = path.with_name(f"{stem}-{n}.bak"), n + 1
-    yamlio.write_atomic(backup, path.read_text(encoding="utf-8"))
+    files.write_atomic(backup, path.read_text(encoding="utf-8"))
     return backup

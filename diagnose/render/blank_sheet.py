@@ -13,16 +13,15 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
-from diagnose.content import yamlio
 from diagnose.content.questionnaire import ProfileItem, Question, Questionnaire
+from diagnose.core import files
 from diagnose.core.errors import DiagnoseError
 from diagnose.core.i18n import Msg, pick
 from diagnose.inputs import answers, survey
-from diagnose.render import tables
+from diagnose.render import tables, xlsx
 
 FORMATS = ("xlsx", "csv")
 ANSWER_ROWS = 1000  # rows below the header that get drop-downs and formats
@@ -121,7 +120,7 @@ def write(q: Questionnaire, out: Path, fmt: str | None = None, lang: str = "ko")
                                 "the file suffix does not match the format: name it *.{f}")
                             .format(f=fmt), where=out)
     if fmt == "csv":
-        yamlio.write_atomic(out, csv_text(q, lang))
+        files.write_atomic(out, csv_text(q, lang))
     else:
         _write_xlsx(q, out, lang)
     return out
@@ -137,12 +136,6 @@ def csv_text(q: Questionnaire, lang: str = "ko") -> str:
     return "\ufeff" + buffer.getvalue()
 
 
-def _text(cell: Any, text: str) -> None:
-    """Put text in a cell as text: openpyxl would take a leading '=' for a formula."""
-    cell.value = text
-    cell.data_type = "s"
-
-
 def _width(column: TemplateColumn) -> float:
     if column.kind in {"level", "multi", "text"} and column.item is not None:
         return 42
@@ -153,90 +146,74 @@ def _width(column: TemplateColumn) -> float:
     return 16
 
 
-def _write_xlsx(q: Questionnaire, out: Path, lang: str) -> None:
-    from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter, quote_sheetname
-    from openpyxl.worksheet.datavalidation import DataValidation
+def _format(column: TemplateColumn) -> str | None:
+    """The number format of a column's cells, so that what people type stays as typed."""
+    if column.kind in {"text", "choice", "multi"} or column.id == "id":
+        return "@"  # typed 0042 stays 0042
+    return "yyyy-mm-dd" if column.kind == "date" else None
 
-    cols = columns(q, lang)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = pick(SHEET_NAMES["survey"], lang)
-    guide = book.create_sheet(pick(SHEET_NAMES["help"], lang))
-    lists = book.create_sheet(pick(SHEET_NAMES["options"], lang))
-    lists.sheet_state = "hidden"
-    last = ANSWER_ROWS + 2
-    head_fill = PatternFill("solid", fgColor="12355B")
-    need_fill = PatternFill("solid", fgColor="8A1538")
-    list_column = 0
+
+HEAD = xlsx.Style(bold=True, color="FFFFFF", fill="12355B", wrap=True, vertical="top")
+REQUIRED_HEAD = replace(HEAD, fill="8A1538")
+ID_ROW = xlsx.Style(color="808080", size=8)
+
+
+def _validation(column: TemplateColumn, cells: str, source: str | None, lang: str
+                ) -> xlsx.Validation | None:
+    """The column's drop-down (``source``: the cells listing its answers), number range or
+    input prompt; None when it has none of them."""
+    item = column.item
     ko = lang == "ko"
-    for index, column in enumerate(cols, start=1):
-        letter = get_column_letter(index)
-        head = sheet.cell(row=1, column=index)
-        _text(head, column.header)
-        head.font = Font(bold=True, color="FFFFFF")
-        head.fill = need_fill if column.required else head_fill
-        head.alignment = Alignment(wrap_text=True, vertical="top")
-        ids = sheet.cell(row=2, column=index)
-        _text(ids, column.id)
-        ids.font = Font(color="808080", size=8)
-        sheet.column_dimensions[letter].width = _width(column)
-        hint = _hint(column, lang)
-        cells = f"{letter}3:{letter}{last}"
-        item = column.item
-        if column.kind in {"level", "choice", "yesno"} and item is not None:
-            list_column += 1
-            labels = option_labels(item, lang)
-            list_letter = get_column_letter(list_column)
-            _text(lists.cell(row=1, column=list_column), column.id)
-            for row, label in enumerate(labels, start=2):
-                _text(lists.cell(row=row, column=list_column), label)
-            source = (f"{quote_sheetname(lists.title)}!${list_letter}$2:"
-                      f"${list_letter}${len(labels) + 1}")
-            rule = DataValidation(type="list", formula1=f"={source}", allow_blank=True,
-                                  showErrorMessage=True, errorStyle="warning")
-            rule.error = ("목록에 없는 답입니다. 목록에서 고르세요." if ko else
-                          "Not one of the answers: pick one from the list.")
-            rule.errorTitle = "diagnose"
-        elif column.kind == "number" and item is not None and not (
-                isinstance(item, Question) and item.allow_na):
-            low = item.min if item.min is not None else -1e15
-            high = item.max if item.max is not None else 1e15
-            rule = DataValidation(type="decimal", operator="between", formula1=str(low),
-                                  formula2=str(high), allow_blank=True, showErrorMessage=True,
-                                  errorStyle="warning")
-            rule.error = "숫자를 적으세요." if ko else "Enter a number."
-            rule.errorTitle = "diagnose"
-        else:
-            rule = DataValidation(allow_blank=True)
-        if hint:
-            rule.showInputMessage = True
-            rule.promptTitle = column.id[:32]
-            rule.prompt = hint[:250]  # Excel shows at most 255 characters
-        rule.add(cells)
-        sheet.add_data_validation(rule)
-        if column.kind == "multi":
-            head.comment = Comment(hint, "diagnose", width=360, height=220)
-        if column.kind in {"text", "choice", "multi"} or column.id == "id":
-            sheet.column_dimensions[letter].number_format = "@"  # typed 0042 stays 0042
-        elif column.kind == "date":
-            sheet.column_dimensions[letter].number_format = "yyyy-mm-dd"
-    sheet.row_dimensions[1].height = 96
-    sheet.row_dimensions[2].hidden = True  # the ids: for diagnose score, not for people
-    sheet.freeze_panes = "C3"
-    _write_guide(guide, q, cols, lang)
-    tmp = out.with_name(f".{out.name}.tmp")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    book.save(tmp)
-    tmp.replace(out)
+    hint = _hint(column, lang)
+    prompt = {"prompt_title": column.id, "prompt": hint} if hint else {}
+    if source is not None:
+        return xlsx.Validation(cells, "list", source, error_title="diagnose", error=(
+            "목록에 없는 답입니다. 목록에서 고르세요." if ko else
+            "Not one of the answers: pick one from the list."), **prompt)
+    if column.kind == "number" and item is not None and not (
+            isinstance(item, Question) and item.allow_na):
+        low = item.min if item.min is not None else -1e15
+        high = item.max if item.max is not None else 1e15
+        return xlsx.Validation(cells, "decimal", str(low), str(high), error_title="diagnose",
+                               error="숫자를 적으세요." if ko else "Enter a number.", **prompt)
+    return xlsx.Validation(cells, **prompt) if prompt else None
 
 
-def _write_guide(sheet: Any, q: Questionnaire, cols: Sequence[TemplateColumn], lang: str) -> None:
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+def _write_xlsx(q: Questionnaire, out: Path, lang: str) -> None:
+    cols = columns(q, lang)
+    options_name = pick(SHEET_NAMES["options"], lang)
+    last = ANSWER_ROWS + 2
+    lists: list[tuple[str, list[str]]] = []  # the options sheet: a column per drop-down
+    rules: list[xlsx.Validation] = []
+    notes: dict[str, str] = {}
+    for index, column in enumerate(cols):
+        letter = xlsx.column_letter(index)
+        source = None
+        if column.kind in {"level", "choice", "yesno"} and column.item is not None:
+            labels = option_labels(column.item, lang)
+            list_letter = xlsx.column_letter(len(lists))
+            lists.append((column.id, labels))
+            source = (f"'{options_name}'!${list_letter}$2:${list_letter}${len(labels) + 1}")
+        rule = _validation(column, f"{letter}3:{letter}{last}", source, lang)
+        if rule is not None:
+            rules.append(rule)
+        if column.kind == "multi":  # the prompt is cut at 255 characters: the note is whole
+            notes[f"{letter}1"] = _hint(column, lang)
+    survey_sheet = xlsx.Sheet(
+        pick(SHEET_NAMES["survey"], lang), [c.header for c in cols], [[c.id] for c in cols],
+        formats=[_format(c) for c in cols], widths=[_width(c) for c in cols],
+        header=[REQUIRED_HEAD if c.required else HEAD for c in cols], body=ID_ROW,
+        freeze="C3", autofilter=False, validations=rules, comments=notes, heights={1: 96},
+        hidden_rows={2},  # the ids: for diagnose score, not for people
+        neutralise=False)
+    options_sheet = xlsx.Sheet(options_name, [i for i, _ in lists], [v for _, v in lists],
+                               header=xlsx.PLAIN, freeze=None, autofilter=False, hidden=True,
+                               neutralise=False)
+    xlsx.write([survey_sheet, _guide(q, cols, lang), options_sheet], out, lang)
 
+
+def _guide(q: Questionnaire, cols: Sequence[TemplateColumn], lang: str) -> xlsx.Sheet:
+    """The instructions sheet: how to fill in the survey, then one row per column."""
     ko = lang == "ko"
     lines = [
         pick(q.title, lang) + (" — 설문지 작성 안내" if ko else " — how to fill in this survey"),
@@ -252,29 +229,20 @@ def _write_guide(sheet: Any, q: Questionnaire, cols: Sequence[TemplateColumn], l
         ("다 쓴 파일은 그대로 'diagnose score 파일.xlsx -o 점수.xlsx'로 채점합니다." if ko else
          "Score the filled file as it is: 'diagnose score FILE.xlsx -o scores.xlsx'."),
     ]
-    for row, text in enumerate(lines, start=1):
-        cell = sheet.cell(row=row, column=1)
-        _text(cell, text)
-        cell.font = Font(bold=row == 1, size=13 if row == 1 else 11)
+    above = [(text, xlsx.Style(bold=row == 0, size=13 if row == 0 else 11))
+             for row, text in enumerate(lines)] + [("", xlsx.PLAIN)]
     head = (["열", "제목", "id", "유형", "답하는 법 / 선택지"] if ko else
             ["Column", "Header", "id", "Type", "How to answer / options"])
-    top = len(lines) + 2
-    for index, text in enumerate(head, start=1):
-        cell = sheet.cell(row=top, column=index)
-        _text(cell, text)
-        cell.font = Font(bold=True)
-    for offset, column in enumerate(cols, start=1):
+    rows = []
+    for offset, column in enumerate(cols):
         item = column.item
         detail = _hint(column, lang)
         if column.kind in {"level", "choice", "yesno"} and item is not None:
             detail = "\n".join(option_labels(item, lang))
         kind = pick(TYPE_NAMES.get(column.kind, TYPE_NAMES["text"]), lang)
-        values = [get_column_letter(offset), column.header, column.id, kind, detail]
-        for index, text in enumerate(values, start=1):
-            cell = sheet.cell(row=top + offset, column=index)
-            _text(cell, text)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for letter, width in zip("ABCDE", (7, 50, 28, 18, 70), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = f"A{top + 1}"
-
+        rows.append([xlsx.column_letter(offset), column.header, column.id, kind, detail])
+    return xlsx.Sheet(pick(SHEET_NAMES["help"], lang), head,
+                      [[row[i] for row in rows] for i in range(len(head))],
+                      widths=[7, 50, 28, 18, 70], above=above, header=xlsx.Style(bold=True),
+                      body=xlsx.Style(wrap=True, vertical="top"),
+                      freeze=f"A{len(above) + 2}", autofilter=False, neutralise=False)

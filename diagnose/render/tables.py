@@ -1,7 +1,9 @@
 """Score tables as files (CONTRACT.md section 7): CSV, XLSX and JSON.
 
 CSV is UTF-8 with a BOM so Korean Excel opens it; text cells that a spreadsheet would run as
-a formula are neutralised (OWASP CSV injection) in CSV and XLSX alike.
+a formula are neutralised (OWASP CSV injection) in CSV and XLSX alike (``xlsx.neutralise``).
+XLSX goes through the project's streaming writer (``diagnose.render.xlsx``); every file is
+written atomically (``core.files``).
 """
 
 from __future__ import annotations
@@ -9,29 +11,22 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from diagnose.content import yamlio
 from diagnose.content.questionnaire import Questionnaire
-from diagnose.core import processes
-from diagnose.core.errors import DiagnoseError
+from diagnose.core import files
+from diagnose.core.errors import DiagnoseError, Problem
 from diagnose.core.i18n import Msg, pick
+from diagnose.render import xlsx
+from diagnose.render.xlsx import neutralise  # CSV cells are neutralised as XLSX cells are
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 SUFFIXES = (".csv", ".xlsx", ".json")
-
-
-def neutralise(value: Any) -> Any:
-    """A text cell that would start a formula, prefixed with ``'`` so it stays text."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+SCORE_COLUMNS = (".score", ".percent", ".completeness")  # reported rounded to 2 decimals
 
 
 def _cell(value: Any) -> Any:
@@ -59,8 +54,17 @@ def _by_distinct(values: pd.Series, fn: Callable[[Any], Any], blank: Any = None)
 
 def _rounded_scores(name: str, column: pd.Series) -> pd.Series:
     """Scores, percents and completeness rounded to 2 decimals; other columns as they are."""
-    if name.endswith((".score", ".percent", ".completeness")):
+    if name.endswith(SCORE_COLUMNS):
         return column.astype(float).round(2) + 0.0  # -0.0 reads as 0.0
+    return column
+
+
+def _reported(name: str, column: pd.Series) -> pd.Series:
+    """A column as reported: scores rounded to 2 decimals, tuples joined, gaps empty."""
+    column = _rounded_scores(name, column)
+    if column.dtype == object and pd.api.types.infer_dtype(
+            column, skipna=True) not in {"string", "empty"}:  # text stays as it is
+        column = pd.Series(_by_distinct(column, _cell), index=column.index, dtype=object)
     return column
 
 
@@ -68,11 +72,7 @@ def rounded(table: pd.DataFrame) -> pd.DataFrame:
     """The table as reported: scores rounded to 2 decimals, tuples joined, gaps empty."""
     out = table.copy()
     for column in out.columns:
-        out[column] = _rounded_scores(column, out[column])
-        if out[column].dtype == object and pd.api.types.infer_dtype(
-                out[column], skipna=True) not in {"string", "empty"}:  # text stays as it is
-            out[column] = pd.Series(_by_distinct(out[column], _cell), index=out.index,
-                                    dtype=object)
+        out[column] = _reported(column, out[column])
     return out
 
 
@@ -195,97 +195,27 @@ def _blank_last(codes: np.ndarray, fields: list[str]) -> Fields:
     return np.where(codes < 0, len(fields), codes), [*fields, ""]
 
 
-PACKED_BLOCK = 4 * 1024 * 1024  # bytes of padded rows packed at once
-PACKED_ROW = 64 * 1024  # the widest padded row the packed writer takes
-PAD = 0xFF  # a byte that UTF-8 text never holds
-
-
-def _packed_rows(columns: list[Fields], rows: int) -> bytes | None:
-    """The rows as CSV bytes, built by NumPy without a Python step per row.
-
-    Each column's distinct fields, with the separator that follows them (``,``, or CRLF
-    after the last), are padded to the longest with ``PAD``, a byte UTF-8 never holds. A row
-    is one record of its columns' padded fields side by side, and the output is every byte
-    of the records that is not ``PAD``. None when padding would more than triple the bytes
-    to go through (one long note among short ones): joining rows is then faster.
-    """
-    tables = []
-    padded = used = 0
-    for j, (codes, fields) in enumerate(columns):
-        end = b"\r\n" if j == len(columns) - 1 else b","
-        data, starts, sizes = _field_bytes(fields)
-        width = int(sizes.max()) + len(end)
-        padded += width
-        used += int(sizes[codes].sum()) + len(end) * len(codes)
-        tables.append((codes, data, starts, sizes, end))
-    if padded > PACKED_ROW or padded * rows > 3 * used + PACKED_BLOCK:
-        return None
-    with ThreadPoolExecutor(processes.cores()) as threads:  # NumPy frees the GIL
-        padded_tables = list(threads.map(lambda t: (t[0], _padded(*t[1:])), tables))
-        record = np.dtype({"names": [f"c{j}" for j in range(len(tables))],
-                           "formats": [table.dtype for _, table in padded_tables]})
-        block = max(1, PACKED_BLOCK // record.itemsize)
-
-        def pack(start: int) -> bytes:
-            records = np.empty(min(block, rows - start), dtype=record)
-            for name, (codes, table) in zip(record.names, padded_tables, strict=True):
-                records[name] = table[codes[start:start + block]]
-            data = records.view(np.uint8)
-            return data[data != PAD].tobytes()
-
-        return b"".join(threads.map(pack, range(0, rows, block)))
-
-
-def _field_bytes(fields: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The fields' UTF-8 bytes end to end, where each starts, and how long each is.
-
-    Fields joined with NUL are encoded at once and found again at the NUL bytes (UTF-8 makes
-    a 0 byte of nothing else); fields that hold NUL themselves are encoded one by one.
-    """
-    joined = "\0".join(fields)
-    if joined.count("\0") == len(fields) - 1:
-        data = np.frombuffer(joined.encode("utf-8"), dtype=np.uint8)
-        ends = np.flatnonzero(data == 0)
-        starts = np.concatenate(([0], ends + 1))
-        return data, starts, np.concatenate((ends, [len(data)])) - starts
-    encoded = [field.encode("utf-8") for field in fields]
-    sizes = np.fromiter(map(len, encoded), dtype=np.intp, count=len(encoded))
-    return (np.frombuffer(b"".join(encoded), dtype=np.uint8),
-            np.concatenate(([0], np.cumsum(sizes)[:-1])), sizes)
-
-
-def _padded(data: np.ndarray, starts: np.ndarray, sizes: np.ndarray, end: bytes) -> np.ndarray:
-    """Each field's bytes and ``end``, padded with ``PAD`` to the longest: one record each."""
-    width = int(sizes.max()) + len(end)
-    places = np.arange(width)
-    table = np.full((len(sizes), width), PAD, dtype=np.uint8)
-    inside = places < sizes[:, None]
-    table[inside] = data[(starts[:, None] + places)[inside]]
-    for offset, byte in enumerate(end):
-        table[np.arange(len(sizes)), sizes + offset] = byte
-    return table.view(f"V{width}").ravel()
-
-
 def _joined_rows(columns: list[Fields]) -> bytes:
-    """The rows as CSV bytes, joined row by row (any field width)."""
+    """The rows as CSV bytes (CRLF after each): each column's fields picked by its codes, then
+    joined row by row."""
+    if not len(columns[0][0]):
+        return b""
     cells = [np.array(fields, dtype=object)[codes].tolist() for codes, fields in columns]
-    return "".join(",".join(row) + "\r\n" for row in zip(*cells, strict=True)).encode("utf-8")
+    return ("\r\n".join(map(",".join, zip(*cells, strict=True))) + "\r\n").encode("utf-8")
 
 
 def csv_bytes(data: pd.DataFrame) -> bytes:
     """A score table as UTF-8 CSV (CRLF) as reported (``rounded``), formula-looking text
     neutralised, BOM not included.
 
-    The text ``csv.writer`` writes (minimal quoting): fields are made once per distinct value
-    of a column, and the rows are packed by NumPy (``_packed_rows``), several times faster
-    than joining 100,000 rows in Python.
+    The text ``csv.writer`` writes (minimal quoting), made once per distinct value of a column
+    (``_csv_fields``) and joined row by row (``_joined_rows``).
     """
     header = ",".join(_csv_field(neutralise(str(c))) for c in data.columns) + "\r\n"
     if not len(data.columns):
         return header.encode("utf-8")
     columns = [_csv_fields(_rounded_scores(c, data[c])) for c in data.columns]
-    packed = _packed_rows(columns, len(data))
-    return header.encode("utf-8") + (packed if packed is not None else _joined_rows(columns))
+    return header.encode("utf-8") + _joined_rows(columns)
 
 
 def to_csv(data: pd.DataFrame) -> str:
@@ -318,18 +248,21 @@ def titles(questionnaire: Questionnaire, lang: str) -> dict[str, str]:
     return result
 
 
-def write(table: pd.DataFrame, out: Path, questionnaire: Questionnaire, lang: str = "ko") -> None:
-    """Write the score table in the format the suffix names."""
+def write(table: pd.DataFrame, out: Path, questionnaire: Questionnaire, lang: str = "ko"
+          ) -> list[Problem]:
+    """Write the score table in the format the suffix names; return the warnings to show
+    (XLSX cells cut at Excel's 32,767 characters)."""
     suffix = out.suffix.lower()
     if suffix not in SUFFIXES:
         raise DiagnoseError(Msg("출력 형식은 .csv, .xlsx, .json 중 하나여야 합니다",
                                 "the output must be .csv, .xlsx or .json"), where=out)
     if suffix == ".csv":  # rounds as it goes, each distinct cell once
-        yamlio.write_atomic(out, "\ufeff".encode() + csv_bytes(table))
+        files.write_atomic(out, "\ufeff".encode() + csv_bytes(table))
     elif suffix == ".json":
-        yamlio.write_atomic(out, to_json(rounded(table)))
+        files.write_atomic(out, to_json(rounded(table)))
     else:
-        write_xlsx(rounded(table), out, titles(questionnaire, lang))
+        return write_xlsx(table, out, titles(questionnaire, lang), lang=lang)
+    return []
 
 
 def to_json(data: pd.DataFrame) -> str:
@@ -343,52 +276,18 @@ def to_json(data: pd.DataFrame) -> str:
     return json.dumps(records, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
-def write_xlsx(data: pd.DataFrame, out: Path, headers: dict[str, str],
-               sheet: str = "scores") -> None:
-    """A formatted workbook: titled header, frozen panes, filters, widths, number formats."""
-    write_sheets({sheet: (data, headers)}, out)
+def write_xlsx(data: pd.DataFrame, out: Path, headers: dict[str, str], sheet: str = "scores",
+               lang: str = "ko") -> list[Problem]:
+    """A formatted workbook of the table as reported (``diagnose.render.xlsx``): titled header,
+    frozen panes, filters, widths, 2-decimal scores. Returns the warnings (cells cut at Excel's
+    limit).
 
-
-def write_sheets(sheets: dict[str, tuple[pd.DataFrame, dict[str, str]]], out: Path) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    header_fill = PatternFill("solid", fgColor="12355B")
-    for name, (data, headers) in sheets.items():
-        ws = workbook.create_sheet(name[:31])
-        columns: Sequence[str] = list(data.columns)
-        ws.append([headers.get(c, c) for c in columns])
-        for row in data.itertuples(index=False):
-            ws.append([neutralise(_excel(v)) for v in row])
-        for cell in ws[1]:
-            cell.font = Font(bold=True, color="FFFFFF")
-            cell.fill = header_fill
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
-        ws.freeze_panes = "C2" if len(columns) > 2 else "A2"
-        ws.auto_filter.ref = ws.dimensions
-        for index, column in enumerate(columns, start=1):
-            letter = get_column_letter(index)
-            width = max(10, min(40, len(str(headers.get(column, column))) * 1.6))
-            ws.column_dimensions[letter].width = width
-            if column.endswith((".score", ".percent", ".completeness")):
-                for cell in ws[letter][1:]:
-                    cell.number_format = "0.00"
-    tmp = out.with_name(f".{out.name}.tmp")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(tmp)
-    tmp.replace(out)
-
-
-_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # XML 1.0 refuses them
-
-
-def _excel(value: Any) -> Any:
-    value = _cell(value)
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, str):
-        value = _XLSX_ILLEGAL.sub("", value)
-    return value
+    Each column is rounded on its own and handed over as its NumPy array: no rounded copy of
+    the whole table, no Python object per number.
+    """
+    columns = list(data.columns)
+    titles = [str(headers.get(c, c)) for c in columns]
+    return xlsx.write([xlsx.Sheet(
+        sheet, titles, [_reported(c, data[c]).to_numpy() for c in columns],
+        formats=["0.00" if c.endswith(SCORE_COLUMNS) else None for c in columns],
+        widths=[max(10.0, min(40.0, len(t) * 1.6)) for t in titles])], out, lang)

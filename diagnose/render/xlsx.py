@@ -1,51 +1,146 @@
-"""A small write-only XLSX writer for large tables (the cohort workbook).
+"""The one XLSX writer: score tables, the blank survey sheet and the cohort workbook.
 
 openpyxl builds an object per cell and writes around 50,000 cells a second on the programme's
-2-core machines; a 10,000-company cohort workbook is about a million cells. This writer streams
-the SpreadsheetML straight into the zip instead (a few hundred thousand cells a second) and
-supports exactly what the cohort needs: several sheets, a bold header row, frozen panes, an
-autofilter, column widths and number formats. openpyxl and Excel read the result as any other
+2-core machines (a 100,000-row score table took 81 s and 2.3 GB). This writer streams the
+SpreadsheetML straight into the zip instead and supports what the workbooks need: several
+sheets (hidden ones too), a few lines of text above a table, styled title rows, column widths,
+number formats (of the cells and of the whole column, so typed values take them), frozen
+panes, autofilters, row heights, hidden rows, data validation (drop-down lists, number
+ranges, input prompts) and cell notes. openpyxl and Excel read the result as any other
 workbook.
 
-Every text cell is neutralised (``tables.neutralise``) so no untrusted text becomes a formula,
-and characters XML cannot carry are dropped.
+Excel's limits are guarded: a sheet of more than 1,048,576 rows is refused before anything is
+written; a cell over 32,767 characters is cut with a visible mark, and ``write`` returns a
+warning naming the sheet and the first such cell (CSV and JSON keep the whole text).
+
+Text from outside (company names, answers, notes) is neutralised (``neutralise``) so that no
+cell a person reads as text can start a formula, and characters XML cannot carry are dropped.
+The file appears only when complete (``core.files.write_atomic``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import math
-import os
 import re
-import tempfile
 import zipfile
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from diagnose.content import yamlio
-from diagnose.render import tables
+import numpy as np
+import pandas as pd
+
+from diagnose.core import files
+from diagnose.core.errors import DiagnoseError, Problem
+from diagnose.core.i18n import Msg
+
+MAX_ROWS = 1_048_576  # rows of a sheet, the title row included
+MAX_COLUMNS = 16_384
+MAX_CELL = 32_767  # characters (UTF-16 code units) in one cell
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
-# cellXfs of styles.xml: 0 plain, 1 header, then one per number format below
-FORMATS = {"0.00": 2, "0": 3}
+_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                         "\r": "&#13;"})  # a bare CR would be read back as LF
+_ATTRIBUTE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                            "\r": "&#13;", "\n": "&#10;", "\t": "&#9;"})
+BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9,
+                   "0.00%": 10, "@": 49}
+ROW_BLOCK = 2000  # data rows turned into XML at once
+# Columns of one kind of value (and blanks), whose distinct values pandas finds at C speed.
+_ONE_KIND = {"string", "floating", "integer", "boolean", "mixed-integer-float", "empty"}
+AUTO = "auto"  # Sheet.freeze: below the title row, and right of the first two columns
+CUT_MARK = Msg(" … (Excel 칸 한도 32,767자에서 잘림)", " … (cut at Excel's 32,767-character limit)")
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell that would start a formula, prefixed with ``'`` so it stays text."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a cell looks: font, solid fill, alignment and number format."""
+
+    bold: bool = False
+    size: float = 11
+    color: str | None = None  # font colour, RRGGBB
+    fill: str | None = None  # background, RRGGBB
+    wrap: bool = False
+    vertical: str | None = None  # "top", "center", "bottom"
+    number_format: str | None = None  # "0.00", "0", "@" (text), "yyyy-mm-dd", ...
+
+
+PLAIN = Style()
+HEADER = Style(bold=True, color="FFFFFF", fill="12355B", wrap=True, vertical="center")
+
+
+@dataclass(frozen=True)
+class Validation:
+    """A data-validation rule over a range of cells (``C3:C1002``).
+
+    ``kind`` ``list``: ``formula1`` names the cells that list the answers
+    (``'Options'!$A$2:$A$7``); ``decimal``: a number between ``formula1`` and ``formula2``;
+    None: any value, only the input prompt. ``warn``: a value outside the rule asks the user
+    to confirm instead of being refused.
+    """
+
+    cells: str
+    kind: str | None = None
+    formula1: str | None = None
+    formula2: str | None = None
+    prompt_title: str = ""
+    prompt: str = ""
+    error_title: str = ""
+    error: str = ""
+    warn: bool = True
 
 
 @dataclass(frozen=True)
 class Sheet:
-    """One worksheet: a title per column and the data column by column (equal lengths)."""
+    """One worksheet: a title per column and the data column by column (a shorter column
+    ends in blank cells).
+
+    Rows hold the ``above`` lines (column A), then the title row, then the data; row numbers in
+    ``heights``, ``hidden_rows`` and ``comments`` count them all, from 1.
+    """
 
     name: str
     titles: Sequence[str]
     columns: Sequence[Sequence[Any]]
-    formats: Sequence[str | None] = field(default_factory=tuple)  # per column: "0.00", "0", None
+    formats: Sequence[str | None] = field(default_factory=tuple)  # per column: "0.00", "@", None
     widths: Sequence[float] = field(default_factory=tuple)  # per column, in characters
+    above: Sequence[tuple[str, Style]] = field(default_factory=tuple)
+    header: Style | Sequence[Style] = HEADER  # of the title row: one, or one per column
+    body: Style = PLAIN  # of the data cells (with the column's number format)
+    freeze: str | None = AUTO  # the top-left cell that does not scroll, or None
+    autofilter: bool = True
+    validations: Sequence[Validation] = field(default_factory=tuple)
+    comments: Mapping[str, str] = field(default_factory=dict)  # cell ("B1") -> note
+    heights: Mapping[int, float] = field(default_factory=dict)  # row -> height in points
+    hidden_rows: Collection[int] = field(default_factory=frozenset)
+    hidden: bool = False
+    # Text from the programme's own content (the blank sheet's drop-down answers) is written
+    # as it is: an inline-string cell never runs as a formula, and a prefixed label would no
+    # longer match its option when the filled sheet is scored.
+    neutralise: bool = True
+
+    @property
+    def rows(self) -> int:
+        """Data rows (the longest column)."""
+        return max((len(c) for c in self.columns), default=0)
+
+    @property
+    def title_row(self) -> int:
+        return len(self.above) + 1
 
 
 def column_letter(index: int) -> str:
@@ -58,23 +153,114 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _text(value: str) -> str:
-    return _ILLEGAL.sub("", value).translate(_ESCAPE)
+def _split_ref(ref: str) -> tuple[int, int]:
+    """``C3`` -> (2, 3): the 0-based column and the 1-based row."""
+    letters = ref.rstrip("0123456789")
+    column = 0
+    for char in letters.upper():
+        column = column * 26 + ord(char) - 64
+    return column - 1, int(ref[len(letters):])
 
 
-def _cell(ref: str, value: Any, style: int) -> str:
-    """One ``<c>`` element ('' for an empty cell)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, int | float):
-        if isinstance(value, float) and not math.isfinite(value):
-            return ""
-        styled = f' s="{style}"' if style else ""
-        return f'<c r="{ref}"{styled}><v>{value!r}</v></c>'
-    text = _text(str(tables.neutralise(str(value))))
-    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+def _attr(value: str) -> str:
+    return _ILLEGAL.sub("", value).translate(_ATTRIBUTE)
+
+
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+@dataclass
+class _Cuts:
+    """The cells of one sheet cut at ``MAX_CELL``: how many, and the first one."""
+
+    mark: str
+    count: int = 0
+    first: tuple[int, int] = (MAX_ROWS + 1, 0)  # (row, column) of the first cut cell
+
+    def add(self, row: int, column: int, cells: int = 1) -> None:
+        self.count += cells
+        self.first = min(self.first, (row, column))
+
+    @property
+    def first_ref(self) -> str:
+        return f"{column_letter(self.first[1])}{self.first[0]}"
+
+
+def _fits(text: str) -> bool:
+    return len(text) <= MAX_CELL // 2 or _utf16(text) <= MAX_CELL  # the first test is cheap
+
+
+def _cut(text: str, mark: str) -> str:
+    """``text`` cut to end with ``mark`` within ``MAX_CELL`` UTF-16 units (Excel's count)."""
+    keep = MAX_CELL - _utf16(mark)
+    head = text[:keep]
+    return head[:len(head) - max(0, _utf16(head) - keep)] + mark  # characters beyond the BMP
+
+
+class _Styles:
+    """The workbook's styles.xml: each distinct ``Style`` once, by index."""
+
+    def __init__(self) -> None:
+        self.xfs: dict[Style, int] = {PLAIN: 0}
+        self.fonts: dict[tuple[bool, float, str | None], int] = {(False, 11, None): 0}
+        self.fills: dict[str, int] = {}  # 0 and 1 are Excel's own: none, gray125
+        self.formats: dict[str, int] = {}
+
+    def index(self, style: Style) -> int:
+        if style not in self.xfs:
+            self.fonts.setdefault((style.bold, style.size, style.color), len(self.fonts))
+            if style.fill:
+                self.fills.setdefault(style.fill, len(self.fills) + 2)
+            fmt = style.number_format
+            if fmt and fmt not in BUILTIN_FORMATS:
+                self.formats.setdefault(fmt, 164 + len(self.formats))
+            self.xfs[style] = len(self.xfs)
+        return self.xfs[style]
+
+    def attribute(self, style: Style) -> str:
+        """`` s="N"`` for a cell of this style ('' for the plain one)."""
+        index = self.index(style)
+        return f' s="{index}"' if index else ""
+
+    def xml(self) -> str:
+        formats = "".join(f'<numFmt numFmtId="{i}" formatCode="{_attr(code)}"/>'
+                          for code, i in self.formats.items())
+        fonts = "".join(
+            "<font>" + ("<b/>" if bold else "") + f'<sz val="{size:g}"/>'
+            + (f'<color rgb="FF{color}"/>' if color else "")
+            + '<name val="Calibri"/><family val="2"/></font>'
+            for (bold, size, color) in self.fonts)
+        fills = "".join(f'<fill><patternFill patternType="solid"><fgColor rgb="FF{color}"/>'
+                        '<bgColor indexed="64"/></patternFill></fill>' for color in self.fills)
+        xfs = "".join(self._xf(style) for style in self.xfs)
+        return (f'{XML_HEAD}<styleSheet xmlns="{MAIN}">'
+                + (f'<numFmts count="{len(self.formats)}">{formats}</numFmts>' if formats else "")
+                + f'<fonts count="{len(self.fonts)}">{fonts}</fonts>'
+                f'<fills count="{len(self.fills) + 2}"><fill><patternFill patternType="none"/>'
+                f'</fill><fill><patternFill patternType="gray125"/></fill>{fills}</fills>'
+                '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border>'
+                '</borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" '
+                f'borderId="0"/></cellStyleXfs><cellXfs count="{len(self.xfs)}">{xfs}</cellXfs>'
+                '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/>'
+                '</cellStyles></styleSheet>')
+
+    def _xf(self, style: Style) -> str:
+        fmt = style.number_format
+        number = BUILTIN_FORMATS.get(fmt, self.formats.get(fmt, 0)) if fmt else 0
+        font = self.fonts[(style.bold, style.size, style.color)]
+        fill = self.fills.get(style.fill, 0) if style.fill else 0
+        align = ""
+        if style.wrap or style.vertical:
+            align = ("<alignment" + (f' vertical="{style.vertical}"' if style.vertical else "")
+                     + (' wrapText="1"' if style.wrap else "") + "/>")
+        applied = "".join(f' {name}="1"' for name, used in (
+            ("applyNumberFormat", number), ("applyFont", font), ("applyFill", fill),
+            ("applyAlignment", align)) if used)
+        return (f'<xf numFmtId="{number}" fontId="{font}" fillId="{fill}" borderId="0" '
+                f'xfId="0"{applied}>{align}</xf>' if align else
+                f'<xf numFmtId="{number}" fontId="{font}" fillId="{fill}" borderId="0" '
+                f'xfId="0"{applied}/>')
 
 
 def _plain(value: Any) -> Any:
@@ -96,43 +282,205 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _sheet_xml(sheet: Sheet, handle: Any) -> None:
+class _Writer:
+    """One sheet's cells as XML, text fitted to Excel (see ``Sheet.neutralise``, ``_Cuts``).
+
+    A cell is ``<c r="REF"`` and its *rest*: the style, the type and the value. The rest of a
+    value is made once per distinct value of a column (a score table repeats its levels, scores
+    and answers on 100,000 rows), so a cell costs a lookup and its reference.
+    """
+
+    def __init__(self, sheet: Sheet, cuts: _Cuts) -> None:
+        self.neutralise = sheet.neutralise
+        self.cuts = cuts
+
+    def rest(self, value: Any, styled: str) -> tuple[str | None, bool]:
+        """The rest of a cell of ``value`` (None: an empty cell), and whether it was cut."""
+        value = _plain(value)
+        if value is None:
+            return None, False
+        if isinstance(value, bool):
+            return f'{styled} t="b"><v>{int(value)}</v></c>', False
+        if isinstance(value, int | float):
+            if isinstance(value, float) and not math.isfinite(value):
+                return None, False
+            return f"{styled}><v>{value!r}</v></c>", False
+        text = _ILLEGAL.sub("", str(value))  # first: "\x00=1" must not leave "=1" behind
+        if self.neutralise:
+            text = neutralise(text)
+        cut = not _fits(text)
+        if cut:
+            text = _cut(text, self.cuts.mark)
+        return (f'{styled} t="inlineStr"><is><t xml:space="preserve">{text.translate(_ESCAPE)}'
+                "</t></is></c>"), cut
+
+    def cell(self, row: int, column: int, value: Any, styled: str) -> str:
+        """One ``<c>`` element ('' for an empty cell); ``styled``: `` s="N"`` or ''."""
+        rest, cut = self.rest(value, styled)
+        if cut:
+            self.cuts.add(row, column)
+        return f'<c r="{column_letter(column)}{row}"{rest}' if rest else ""
+
+    def column(self, values: Sequence[Any], styled: str, column: int, first_row: int
+               ) -> list[str | None]:
+        """The rest of every cell of a data column, each distinct value's made once."""
+        if pd.api.types.infer_dtype(values, skipna=True) not in _ONE_KIND:
+            return self._column_by_type(values, styled, column, first_row)
+        # One kind of value: pandas finds the distinct ones (1 and True never meet here).
+        array = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
+        codes, uniques = pd.factorize(array, use_na_sentinel=True)
+        made = [self.rest(value, styled) for value in uniques.tolist()]
+        rests = np.array([rest for rest, _ in made] + [None], dtype=object)[codes]
+        cut = [code for code, (_, was_cut) in enumerate(made) if was_cut]
+        if cut:  # rare: count the cut cells, find the first
+            rows = np.flatnonzero(np.isin(codes, cut))
+            self.cuts.add(first_row + int(rows[0]), column, len(rows))
+        return rests.tolist()
+
+    def _column_by_type(self, values: Sequence[Any], styled: str, column: int, first_row: int
+                        ) -> list[str | None]:
+        """``column`` for mixed kinds of values: distinct by type and value (1 is not True)."""
+        made: dict[Any, tuple[str | None, bool]] = {}
+        rests: list[str | None] = []
+        for row, value in enumerate(values, start=first_row):
+            key = (value.__class__, value)
+            try:
+                rest, cut = made[key]
+            except KeyError:
+                rest, cut = made[key] = self.rest(value, styled)
+            except TypeError:  # unhashable (a list): made each time
+                rest, cut = self.rest(value, styled)
+            if cut:
+                self.cuts.add(row, column)
+            rests.append(rest)
+        return rests
+
+
+def _pane(cell: str) -> str:
+    column, row = _split_ref(cell)
+    pane = ("bottomRight" if column and row > 1 else "bottomLeft" if row > 1 else "topRight")
+    splits = (f' xSplit="{column}"' if column else "") + (f' ySplit="{row - 1}"' if row > 1
+                                                          else "")
+    return (f'<pane{splits} topLeftCell="{cell}" activePane="{pane}" state="frozen"/>'
+            f'<selection pane="{pane}" activeCell="{cell}" sqref="{cell}"/>')
+
+
+def _freeze(sheet: Sheet) -> str | None:
+    if sheet.freeze != AUTO:
+        return sheet.freeze
+    return f"{'C' if len(sheet.titles) > 2 else 'A'}{sheet.title_row + 1}"
+
+
+def _per_column(style: Style | Sequence[Style], count: int) -> list[Style]:
+    return [style] * count if isinstance(style, Style) else [*style, *[PLAIN] * count][:count]
+
+
+def _row(number: int, cells: str, sheet: Sheet) -> str:
+    height = sheet.heights.get(number)
+    attrs = (f' ht="{height:g}" customHeight="1"' if height else "") + (
+        ' hidden="1"' if number in sheet.hidden_rows else "")
+    return f'<row r="{number}"{attrs}>{cells}</row>'
+
+
+def _validation(rule: Validation) -> str:
+    attrs = []
+    if rule.kind:
+        attrs.append(f'type="{rule.kind}"')
+        if rule.kind != "list":
+            attrs.append('operator="between"')
+        if rule.warn:
+            attrs.append('errorStyle="warning"')
+    attrs.append('allowBlank="1"')
+    if rule.prompt:
+        attrs.append('showInputMessage="1"')
+    if rule.kind:
+        attrs.append('showErrorMessage="1"')
+    for name, text, most in (("errorTitle", rule.error_title, 32), ("error", rule.error, 255),
+                             ("promptTitle", rule.prompt_title, 32),
+                             ("prompt", rule.prompt, 255)):  # Excel's own limits
+        if text:
+            attrs.append(f'{name}="{_attr(text[:most])}"')
+    formulas = "".join(f"<{tag}>{_attr(text)}</{tag}>" for tag, text in (
+        ("formula1", rule.formula1), ("formula2", rule.formula2)) if text is not None)
+    return f'<dataValidation {" ".join(attrs)} sqref="{rule.cells}">{formulas}</dataValidation>'
+
+
+@dataclass(frozen=True)
+class _Looks:
+    """A sheet's style attributes (`` s="N"``), registered before any cell is written."""
+
+    above: list[str]
+    header: list[str]
+    body: list[str]  # per column
+    columns: list[int]  # per column: the style of its empty cells (its number format)
+
+    @classmethod
+    def of(cls, sheet: Sheet, styles: _Styles) -> _Looks:
+        count = len(sheet.titles)
+        formats = [*sheet.formats, *[None] * count][:count]
+        return cls(
+            [styles.attribute(style) for _, style in sheet.above],
+            [styles.attribute(style) for style in _per_column(sheet.header, count)],
+            [styles.attribute(replace(sheet.body, number_format=f or sheet.body.number_format))
+             for f in formats],
+            [styles.index(replace(PLAIN, number_format=f)) if f else 0 for f in formats])
+
+
+def _sheet_xml(sheet: Sheet, looks: _Looks, cuts: _Cuts, handle: IO[bytes]) -> None:
     count = len(sheet.titles)
-    rows = len(sheet.columns[0]) if sheet.columns else 0
+    rows = sheet.rows
+    title_row = sheet.title_row
+    last_row = max(title_row + rows, *sheet.heights, *sheet.hidden_rows, 1)
     letters = [column_letter(i) for i in range(count)]
     last = letters[-1] if letters else "A"
-    split = 2 if count > 2 else 0
-    pane = (f'<pane xSplit="{split}" ySplit="1" topLeftCell="C2" activePane="bottomRight" '
-            f'state="frozen"/><selection pane="bottomRight"/>' if split else
-            '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-            '<selection pane="bottomLeft"/>')
+    freeze = _freeze(sheet)
+    pane = _pane(freeze) if freeze and freeze != "A1" else ""
     handle.write(f'{XML_HEAD}<worksheet xmlns="{MAIN}" xmlns:r="{RELS}">'
-                 f'<dimension ref="A1:{last}{rows + 1}"/>'
+                 f'<dimension ref="A1:{last}{last_row}"/>'
                  f'<sheetViews><sheetView workbookViewId="0">{pane}</sheetView></sheetViews>'
                  '<sheetFormatPr defaultRowHeight="15"/>'.encode())
     if count:
-        widths = list(sheet.widths) or [max(9.0, min(40.0, len(t) * 1.6)) for t in sheet.titles]
+        widths = list(sheet.widths) or [max(10.0, min(40.0, len(t) * 1.6)) for t in sheet.titles]
         handle.write(("<cols>" + "".join(
-            f'<col min="{i + 1}" max="{i + 1}" width="{w:.1f}" customWidth="1"/>'
-            for i, w in enumerate(widths)) + "</cols>").encode())
+            f'<col min="{i + 1}" max="{i + 1}" width="{w:.1f}" customWidth="1"'
+            + (f' style="{s}"' if s else "") + "/>"
+            for i, (w, s) in enumerate(zip(widths, looks.columns, strict=False))) + "</cols>"
+        ).encode())
     handle.write(b"<sheetData>")
-    header = "".join(_cell(f"{letter}1", title, 0).replace("<c ", '<c s="1" ', 1)
-                     for letter, title in zip(letters, sheet.titles, strict=True))
-    handle.write(f'<row r="1">{header}</row>'.encode())
-    formats = [*sheet.formats, *[None] * (count - len(sheet.formats))]
-    styles = [FORMATS.get(f or "", 0) for f in formats]
-    columns = [[_plain(v) for v in column] for column in sheet.columns]
-    buffer: list[str] = []
-    for r in range(rows):
-        number = r + 2
-        cells = "".join(_cell(f"{letters[c]}{number}", columns[c][r], styles[c])
-                        for c in range(count))
-        buffer.append(f'<row r="{number}">{cells}</row>')
-        if len(buffer) >= 500:
-            handle.write("".join(buffer).encode())
-            buffer.clear()
-    handle.write("".join(buffer).encode())
-    handle.write(f'</sheetData><autoFilter ref="A1:{last}{rows + 1}"/></worksheet>'.encode())
+    writer = _Writer(sheet, cuts)
+    for number, ((text, _), styled) in enumerate(zip(sheet.above, looks.above, strict=True),
+                                                 start=1):
+        handle.write(_row(number, writer.cell(number, 0, text, styled), sheet).encode())
+    header = "".join(writer.cell(title_row, c, title, styled)
+                     for c, (title, styled) in enumerate(zip(sheet.titles, looks.header,
+                                                             strict=True)))
+    handle.write(_row(title_row, header, sheet).encode())
+    first = title_row + 1
+    rests = [writer.column(values, styled, c, first) + [None] * (rows - len(values))
+             for c, (values, styled) in enumerate(zip(sheet.columns, looks.body, strict=True))]
+    special = {n: _row(n, "", sheet).removesuffix("</row>")
+               for n in {*sheet.heights, *sheet.hidden_rows}}
+    for start in range(0, rows, ROW_BLOCK):  # a block of rows at a time: memory stays flat
+        numbers = range(first + start, first + min(rows, start + ROW_BLOCK))
+        cells = [[f'<c r="{letter}{n}"{rest}' if rest else ""
+                  for n, rest in zip(numbers, column[start:start + ROW_BLOCK], strict=True)]
+                 for letter, column in zip(letters, rests, strict=True)]
+        handle.write("".join([
+            (special.get(n) or f'<row r="{n}">') + "".join(row) + "</row>"
+            for n, row in zip(numbers, zip(*cells, strict=True), strict=True)]).encode())
+    for number in sorted({*sheet.heights, *sheet.hidden_rows}):
+        if number > title_row + rows:  # rows with no cells, only a height or hidden
+            handle.write(_row(number, "", sheet).encode())
+    handle.write(b"</sheetData>")
+    if sheet.autofilter:
+        handle.write(f'<autoFilter ref="A{title_row}:{last}{title_row + rows}"/>'.encode())
+    if sheet.validations:
+        handle.write((f'<dataValidations count="{len(sheet.validations)}">'
+                      + "".join(_validation(v) for v in sheet.validations)
+                      + "</dataValidations>").encode())
+    if sheet.comments:
+        handle.write(b'<legacyDrawing r:id="rId1"/>')
+    handle.write(b"</worksheet>")
 
 
 def _quoted(name: str) -> str:
@@ -140,55 +488,83 @@ def _quoted(name: str) -> str:
 
 
 def _workbook_xml(sheets: Sequence[Sheet]) -> str:
-    entries = "".join(f'<sheet name="{_text(s.name)}" sheetId="{i + 1}" r:id="rId{i + 1}"/>'
-                      for i, s in enumerate(sheets))
+    entries = "".join(
+        f'<sheet name="{_attr(s.name)}" sheetId="{i + 1}"'
+        + (' state="hidden"' if s.hidden else "") + f' r:id="rId{i + 1}"/>'
+        for i, s in enumerate(sheets))
     names = "".join(
         f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
-        f'{_text(_quoted(s.name))}!$A$1:${column_letter(max(0, len(s.titles) - 1))}$'
-        f'{(len(s.columns[0]) if s.columns else 0) + 1}</definedName>'
-        for i, s in enumerate(sheets))
+        f'{_attr(_quoted(s.name))}!$A${s.title_row}:${column_letter(max(0, len(s.titles) - 1))}$'
+        f'{s.title_row + s.rows}</definedName>'
+        for i, s in enumerate(sheets) if s.autofilter)
     return (f'{XML_HEAD}<workbook xmlns="{MAIN}" xmlns:r="{RELS}">'
-            f'<bookViews><workbookView/></bookViews><sheets>{entries}</sheets>'
-            f'<definedNames>{names}</definedNames></workbook>')
+            f'<bookViews><workbookView activeTab="0"/></bookViews><sheets>{entries}</sheets>'
+            + (f"<definedNames>{names}</definedNames>" if names else "") + "</workbook>")
 
 
-STYLES = (
-    f'{XML_HEAD}<styleSheet xmlns="{MAIN}">'
-    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
-    '<font><b/><sz val="11"/><color rgb="FFFFFFFF"/><name val="Calibri"/></font></fonts>'
-    '<fills count="3"><fill><patternFill patternType="none"/></fill>'
-    '<fill><patternFill patternType="gray125"/></fill>'
-    '<fill><patternFill patternType="solid"><fgColor rgb="FF12355B"/><bgColor indexed="64"/>'
-    '</patternFill></fill></fills>'
-    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" '
-    'applyAlignment="1"><alignment vertical="center" wrapText="1"/></xf>'
-    '<xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-    '<xf numFmtId="1" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-    '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/>'
-    '</cellStyles></styleSheet>')
+def _comments_xml(comments: Mapping[str, str]) -> str:
+    notes = "".join(f'<comment ref="{ref}" authorId="0"><text><t xml:space="preserve">'
+                    f'{_ILLEGAL.sub("", text).translate(_ESCAPE)}</t></text></comment>'
+                    for ref, text in comments.items())
+    return (f'{XML_HEAD}<comments xmlns="{MAIN}"><authors><author>diagnose</author></authors>'
+            f"<commentList>{notes}</commentList></comments>")
 
 
-def _package(sheets: Sequence[Sheet]) -> dict[str, str]:
-    sheet_types = "".join(
-        f'<Override PartName="/xl/worksheets/sheet{i + 1}.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+def _vml(comments: Mapping[str, str], number: int) -> str:
+    """The legacy drawing Excel needs to show the notes: one hidden box per note."""
+    shapes = []
+    for i, ref in enumerate(comments):
+        column, row = _split_ref(ref)
+        shapes.append(
+            f'<v:shape id="_x0000_s{number * 1024 + 1 + i}" type="#_x0000_t202" '
+            'style="position:absolute;margin-left:59.25pt;margin-top:1.5pt;width:270pt;'
+            'height:165pt;z-index:1;visibility:hidden" fillcolor="#ffffe1" o:insetmode="auto">'
+            '<v:fill color2="#ffffe1"/><v:shadow on="t" color="black" obscured="t"/>'
+            '<v:path o:connecttype="none"/><v:textbox style="mso-direction-alt:auto">'
+            '<div style="text-align:left"></div></v:textbox><x:ClientData ObjectType="Note">'
+            f"<x:MoveWithCells/><x:SizeWithCells/><x:Anchor>{column + 1}, 15, {row - 1}, 2, "
+            f"{column + 5}, 15, {row + 10}, 4</x:Anchor><x:AutoFill>False</x:AutoFill>"
+            f"<x:Row>{row - 1}</x:Row><x:Column>{column}</x:Column></x:ClientData></v:shape>")
+    return ('<xml xmlns:v="urn:schemas-microsoft-com:vml" '
+            'xmlns:o="urn:schemas-microsoft-com:office:office" '
+            'xmlns:x="urn:schemas-microsoft-com:office:excel">'
+            f'<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="{number}"/>'
+            '</o:shapelayout><v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" '
+            'path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/>'
+            '<v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
+            + "".join(shapes) + "</xml>")
+
+
+def _package(sheets: Sequence[Sheet], styles: str) -> dict[str, str]:
+    main = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    types = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{i + 1}.xml" ContentType="{main}.worksheet+xml"/>'
         for i in range(len(sheets)))
     sheet_rels = "".join(
         f'<Relationship Id="rId{i + 1}" Type="{RELS}/worksheet" '
         f'Target="worksheets/sheet{i + 1}.xml"/>' for i in range(len(sheets)))
+    parts = {}
+    for i, sheet in enumerate(sheets, start=1):
+        if not sheet.comments:
+            continue
+        types += (f'<Override PartName="/xl/comments{i}.xml" ContentType="{main}.comments+xml"/>')
+        parts[f"xl/comments{i}.xml"] = _comments_xml(sheet.comments)
+        parts[f"xl/drawings/vmlDrawing{i}.vml"] = _vml(sheet.comments, i)
+        parts[f"xl/worksheets/_rels/sheet{i}.xml.rels"] = (
+            f'{XML_HEAD}<Relationships xmlns="{PACKAGE_RELS}">'
+            f'<Relationship Id="rId1" Type="{RELS}/vmlDrawing" '
+            f'Target="../drawings/vmlDrawing{i}.vml"/>'
+            f'<Relationship Id="rId2" Type="{RELS}/comments" Target="../comments{i}.xml"/>'
+            "</Relationships>")
     return {
         "[Content_Types].xml": (
             f'{XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
             'content-types"><Default Extension="rels" ContentType="application/'
             'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
-            'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.'
-            'main+xml"/><Override PartName="/xl/styles.xml" ContentType="application/'
-            'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-            f"{sheet_types}</Types>"),
+            'ContentType="application/xml"/><Default Extension="vml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.vmlDrawing"/><Override PartName="/xl/workbook.xml" '
+            f'ContentType="{main}.sheet.main+xml"/><Override PartName="/xl/styles.xml" '
+            f'ContentType="{main}.styles+xml"/>{types}</Types>'),
         "_rels/.rels": (
             f'{XML_HEAD}<Relationships xmlns="{PACKAGE_RELS}"><Relationship Id="rId1" '
             f'Type="{RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
@@ -197,7 +573,8 @@ def _package(sheets: Sequence[Sheet]) -> dict[str, str]:
             f'{XML_HEAD}<Relationships xmlns="{PACKAGE_RELS}">{sheet_rels}'
             f'<Relationship Id="rId{len(sheets) + 1}" Type="{RELS}/styles" '
             'Target="styles.xml"/></Relationships>'),
-        "xl/styles.xml": STYLES,
+        "xl/styles.xml": styles,
+        **parts,
     }
 
 
@@ -212,27 +589,54 @@ def sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def write(sheets: Sequence[Sheet], out: Path) -> None:
+def _check_size(sheet: Sheet, out: Path) -> None:
+    """Refuse, before anything is written, a sheet Excel cannot open whole."""
+    rows = sheet.title_row + sheet.rows
+    if rows > MAX_ROWS:
+        raise DiagnoseError(Msg(
+            "'{s}' 시트가 {n:,}행으로 Excel 한도({m:,}행)를 넘습니다: CSV나 JSON으로 쓰세요 "
+            "(-o 파일.csv)",
+            "sheet '{s}' would have {n:,} rows, over Excel's limit of {m:,}: write CSV or JSON "
+            "instead (-o FILE.csv)").format(s=sheet.name, n=rows, m=MAX_ROWS), where=out)
+    if len(sheet.titles) > MAX_COLUMNS:
+        raise DiagnoseError(Msg(
+            "'{s}' 시트가 {n:,}열로 Excel 한도({m:,}열)를 넘습니다: CSV나 JSON으로 쓰세요",
+            "sheet '{s}' would have {n:,} columns, over Excel's limit of {m:,}: write CSV or "
+            "JSON instead").format(s=sheet.name, n=len(sheet.titles), m=MAX_COLUMNS), where=out)
+
+
+def write(sheets: Sequence[Sheet], out: Path, lang: str = "ko") -> list[Problem]:
     """Write the sheets as one workbook; ``out`` appears only when complete.
 
-    Sheet names are made valid and unique (``sheet_name``).
+    Sheet names are made valid and unique (``sheet_name``). A sheet over Excel's rows or
+    columns is refused (``DiagnoseError``, exit 2) before anything is written. Returns the
+    warnings: one per sheet whose cells were cut at Excel's 32,767 characters (the cut cells
+    end with a mark in ``lang``).
     """
     taken: set[str] = set()
-    sheets = [Sheet(sheet_name(s.name, taken), s.titles, s.columns, s.formats, s.widths)
-              for s in sheets]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    try:
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-            for name, text in _package(sheets).items():
-                archive.writestr(name, text)
+    sheets = [replace(s, name=sheet_name(s.name, taken)) for s in sheets]
+    for sheet in sheets:
+        _check_size(sheet, out)
+    mark = CUT_MARK.render(lang)
+    cuts = [_Cuts(mark) for _ in sheets]
+
+    styles = _Styles()
+    looks = [_Looks.of(sheet, styles) for sheet in sheets]
+
+    def archive(handle: IO[bytes]) -> None:
+        with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
+            for name, text in _package(sheets, styles.xml()).items():
+                book.writestr(name, text)
             for i, sheet in enumerate(sheets):
-                with archive.open(f"xl/worksheets/sheet{i + 1}.xml", "w",
-                                  force_zip64=True) as handle:
-                    _sheet_xml(sheet, handle)
-        os.chmod(tmp, yamlio.FILE_MODE)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+                with book.open(f"xl/worksheets/sheet{i + 1}.xml", "w",
+                               force_zip64=True) as part:
+                    _sheet_xml(sheet, looks[i], cuts[i], part)
+
+    files.write_atomic(out, archive)
+    return [Problem(str(out), 0, 0, Msg(
+        "'{s}' 시트의 {n:,}칸이 Excel 한 칸 한도(32,767자)를 넘어 잘렸습니다 (첫 칸 {c}): "
+        "전체 내용은 CSV나 JSON에 있습니다",
+        "{n:,} cell(s) of sheet '{s}' were cut at Excel's limit of 32,767 characters "
+        "(first: {c}); CSV and JSON keep the whole text").format(
+            s=sheet.name, n=cut.count, c=cut.first_ref), "warning")
+        for sheet, cut in zip(sheets, cuts, strict=True) if cut.count]
