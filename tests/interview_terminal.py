@@ -28,8 +28,10 @@ def typed(item_id: str) -> tuple[str, Any]:
     if item.type in {"level", "choice", "yesno"}:
         pick = min(3, len(options))
         return str(pick), options[pick - 1].value
-    if item.type == "number":
-        return "12", 12
+    if item.type == "number":  # 12, or the nearest the item allows (a year is 2000 or later)
+        number = int(min(max(12, item.min if item.min is not None else 12),
+                         item.max if item.max is not None else 12))
+        return str(number), number
     return f"{item_id} 현장 확인", f"{item_id} 현장 확인"
 
 

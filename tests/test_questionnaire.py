@@ -441,3 +441,168 @@ def test_json_schema_has_defs_for_question():
                                                      "text"]
     assert "in" in schema["$defs"]["ShowIf"]["properties"]  # the alias, as authors write it
     assert {"Option", "NumberBand", "Dimension", "ProfileItem"} <= set(schema["$defs"])
+
+
+# --- actions: per level 1-4, what a company at that level does next -----------------------
+
+ACTIONS = """\
+id: t
+version: "1"
+title: {ko: 시험, en: Test}
+profile: [{id: name, type: text, text: {ko: 기업명, en: Name}}]
+dimensions:
+  - id: d
+    title: {ko: 차원, en: Dimension}
+    questions:
+      - id: d.a
+        type: level
+        text: {ko: 가, en: A}
+        options:
+          - {value: 1, label: {ko: 종이, en: Paper}}
+          - {value: 2, label: {ko: 엑셀, en: Excel}}
+          - {value: 3, label: {ko: 시스템, en: System}}
+        actions:
+          - {level: 1, ko: "담당이 엑셀 양식을 만든다", en: "The owner makes an Excel form"}
+          - {level: 2, ko: "담당이 시스템에 입력한다"}
+      - id: d.b
+        type: yesno
+        text: {ko: 나, en: B}
+        actions: [{level: 1, ko: "한다", en: "Does it"}]
+"""
+
+
+def test_actions_load_by_level_and_read_in_either_language(tmp_path):
+    model, found = questionnaire.check_text(ACTIONS.replace(
+        "        actions: [{level: 1, ko: \"한다\", en: \"Does it\"}]\n", ""), "q.yaml")
+    assert model is not None
+    question = model.question("d.a")
+    assert question.action(1).text == {"ko": "담당이 엑셀 양식을 만든다",
+                                       "en": "The owner makes an Excel form"}
+    assert question.action(2).text == {"ko": "담당이 시스템에 입력한다"}
+    assert question.action(3) is None
+    assert [p.render("en") for p in found] == ["q.yaml:18:13: warning: missing 'en' translation"]
+
+
+def test_actions_errors_are_located():
+    text = ACTIONS.replace("- {level: 2, ko:", "- {level: 1, ko:").replace(
+        "          - {value: 3, label: {ko: 시스템, en: System}}\n", "")
+    assert problems(text) == [
+        "q.yaml:17:13: warning: missing 'en' translation",
+        "q.yaml:17:14: duplicate action for level 1",
+        "q.yaml:21:9: actions belong to level questions only",
+    ]
+
+
+def test_an_action_on_the_top_level_is_an_error():
+    text = ACTIONS.replace("- {level: 2, ko:", "- {level: 3, ko:")
+    assert "q.yaml:18:14: no option above level 3, so it takes no action" in problems(text)
+
+
+def test_an_action_without_any_text_is_an_error():
+    text = ACTIONS.replace('- {level: 2, ko: "담당이 시스템에 입력한다"}', "- {level: 2}")
+    assert "q.yaml:18:13: the action has no text (ko, en)" in problems(text)
+
+
+# --- the bundled questionnaire (content checks a consultant relies on) --------------------
+
+@pytest.fixture(scope="module")
+def bundled():
+    from diagnose.core import resources
+
+    model, found = questionnaire.check_file(resources.DEFAULT_QUESTIONNAIRE)
+    assert model is not None
+    assert [p.render("en") for p in found] == []  # not even a missing translation
+    return model
+
+
+def test_bundled_stays_within_sixty_scored_questions(bundled):
+    assert bundled.version == "2.0"
+    assert len(bundled.scored_questions) <= 60
+    assert [d.id for d in bundled.dimensions] == [
+        "strategy", "data", "infra", "process", "talent", "culture", "governance", "ai"]
+
+
+def test_every_bundled_level_question_has_an_action_per_level_that_is_no_anchor(bundled):
+    for question in bundled.questions:
+        if question.type != "level":
+            continue
+        assert sorted(a.level for a in question.actions) == [1, 2, 3, 4], question.id
+        anchors = {text for o in question.options for text in o.label.values()}
+        for action in question.actions:
+            assert set(action.text) == {"ko", "en"}, (question.id, action.level)
+            assert not anchors & set(action.text.values()), (question.id, action.level)
+
+
+# The recommendation engine and the solution catalogue are written against these ids and
+# values: renaming one breaks them silently, so the test lists them exactly.
+PROFILE_OPTIONS = {
+    "district": ["jung", "nam", "dong", "buk", "ulju", "outside"],
+    "main_processes": ["press", "injection", "welding", "painting_coating", "heat_treatment",
+                       "casting_forging", "cnc_machining", "assembly", "reaction_distillation",
+                       "batch_mixing", "plating_surface", "inspection_testing"],
+    "production_type": ["mass", "hmlv", "project", "continuous"],
+    "automation_level": ["manual", "semi", "automated", "highly_automated"],
+    "oem_customers": ["hyundai_kia", "hyundai_mobis", "hd_hyundai_shipbuilding", "hanwha_ocean",
+                      "samsung_heavy", "sk_energy", "s_oil", "korea_zinc", "other_oem", "none"],
+    "oem_demands": ["quality_data_submission", "traceability", "carbon_data", "security_audit",
+                    "supplier_quality_cert", "none"],
+    "support_received": ["smart_factory", "kamp", "ai_voucher", "data_voucher", "rnd",
+                         "consulting", "training", "kosha_safety", "kea_fems", "kisa_security",
+                         "none"],
+    "support_in_use": ["yes", "partly", "no", "not_applicable"],
+    "investment_capacity": ["under_30m", "30m_100m", "100m_300m", "300m_1b", "over_1b"],
+    "goal_area": ["quality_inspection", "predictive_maintenance", "process_optimisation",
+                  "energy", "safety", "scheduling", "productivity_automation",
+                  "knowledge_documents", "quotation_design", "carbon", "traceability_customer"],
+    "psm_applicable": ["yes", "no", "unknown"],
+    "hazardous_zones": ["yes", "no", "unknown"],
+    "programme_consent": ["yes", "no"],
+    "visual_inspection": ["yes", "no"],
+}
+PROFILE_NUMBERS = ["employees", "defect_rate", "unplanned_downtime_hours", "oee", "energy_cost",
+                   "annual_production_value", "support_last_year", "visual_inspectors",
+                   "operating_hours", "claim_cost", "ageing_share", "foreign_worker_share"]
+QUESTIONS = ["ai.in_operation", "ai.after_vendor", "ai.operation_plan", "ai.vendor_management",
+             "process.safety_system", "process.moc", "process.customer_integration",
+             "process.product_data", "governance.green", "governance.ai_rules",
+             "talent.digital_roles"]
+
+
+def test_bundled_profile_has_the_ids_and_values_the_engine_uses(bundled):
+    profile = {p.id: p for p in bundled.profile}
+    for item_id, values in PROFILE_OPTIONS.items():
+        assert [o.value for o in profile[item_id].options] == values, item_id
+    assert [o.value for o in profile["pain_areas"].options] == PROFILE_OPTIONS["goal_area"]
+    industries = [o.value for o in profile["industry"].options]
+    assert {"auto-parts", "shipbuilding", "petrochemical", "metal", "machinery", "electronics",
+            "food", "other", "plastics", "refining"} == set(industries)
+    for item_id in PROFILE_NUMBERS:
+        assert profile[item_id].type == "number", item_id
+    money = {p.id: p.unit for p in bundled.profile if p.id in
+             {"claim_cost", "energy_cost", "annual_production_value"}}
+    assert set(map(str, money.values())) == {str({"ko": "백만원", "en": "KRW million"})}
+    assert profile["name_en"].type == "text"
+
+
+def test_bundled_new_questions_are_levels_and_retired_ids_are_gone(bundled):
+    for qid in QUESTIONS:
+        assert bundled.question(qid).type == "level", qid
+    retired = {"strategy.support_programs", "strategy.ai_owner", "talent.digital_staff",
+               "process.safety", "governance.ai_use_policy"}
+    assert not retired & set(bundled.items)
+
+
+def test_bundled_conditions_ask_use_case_items_only_where_they_apply(bundled):
+    conditions = {q.id: (q.show_if.question, q.show_if.values())
+                  for q in bundled.questions if q.show_if is not None}
+    assert conditions["data.has_vision_images"] == ("visual_inspection", ["yes"])
+    assert conditions["data.labelled_images"][0] == "data.has_vision_images"
+    assert conditions["data.defect_image_count"][0] == "data.has_vision_images"
+    assert conditions["ai.after_vendor"] == ("ai.in_operation", [2, 3, 4, 5])
+    assert conditions["process.moc"] == ("psm_applicable", ["yes"])
+    assert conditions["process.process_control"][0] == "main_processes"
+
+
+def test_bundled_safety_level_one_names_the_legal_gap(bundled):
+    one = bundled.question("process.safety_system").options[0].label
+    assert "법" in one["ko"] and "law" in one["en"]

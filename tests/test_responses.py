@@ -288,3 +288,51 @@ def test_save_is_atomic_and_replaces(tmp_path, model):
     responses.save(response, path)
     assert os.listdir(tmp_path) == ["ulsan.yaml"]
     assert responses.load(path, model).values["data.collection"] == 5
+
+
+# --- a file answered with questionnaire 1.0, read by the bundled 2.0 --------------------------
+
+VERSION_1 = """\
+questionnaire: {id: mfg-ai-readiness, version: "1.0"}
+company: {id: ulsan-0007, name: (주)울산정밀, industry: auto-parts, employees: 85,
+  smart_factory_level: basic, defect_rate: 2.5}
+assessment: {date: 2025-11-20, round: baseline, consultant: 김민수}
+answers:
+  strategy.vision: 3
+  strategy.ai_owner: partial
+  strategy.support_programs: [smart_factory, kamp]
+  data.collection: {value: 3, note: 설비 12대 중 4대만 PLC 연결}
+  data.has_vision_images: "yes"
+  infra.systems: [erp, mes]
+  process.safety: 2
+  process.quality_inspection: 2
+  talent.digital_staff: 1.5
+  governance.ai_use_policy: "yes"
+status: complete
+"""
+
+
+def test_a_version_one_file_loads_under_two_with_what_changed_named(write):
+    """Kept ids keep their answers; retired ones are left in the file, unscored, each named."""
+    import pandas as pd
+
+    from diagnose.engine import batch
+
+    q, _ = batch.load_content()
+    path = write("ulsan-0007.yaml", VERSION_1)
+    loaded = responses.load(path, q)
+    said = [p.render("en").split(":", 1)[1] for p in loaded.warnings]
+    assert said == [
+        "1:39: warning: answers version 1.0, scored with version 2.0: check the questions that "
+        "changed",
+        *[f"{line}:3: warning: answer to unknown question '{qid}' is not scored (it stays in "
+          "the file)" for line, qid in [(7, "strategy.ai_owner"), (8, "strategy.support_programs"),
+                                        (12, "process.safety"), (14, "talent.digital_staff"),
+                                        (15, "governance.ai_use_policy")]],
+    ]
+    assert loaded.values["data.collection"] == 3 and loaded.values["industry"] == "auto-parts"
+    row = batch.score_inputs([path]).scores.table.iloc[0]
+    assert row["strategy.score"] == 3.0 and row["data.score"] == 3.0  # vision: not asked
+    assert row["process.score"] == 2.0
+    # nothing says AI is in operation: the new dimension has no score, and the level stays <= 3
+    assert pd.isna(row["ai.score"]) and row["overall.level"] <= 3

@@ -152,3 +152,86 @@ def test_unquoted_decimal_version_asks_for_quotes(write, model):
     with pytest.raises(ValidationFailed) as caught:
         rubric.load(path, model)
     assert 'write the version in quotes, e.g. version: "1.1"' in caught.value.render("en")
+
+
+# --- the bundled rubric: stages a CEO can read, and AI in operation for levels 4-5 ----------
+
+def _bundled_scores(answers: dict[str, object]):
+    from diagnose.engine import batch, scoring
+    from diagnose.inputs.frame import answers_frame
+
+    q, rules = batch.load_content()
+    row = {"company.name": "(주)시험", "company.industry": "auto-parts",
+           "company.employees": 250, "company.visual_inspection": "yes"}
+    row.update(answers)
+    return scoring.score(answers_frame([row], q), q, rules).table.iloc[0]
+
+
+def _everything_at(level: int, **overrides: object) -> dict[str, object]:
+    """A plant answering ``level`` on every level question, half of every checklist, 'partly'."""
+    from diagnose.engine import batch
+
+    q, _ = batch.load_content()
+    answers: dict[str, object] = {}
+    for question in q.scored_questions:
+        if question.type == "level":
+            answers[question.id] = level
+        elif question.type == "multi":
+            answers[question.id] = tuple(o.value for o in question.options[::2])
+        elif question.type == "yesno":
+            answers[question.id] = "partial"
+        elif question.type == "number":
+            answers[question.id] = {"infra.connected_equipment_ratio": 70.0,
+                                    "data.defect_image_count": 2000.0}[question.id]
+    answers.update({k.replace("__", "."): v for k, v in overrides.items()})
+    return answers
+
+
+def test_bundled_rubric_scores_version_two_with_stage_names():
+    from diagnose.engine import batch
+
+    q, rules = batch.load_content()
+    assert (rules.version, rules.questionnaire.version, q.version) == ("2.0", "2.0", "2.0")
+    assert set(rules.dimension_weights) == {d.id for d in q.dimensions}
+    assert [rules.level_name(n, "ko") for n in range(1, 6)] == [
+        "기반 구축 필요", "디지털 기반 확보", "AI 도입 준비", "AI 활용", "AI 선도"]
+    assert [rules.level_name(n, "en") for n in range(1, 6)] == [
+        "Foundations needed", "Digital basics in place", "Ready for AI", "Using AI",
+        "Leading with AI"]
+    for band in rules.bands:  # each stage says which smart-factory level it is near
+        assert "스마트공장" in band.description["ko"] and "smart-factory" in band.description["en"]
+    gates = {(g.dimension or g.question, g.below, g.cap_level) for g in rules.gates}
+    assert {("ai.in_operation", 4, 3), ("ai.in_operation", 5, 4), ("data", 2.0, 2),
+            ("infra", 2.0, 2), ("data", 3.0, 3), ("strategy", 2.0, 3)} == gates
+
+
+def test_excellent_foundations_without_ai_in_operation_are_ready_for_ai():
+    """REVIEW section 1, profile D: level 4 on every item but no AI running is level 3."""
+    without = _bundled_scores(_everything_at(4, ai__in_operation=3))
+    assert without["overall.score"] >= 3.4  # the band alone would say 'Using AI'
+    assert without["overall.level"] == 3
+    assert "ai.in_operation" in without["overall.gates"]
+    running = _bundled_scores(_everything_at(4))
+    assert running["overall.level"] == 4
+
+
+def test_an_unanswered_ai_in_operation_never_raises_the_level():
+    answers = _everything_at(4)
+    del answers["ai.in_operation"]
+    assert _bundled_scores(answers)["overall.level"] == 3
+
+
+def test_leading_with_ai_needs_several_ais_maintained():
+    one = _bundled_scores(_everything_at(5, ai__in_operation=4))
+    assert one["overall.score"] >= 4.2 and one["overall.level"] == 4
+    assert _bundled_scores(_everything_at(5))["overall.level"] == 5
+
+
+def test_a_one_page_ai_rule_is_not_top_governance():
+    """REVIEW: yes/partial/no made a one-page ChatGPT rule worth 5; now it is level 2."""
+    from diagnose.engine import batch
+
+    q, _ = batch.load_content()
+    rules = q.question("governance.ai_rules")
+    one_page = [o.value for o in rules.options if "한 쪽" in o.label["ko"]]
+    assert rules.type == "level" and one_page == [2]

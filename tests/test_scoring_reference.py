@@ -16,6 +16,11 @@ from diagnose.inputs.frame import answers_frame
 def random_values(q: Questionnaire, rng: random.Random) -> dict[str, object]:
     values: dict[str, object] = {"name": "x", "industry": rng.choice(
         ["auto-parts", "petrochemical", "metal", "food", None])}
+    # the profile facts that show or hide questions (vision data, process control, MOC)
+    values["visual_inspection"] = rng.choice(["yes", "no", None])
+    values["psm_applicable"] = rng.choice(["yes", "no", "unknown", None])
+    values["main_processes"] = rng.choice([("press", "welding"), ("reaction_distillation",),
+                                           ("heat_treatment", "cnc_machining"), (), None])
     for question in q.scored_questions:
         roll = rng.random()
         if roll < 0.1:

@@ -99,6 +99,23 @@ class ShowIf(_Model):
         return list(self.in_ if self.in_ is not None else self.not_in or [])
 
 
+class Action(_Model):
+    """What a company at ``level`` does to reach the next level (a level question's advice).
+
+    Written as an action (verb, owner role, deliverable), never as the next level's anchor: an
+    anchor describes a state, which for low levels is still a poor one.
+    """
+
+    level: int = Field(ge=1, le=4)
+    ko: str | None = None
+    en: str | None = None
+
+    @property
+    def text(self) -> dict[str, str]:
+        """The action by language, for ``pick``."""
+        return {lang: t for lang, t in (("ko", self.ko), ("en", self.en)) if t}
+
+
 class _Item(_Model):
     """What profile items and questions share."""
 
@@ -132,10 +149,17 @@ class Question(_Item):
     allow_na: bool = Field(False, description="offer 'not applicable' and 'don't know'")
     show_if: ShowIf | None = None
     bands: list[NumberBand] = Field(default_factory=list)
+    actions: list[Action] = Field(
+        default_factory=list,
+        description="level questions: per level 1-4, one action that reaches the next level")
 
     @property
     def scored(self) -> bool:
         return self.type in SCORED_TYPES
+
+    def action(self, level: int) -> Action | None:
+        """The action written for a company at ``level``, if any."""
+        return next((a for a in self.actions if a.level == level), None)
 
     def choices(self) -> list[Option]:
         """The options as asked: ``yesno`` has its three even when the file names none."""
@@ -290,6 +314,7 @@ class _Checker:
         self._options(loc, item)
         if isinstance(item, Question):
             self._bands(loc, item)
+            self._actions(loc, item)
             if item.show_if is not None:
                 self._show_if(loc, item, seen)
 
@@ -351,6 +376,30 @@ class _Checker:
                     "band max values must ascend ({a} then {b})").format(a=previous, b=band.max))
             if band.max is not None:
                 previous = band.max
+
+    def _actions(self, loc: tuple[Any, ...], question: Question) -> None:
+        where = (*loc, "actions")
+        if question.actions and question.type != "level":
+            self.error(where, Msg("actions는 level 문항에만 씁니다",
+                                  "actions belong to level questions only"))
+            return
+        top = max((o.value for o in question.options if isinstance(o.value, int)), default=5)
+        levels: set[int] = set()
+        for k, action in enumerate(question.actions):
+            if action.level in levels:
+                self.error((*where, k, "level"), Msg(
+                    "수준 {n}의 action이 중복됩니다", "duplicate action for level {n}")
+                    .format(n=action.level))
+            levels.add(action.level)
+            if action.level >= top:
+                self.error((*where, k, "level"), Msg(
+                    "수준 {n}보다 높은 선택지가 없어 action을 쓸 수 없습니다",
+                    "no option above level {n}, so it takes no action").format(n=action.level))
+            if not action.text:
+                self.error((*where, k), Msg("action에 문구(ko, en)가 없습니다",
+                                            "the action has no text (ko, en)"))
+            else:
+                self._texts((*where, k), action.text)
 
     def _show_if(self, loc: tuple[Any, ...], question: Question,
                  seen: dict[str, tuple[Any, ...]]) -> None:
