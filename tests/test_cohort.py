@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
-from conftest import make_questionnaire
+from conftest import make_questionnaire, yaml_text
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from typer.testing import CliRunner
 
+from diagnose.cli import app
 from diagnose.content import rubric
 from diagnose.core.errors import DiagnoseError
-from diagnose.engine import scoring
+from diagnose.engine import progress, scoring
 from diagnose.engine.batch import Batch
-from diagnose.inputs import answers
+from diagnose.inputs import answers, identity
 from diagnose.inputs.frame import answers_frame
 from diagnose.inputs.responses import Answer, Assessment, LoadedResponse, QuestionnaireRef, Response
 from diagnose.jobs import cohort
+from diagnose.render import cohort_doc
 
 QUESTIONNAIRE = """\
     id: cq
@@ -54,35 +58,38 @@ CATALOGUE = """\
 id: cc
 version: "1"
 questionnaire: {id: cq, version: "1"}
-tracks:
-  - {id: adopt, name: {ko: 솔루션 보급, en: Adoption}}
-  - {id: data, name: {ko: 데이터 구축, en: Data building}}
 solutions:
   - id: capture
     kind: foundation
     name: {ko: 데이터 수집 기반, en: Data capture}
     summary: {ko: 요약, en: Summary}
+    category: data
     dimension: data
-    kpi: {ko: 수집률, en: Share collected}
-    impact: 3
-    effort: 1
-    horizon: "0-6"
-    track: data
-    fits: {dimension: data, max: 2.5}
+    signals:
+      - {when: {dimension: data, max: 2.5}, because: {ko: 데이터 수집 부족, en: little data collected}}
+    tracks: [data-pipeline]
+    investment_mkrw: [10, 30]
+    months: 3
+    owner: {ko: 생산팀장, en: Production manager}
+    kpi: {name: {ko: 수집률, en: Share collected}}
   - id: vision
     name: {ko: 비전 검사, en: Vision inspection}
     summary: {ko: 요약, en: Summary}
+    category: quality
     dimension: process
-    kpi: {ko: 불량 유출, en: Escaped defects}
-    impact: 5
-    effort: 3
-    horizon: "6-18"
-    track: adopt
-    fits: {question: process.a, max: 3}
+    signals:
+      - {when: {question: process.a, max: 3}, because: {ko: 검사 수준 낮음, en: inspection is basic}}
     prerequisites:
-      - text: {ko: 라벨 3단계 이상, en: Labels at level 3 or more}
-        condition: {question: data.b, min: 3}
-        prepare: capture
+      - id: labels
+        text: {ko: 라벨 3단계 이상, en: Labels at level 3 or more}
+        met_when: {question: data.b, min: 3}
+        prepare: {ko: 라벨링, en: Label the images}
+        months: 2
+    tracks: [ai-solution]
+    investment_mkrw: [50, 100]
+    months: 6
+    owner: {ko: 품질팀장, en: Quality manager}
+    kpi: {name: {ko: 불량 유출, en: Escaped defects}}
 """
 EVIL = '=HYPERLINK("http://x")<b>굵게</b>'
 
@@ -237,7 +244,7 @@ def test_consultant_drift_is_flagged(built) -> None:
 
 def test_support_tracks_rank_ready_companies_first(built) -> None:
     tracks = sheet(built[2], "지원 트랙")
-    adopt = tracks[tracks["지원 트랙"] == "솔루션 보급"]
+    adopt = tracks[tracks["지원 트랙"] == "AI 솔루션 보급"]
     ready = adopt["준비 상태"].tolist()
     assert ready[0] == "바로 시작 가능" and ready[-1].startswith("선행 필요")
     assert ready == sorted(ready, key=lambda x: x != "바로 시작 가능")
@@ -257,7 +264,7 @@ def test_english_and_a_capped_heatmap(built, tmp_path: Path,
                                       monkeypatch: pytest.MonkeyPatch) -> None:
     q = built[0]
     (tmp_path / "cat.yaml").write_text(CATALOGUE, encoding="utf-8")
-    monkeypatch.setattr(cohort, "HEATMAP_MAX_COMPANIES", 5)
+    monkeypatch.setattr(cohort_doc, "HEATMAP_MAX_COMPANIES", 5)
     result = cohort.build_cohort(make_batch(q, programme(q)[:12]), tmp_path, "en",
                                  catalogue_path=tmp_path / "cat.yaml")
     assert result.heatmap == "groups" and result.linked == 0
@@ -274,9 +281,9 @@ def test_rounds_are_ordered_by_name_else_by_date() -> None:
         "assessment.round": ["followup", "baseline", "2차", "1차", "t2"],
         "assessment.date": ["2026-01-01", "2026-06-01", "2026-01-01", "2026-09-01", None],
     })
-    keys = cohort.company_keys(table)
+    keys = identity.company_keys(table)
     assert keys.tolist() == ["id:a", "id:a", "id:b", "id:b", "id:a"]  # by name, else by id
-    order = cohort.round_order(table, keys)
+    order = progress.round_order(table, keys)
     assert order["seq"].tolist() == [1, 0, 0, 1, 2]  # b: named otherwise, so by date
     assert order["count"].tolist() == [3, 3, 2, 2, 3]
 
@@ -300,3 +307,31 @@ def test_the_cohort_charts_are_vector_korean_text_without_clip_paths() -> None:
         assert svg.startswith("<svg") and "clip-path" not in svg and "<image" not in svg
         for text in texts:
             assert text in svg, text
+
+
+@pytest.mark.parametrize("first, second", [
+    ("{name: 울산오토파츠(주)}", "{name: 울산오토파츠 (주)}"),
+    ("{id: u-7, name: 울산오토파츠(주)}", "{name: 울산오토파츠 (주)}"),
+], ids=["spacing", "id-on-one"])
+def test_cohort_links_the_rounds_of_a_company_written_two_ways(
+        tmp_path: Path, first: str, second: str) -> None:
+    (tmp_path / "q.yaml").write_text(yaml_text(QUESTIONNAIRE), encoding="utf-8")
+    (tmp_path / "r.yaml").write_text(json.dumps(RUBRIC), encoding="utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, company, round_, level in (("a.yaml", first, "baseline", 2),
+                                         ("b.yaml", second, "followup", 3),
+                                         ("c.yaml", "{name: 온산화학(주)}", "baseline", 4)):
+        (folder / name).write_text(yaml_text(f"""\
+            questionnaire: {{id: cq, version: "1"}}
+            company: {company}
+            assessment: {{date: 2026-03-12, round: {round_}}}
+            answers: {{data.a: {level}, data.b: {level}, process.a: {level}}}
+            """), encoding="utf-8")
+    run = CliRunner().invoke(app, ["cohort", str(folder), "--out", str(tmp_path / "out"),
+                                   "-q", str(tmp_path / "q.yaml"), "-r", str(tmp_path / "r.yaml"),
+                                   "--json"])
+    assert run.exit_code == 0, (run.stderr, run.exception)
+    summary = json.loads(run.stdout)
+    assert (summary["companies"], summary["assessments"], summary["linked"]) == (2, 3, 1)
+    assert summary["progress"]["overall"] == 1.0

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from conftest import yaml_text
 from pypdf import PdfReader
+from typer.testing import CliRunner
 
+from diagnose.cli import app
 from diagnose.core.errors import DiagnoseError
+from diagnose.engine import progress
+from diagnose.inputs import identity
 from diagnose.jobs import compare
 
 QUESTIONNAIRE = """\
@@ -48,35 +53,38 @@ CATALOGUE = """\
     id: cc
     version: "1"
     questionnaire: {id: cq, version: "2"}
-    tracks:
-      - {id: adopt, name: {ko: 솔루션 보급, en: Adoption}}
-      - {id: data, name: {ko: 데이터 구축, en: Data building}}
     solutions:
       - id: capture
         kind: foundation
         name: {ko: 데이터 수집 기반, en: Data capture}
         summary: {ko: 요약, en: Summary}
+        category: data
         dimension: data
-        kpi: {ko: 수집률, en: Share collected}
-        impact: 3
-        effort: 1
-        horizon: "0-6"
-        track: data
-        fits: {dimension: data, max: 2.5}
+        signals:
+          - {when: {dimension: data, max: 2.5}, because: {ko: 데이터 수집 부족, en: little data collected}}
+        tracks: [data-pipeline]
+        investment_mkrw: [10, 30]
+        months: 3
+        owner: {ko: 생산팀장, en: Production manager}
+        kpi: {name: {ko: 수집률, en: Share collected}}
       - id: vision
         name: {ko: 비전 검사, en: Vision inspection}
         summary: {ko: 요약, en: Summary}
+        category: quality
         dimension: process
-        kpi: {ko: 불량 유출, en: Escaped defects}
-        impact: 5
-        effort: 3
-        horizon: "6-18"
-        track: adopt
-        fits: {question: process.a, max: 3}
+        signals:
+          - {when: {question: process.a, max: 3}, because: {ko: 검사 수준 낮음, en: inspection is basic}}
         prerequisites:
-          - text: {ko: 라벨 3단계 이상, en: Labels at level 3 or more}
-            condition: {question: data.b, min: 3}
-            prepare: capture
+          - id: labels
+            text: {ko: 라벨 3단계 이상, en: Labels at level 3 or more}
+            met_when: {question: data.b, min: 3}
+            prepare: {ko: 라벨링, en: Label the images}
+            months: 2
+        tracks: [ai-solution]
+        investment_mkrw: [50, 100]
+        months: 6
+        owner: {ko: 품질팀장, en: Quality manager}
+        kpi: {name: {ko: 불량 유출, en: Escaped defects}}
     """
 
 
@@ -182,15 +190,33 @@ def test_an_unreadable_input_is_a_clear_error(files) -> None:
 
 def test_same_company_by_id_else_by_name() -> None:
     row = pd.Series
-    assert compare.same_company(row({"company.id": "u-1", "company.name": "가"}),
-                                row({"company.id": "u-1", "company.name": "가(주)"}))
-    assert not compare.same_company(row({"company.id": "u-1", "company.name": "가"}),
-                                    row({"company.id": "u-2", "company.name": "가"}))
-    assert compare.same_company(row({"company.id": None, "company.name": "가"}),
-                                row({"company.id": "u-1", "company.name": "가"}))
+    assert identity.same_company(row({"company.id": "u-1", "company.name": "가"}),
+                                 row({"company.id": "u-1", "company.name": "가(주)"}))
+    assert not identity.same_company(row({"company.id": "u-1", "company.name": "가"}),
+                                     row({"company.id": "u-2", "company.name": "가"}))
+    assert identity.same_company(row({"company.id": None, "company.name": "가"}),
+                                 row({"company.id": "u-1", "company.name": "가"}))
 
 
 def test_round_names_give_the_order() -> None:
-    ranks = [compare.round_rank(x) for x in ("baseline", "T0", "follow-up", "followup2", "t3")]
+    ranks = [progress.round_rank(x) for x in ("baseline", "T0", "follow-up", "followup2", "t3")]
     assert ranks == [0, 0, 1, 2, 3]
-    assert pd.isna(compare.round_rank("2차"))
+    assert pd.isna(progress.round_rank("2차"))
+
+
+@pytest.mark.parametrize("first, second", [
+    ("{name: 울산오토파츠(주), industry: metal}", "{name: 울산오토파츠 (주), industry: metal}"),
+    ("{id: u-7, name: 울산오토파츠(주), industry: metal}", "{name: 울산오토파츠 (주), industry: metal}"),
+], ids=["spacing", "id-on-one"])
+def test_compare_takes_a_company_written_two_ways_as_one(files, first: str,
+                                                         second: str) -> None:
+    tmp_path, write = files
+    base = write("base.yaml", response("2", first, "baseline", "2026-03-12", "{data.a: 2}"))
+    follow = write("follow.yaml", response("2", second, "followup", "2027-03-10", "{data.a: 4}"))
+    out = tmp_path / "progress.pdf"
+    run = CliRunner().invoke(app, ["compare", str(base), str(follow), "-o", str(out), "-q",
+                                   str(tmp_path / "q.yaml"), "-r", str(tmp_path / "r.yaml"),
+                                   "--json"])
+    assert run.exit_code == 0, (run.stderr, run.exception)
+    summary = json.loads(run.stdout)
+    assert summary["changes"]["data"] == 2.0 and out.stat().st_size > 0

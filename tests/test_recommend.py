@@ -1,15 +1,21 @@
-"""Recommendation rules: conditions as masks, prerequisites, priority and business cases."""
+"""Recommendations (contract 8): fit, "to be checked", prerequisites with their own durations,
+funding by stage, business cases with their inputs, payback, priority and a stable order."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
-from conftest import make_questionnaire
+from conftest import make_questionnaire, yaml_text
 
+from diagnose.content import catalogue as catalogue_file
+from diagnose.content import programme as programme_file
 from diagnose.content import rubric
+from diagnose.content.conditions import Condition
 from diagnose.core.errors import ValidationFailed
 from diagnose.engine import recommend, scoring
+from diagnose.engine.conditions import Fields, evaluate
 from diagnose.inputs.frame import answers_frame
 
 QUESTIONNAIRE = """\
@@ -20,212 +26,307 @@ QUESTIONNAIRE = """\
       - {id: name, type: text, text: {ko: 이름, en: Name}}
       - {id: industry, type: choice, text: {ko: 업종, en: Industry},
          options: [{value: metal, label: 금속}, {value: chem, label: 화학}]}
-      - {id: defect_rate, type: number, text: {ko: 불량률, en: Defect rate}}
-      - {id: output, type: number, text: {ko: 생산액, en: Output}}
+      - {id: goal_area, type: choice, text: {ko: 목표, en: Goal},
+         options: [{value: quality_inspection, label: {ko: 품질검사, en: Quality inspection}},
+                   {value: energy, label: {ko: 에너지, en: Energy}}]}
+      - {id: pain_areas, type: multi, text: {ko: 고충, en: Pains},
+         options: [{value: quality_inspection, label: 품질}, {value: energy, label: 에너지}]}
+      - {id: inspectors, type: number, text: {ko: 검사 인원, en: Inspectors}, unit: {ko: 명, en: people}}
+      - {id: energy_cost, type: number, text: {ko: 에너지 비용, en: Energy cost}, unit: {ko: 백만원, en: KRW million}}
     dimensions:
       - id: data
         title: {ko: 데이터, en: Data}
         questions:
           - {id: data.images, type: yesno, text: {ko: 이미지, en: Images}}
+          - {id: data.labelled, type: level, text: {ko: 라벨, en: Labels}, options: LEVELS}
       - id: process
         title: {ko: 공정, en: Process}
         questions:
           - {id: process.inspection, type: level, text: {ko: 검사, en: Inspection}, options: LEVELS}
     """
 
+RUBRIC = """\
+id: r
+questionnaire: {id: rq, version: "1"}
+bands:
+  - {min: 1.0, level: 1, name: 일}
+  - {min: 2.0, level: 2, name: 이}
+  - {min: 3.0, level: 3, name: 삼}
+  - {min: 4.0, level: 4, name: 사}
+"""
+
+PROGRAMME = """\
+id: p
+version: "1"
+name: 사업
+year: 2027
+tracks:
+  - {id: adopt, name: {ko: 보급, en: Adoption}, levels: [2, 3, 4, 5], subsidy_share: 0.7, subsidy_cap_mkrw: 70}
+  - {id: poc, name: {ko: 실증, en: PoC}, levels: [3, 4, 5], subsidy_share: 0.8}
+  - {id: basic, name: {ko: 기초, en: Basics}, levels: [1, 2], subsidy_share: 0.5, external: true}
+"""
+
 CATALOGUE = """\
 id: cat
 version: "1"
 questionnaire: {id: rq, version: "1"}
-priority: {gap: 0.4, impact: 0.3, kpi: 0.2, effort: 0.1, kpi_base: 0.5}
-tracks:
-  - {id: adopt, name: {ko: 보급, en: Adoption}}
-  - {id: data, name: {ko: 데이터, en: Data}}
+constants:
+  inspector_cost: {value: 45000000, unit: 원/인·년, label: 검사원 인건비, source: test}
+  saving: {value: 0.03, unit: 비율, label: 절감률, source: test}
 solutions:
-  - id: capture
-    kind: foundation
-    name: {ko: 이미지 수집, en: Image capture}
-    summary: {ko: 요약, en: Summary}
-    dimension: data
-    kpi: {ko: 지표, en: KPI}
-    impact: 3
-    effort: 1
-    horizon: "0-6"
-    track: data
-    fits: {question: data.images, in: ["no"]}
   - id: vision
     name: {ko: 비전 검사, en: Vision inspection}
-    summary: {ko: 요약, en: Summary}
+    summary: 요약
+    category: quality
     dimension: process
-    kpi: {ko: 지표, en: KPI}
-    impact: 5
-    effort: 3
-    horizon: "6-18"
-    track: adopt
-    fits:
-      all:
-        - {question: process.inspection, max: 3}
-        - {not: {profile: industry, in: [chem]}}
+    goals: [quality_inspection]
+    applies: {profile: industry, in: [metal]}
+    signals:
+      - {when: {question: process.inspection, max: 2}, because: {ko: 육안 검사 위주, en: mostly by eye}}
     prerequisites:
-      - text: {ko: 이미지가 있어야 함, en: Images needed}
-        condition: {question: data.images, in: ["yes", "partial"]}
-        prepare: capture
-    kpi_importance:
-      - {when: {profile: defect_rate, min: 2}, add: 0.4}
+      - id: images
+        text: 이미지 보관
+        met_when: {question: data.images, in: ["yes"]}
+        prepare: 카메라 설치
+        months: 1
+      - id: labels
+        text: 라벨링
+        met_when: {question: data.labelled, min: 3}
+        prepare: 라벨링
+        months: 2
+    tracks: [adopt, poc]
+    investment_mkrw: [80, 120]
+    months: 4
+    owner: 품질팀장
+    kpi: {name: 검사 시간, change: -0.5}
     business_case:
-      text: {ko: "연 {value} {unit}", en: "{value} {unit} a year"}
-      unit: {ko: 백만원, en: KRW million}
-      product:
-        - {profile: defect_rate, scale: 0.01}
-        - {profile: output}
-        - {const: 0.3}
+      method: 검사 인원 × 인건비 × 50%
+      terms:
+        - label: 검사 인력
+          product: [{profile: inspectors}, {constant: inspector_cost}, {number: 0.5}]
+  - id: energy
+    name: {ko: 에너지 최적화, en: Energy optimisation}
+    summary: 요약
+    category: energy
+    dimension: process
+    goals: [energy]
+    signals:
+      - {when: {profile: energy_cost, min: 500}, because: 에너지 비용이 큼}
+    tracks: [basic, adopt]
+    investment_mkrw: [30, 50]
+    months: 3
+    owner: 공무팀장
+    kpi: {name: 에너지 비용, profile: energy_cost, change: -0.03}
+    business_case:
+      method: 에너지 비용 × 3%
+      terms:
+        - label: 에너지 절감
+          product: [{profile: energy_cost, scale: 1000000}, {constant: saving}]
 """
 
-RUBRIC = """\
-id: r
-questionnaire: {id: rq, version: "1"}
-bands: [{min: 1, level: 1, name: 일}, {min: 3, level: 2, name: 이}]
-"""
 
-
-@pytest.fixture
-def setup(tmp_path: Path):
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory: pytest.TempPathFactory):
+    folder = tmp_path_factory.mktemp("rec")
     q = make_questionnaire(QUESTIONNAIRE)
-    (tmp_path / "c.yaml").write_text(CATALOGUE, encoding="utf-8")
-    (tmp_path / "r.yaml").write_text(RUBRIC, encoding="utf-8")
-    return q, recommend.load(q, tmp_path / "c.yaml"), rubric.load(tmp_path / "r.yaml", q)
+    for name, text in (("r.yaml", RUBRIC), ("p.yaml", PROGRAMME), ("c.yaml", CATALOGUE)):
+        (folder / name).write_text(yaml_text(text), encoding="utf-8")
+    rules = rubric.load(folder / "r.yaml", q)
+    plan = programme_file.load(folder / "p.yaml")
+    cat = catalogue_file.load(q, plan, folder / "c.yaml")
+    return q, rules, plan, cat
 
 
-def run(setup, *rows: dict[str, object]):
-    q, cat, rules = setup
-    frame = answers_frame(
-        [{"company.name": f"c{i}", **row} for i, row in enumerate(rows)], q)
-    scores = scoring.score(frame, q, rules)
-    return [{r.solution.id: r for r in recs} for recs in recommend.recommend(scores, frame, cat)]
+def run(setup, *rows: dict[str, object]) -> list[list[recommend.Recommendation]]:
+    q, rules, plan, cat = setup
+    frame = answers_frame([{"company.name": f"c{i}", **row} for i, row in enumerate(rows)], q)
+    return recommend.recommend(scoring.score(frame, q, rules), frame, cat, plan)
 
 
-def test_fits_when_inspection_is_weak_and_not_in_excluded_industry(setup) -> None:
-    weak, strong, chem = run(
-        setup,
-        {"process.inspection": 2, "data.images": "yes", "company.industry": "metal"},
-        {"process.inspection": 4, "data.images": "yes", "company.industry": "metal"},
-        {"process.inspection": 2, "data.images": "yes", "company.industry": "chem"})
-    assert set(weak) == {"vision"} and weak["vision"].ready
-    assert strong == {} and chem == {}
+def ids(recs: list[recommend.Recommendation]) -> list[str]:
+    return [r.solution.id for r in recs]
 
 
-def test_unanswered_industry_does_not_exclude_but_unanswered_level_does_not_fit(setup) -> None:
-    (no_industry, no_level) = run(setup, {"process.inspection": 2, "data.images": "yes"},
-                                  {"data.images": "yes"})
-    assert "vision" in no_industry  # not(industry in [chem]) holds when industry is unknown
-    assert no_level == {}  # a test on a missing answer is false
+READY = {"company.industry": "metal", "company.inspectors": 6, "data.images": "yes",
+         "data.labelled": 4, "process.inspection": 2}
 
 
-def test_missing_prerequisite_moves_later_and_adds_the_foundation_first(setup) -> None:
-    (recs,) = run(setup, {"process.inspection": 2, "data.images": "no"})
-    vision, capture = recs["vision"], recs["capture"]
-    assert not vision.ready and vision.horizon == "18+"
-    assert [p.text["en"] for p in vision.missing] == ["Images needed"]
-    assert capture.horizon == "0-6" and capture.prepare_for == ["vision"]
-    assert capture.priority == pytest.approx(vision.priority)  # it unlocks vision
+def test_a_ready_company_gets_the_solution_it_is_ready_for(setup) -> None:
+    (recs,) = run(setup, READY)
+    vision = recs[0]
+    assert vision.solution.id == "vision" and vision.ready and vision.status == "fits"
+    assert (vision.start_month, vision.end_month) == (1, 4)
+    assert [m.ko for m in vision.why] == ["육안 검사 위주"]
 
 
-def test_priority_follows_the_documented_formula(setup) -> None:
-    (recs,) = run(setup, {"process.inspection": 2, "data.images": "yes",
-                          "company.defect_rate": 3.0})
-    # gap (5-2)/4 = 0.75; impact (5-1)/4 = 1; kpi 0.5 + 0.4 = 0.9; ease (5-3)/4 = 0.5
-    assert recs["vision"].priority == pytest.approx(0.4 * 0.75 + 0.3 * 1 + 0.2 * 0.9 + 0.1 * 0.5)
+def test_each_missing_prerequisite_moves_the_start_by_its_own_duration(setup) -> None:
+    (recs,) = run(setup, {**READY, "data.labelled": 1})  # labelling missing: 2 months
+    vision = recs[0]
+    assert [p.id for p in vision.missing] == ["labels"]
+    assert (vision.start_month, vision.end_month) == (3, 6)
+    (recs,) = run(setup, {**READY, "data.images": "no", "data.labelled": None})
+    assert recs[0].start_month == 1 + 1 + 2  # both steps, one after the other
+    data = recommend.describe(recs[0], setup[0], "ko")
+    assert [s["step"] for s in data["prepare_first"]] == ["카메라 설치", "라벨링"]
+    assert [p["met"] for p in data["prerequisites"]] == [False, None]  # blank: not known
 
 
-def test_business_case_uses_the_company_figures(setup) -> None:
-    with_figures, without = run(
-        setup, {"process.inspection": 2, "data.images": "yes", "company.defect_rate": 2.5,
-                "company.output": 10_000},
-        {"process.inspection": 2, "data.images": "yes"})
-    assert with_figures["vision"].business_case == pytest.approx(0.025 * 10_000 * 0.3)
-    assert without["vision"].business_case is None
-    _, cat, _ = setup
-    text = recommend.describe(with_figures["vision"], cat, "en")["business_case"]
-    assert text == "75 KRW million a year"
+def test_an_unknown_prerequisite_is_not_met(setup) -> None:
+    (recs,) = run(setup, {**READY, "data.labelled": "unknown"})
+    assert [(p.id, met) for p, met in recs[0].prerequisites] == [("images", True),
+                                                                   ("labels", None)]
+    assert recs[0].start_month == 3
 
 
-def test_catalogue_naming_an_unknown_question_is_located(tmp_path: Path) -> None:
+def test_a_missing_fit_answer_is_to_be_checked_not_dropped(setup) -> None:
+    (recs,) = run(setup, {**READY, "company.industry": None})
+    vision = next(r for r in recs if r.solution.id == "vision")
+    assert vision.status == "check"
+    assert [m.ko for m in vision.to_check] == ["업종"]
+    data = recommend.describe(vision, setup[0], "en")
+    assert data["status"] == "to_check" and data["to_check"] == ["Industry"]
+
+
+def test_a_solution_that_does_not_apply_is_not_recommended(setup) -> None:
+    (recs,) = run(setup, {**READY, "company.industry": "chem"})
+    assert "vision" not in ids(recs)
+
+
+def test_funding_follows_the_maturity_stage(setup) -> None:
+    # level 1 company: the external basics track suits it for energy; adoption does not
+    low = {"company.energy_cost": 1000, "data.images": "no", "data.labelled": 1,
+           "process.inspection": 1}
+    high = {**low, "data.images": "yes", "data.labelled": 4, "process.inspection": 4}
+    (recs_low,), (recs_high,) = run(setup, low), run(setup, high)
+    energy_low = next(r for r in recs_low if r.solution.id == "energy")
+    energy_high = next(r for r in recs_high if r.solution.id == "energy")
+    assert energy_low.primary.track.id == "basic" and energy_low.primary.fits_stage
+    assert energy_high.primary.track.id == "adopt"
+    assert [f.track.id for f in energy_high.funding] == ["adopt", "basic"]
+    # adoption pays 70% up to 70 (백만 원): of 30-50 it pays 21-35, the company 9-15
+    assert energy_high.primary.subsidy_krw == (21_000_000, 35_000_000)
+    assert energy_high.primary.own_share_krw == (9_000_000, 15_000_000)
+
+
+def test_business_case_in_krw_with_its_inputs_and_payback(setup) -> None:
+    (recs,) = run(setup, READY)
+    vision = recs[0]
+    assert vision.value_krw == pytest.approx(6 * 45_000_000 * 0.5)
+    # own share on adoption (level 2 to 4 here): 80-120 -> subsidy 56-70 (cap) -> own 24-50
+    assert vision.primary.own_share_krw == (24_000_000, 50_000_000)
+    assert vision.payback_months == pytest.approx(37_000_000 / 135_000_000 * 12)
+    data = recommend.describe(vision, setup[0], "ko")
+    (term,) = data["value"]["terms"]
+    assert [(i["label"], i["value"], i["source"]) for i in term["inputs"]] == [
+        ("검사 인원", 6.0, "profile:inspectors"),
+        ("검사원 인건비", 45_000_000.0, "constant:inspector_cost"),
+        ("계수", 0.5, "number")]
+    assert data["value"]["yearly_krw"] == 135_000_000
+
+
+def test_a_missing_figure_leaves_the_value_open_not_zero(setup) -> None:
+    (recs,) = run(setup, {**READY, "company.inspectors": None})
+    assert recs[0].value_krw is None and recs[0].payback_months is None
+    assert "기업 수치" in recs[0].priority_reason.ko
+
+
+def test_kpi_baseline_from_the_profile_and_target(setup) -> None:
+    (recs,) = run(setup, {"company.energy_cost": 800, "company.goal_area": "energy"})
+    energy = next(r for r in recs if r.solution.id == "energy")
+    assert (energy.kpi_baseline, energy.kpi_target) == (800, pytest.approx(776))
+
+
+def test_the_ceo_goal_comes_first_and_says_so(setup) -> None:
+    row = {**READY, "company.energy_cost": 2000, "company.goal_area": "energy"}
+    (recs,) = run(setup, row)
+    assert recs[0].solution.id == "energy" and recs[0].goal == 1.0
+    assert recs[0].why[0].ko == "대표가 꼽은 목표 '에너지'에 직접 답합니다"
+    assert recs[0].why[0].en == "answers the CEO's main goal, 'Energy'"
+    assert "대표 목표" in recs[0].priority_reason.ko
+
+
+def test_a_pain_point_alone_recommends_a_solution(setup) -> None:
+    (recs,) = run(setup, {"company.pain_areas": ["energy"]})
+    energy = next(r for r in recs if r.solution.id == "energy")
+    assert energy.goal == 0.6 and energy.why[0].en.startswith("answers one of the pain")
+
+
+def test_priority_levels_carry_a_reason(setup) -> None:
+    (recs,) = run(setup, {**READY, "company.goal_area": "quality_inspection"})
+    assert recs[0].priority == "high"
+    assert recs[0].priority_reason.ko.startswith("대표 목표에 직접 답함")
+    assert "바로 착수 가능" in recs[0].priority_reason.ko
+
+
+def test_same_inputs_same_order_whatever_the_batch(setup) -> None:
+    rows = [READY, {**READY, "company.energy_cost": 900}, {"company.industry": "chem"}]
+    alone = [ids(run(setup, row)[0]) for row in rows]
+    together = [ids(r) for r in run(setup, *rows)]
+    assert alone == together
+
+
+def test_three_valued_conditions() -> None:
     q = make_questionnaire(QUESTIONNAIRE)
-    path = tmp_path / "c.yaml"
-    text = CATALOGUE.replace("process.inspection, max: 3", "process.nope, max: 3")
-    path.write_text(text, encoding="utf-8")
-    line = next(i for i, t in enumerate(text.splitlines(), 1) if "process.nope" in t)
-    with pytest.raises(ValidationFailed) as caught:
-        recommend.load(q, path)
-    assert caught.value.render("en") == f"{path}:{line}:11: unknown question 'process.nope'"
-
-
-def test_condition_needs_exactly_one_kind(tmp_path: Path) -> None:
-    q = make_questionnaire(QUESTIONNAIRE)
-    path = tmp_path / "c.yaml"
-    path.write_text(CATALOGUE.replace('fits: {question: data.images, in: ["no"]}',
-                                      'fits: {question: data.images}'), encoding="utf-8")
-    with pytest.raises(ValidationFailed) as caught:
-        recommend.load(q, path)
-    assert "needs in, not_in, min, max or answered" in caught.value.render("en")
-
-
-def test_bundled_catalogue_loads_and_recommends_for_the_demo_companies() -> None:
-    from diagnose.engine import batch
-    from diagnose.jobs import demo
-
-    q, rules = batch.load_content()
-    cat = recommend.load(q)
-    assert len([s for s in cat.solutions if s.kind == "solution"]) >= 8
-    rows = []
-    for response in demo.sample_responses(q, 20, seed=7):
-        row = {f"company.{k}": v for k, v in response.company.items()}
-        row.update({k: (tuple(a.value) if isinstance(a.value, list) else a.value)
-                    for k, a in response.answers.items()})
-        rows.append(row)
-    frame = answers_frame(rows, q)
-    recs = recommend.recommend(scoring.score(frame, q, rules), frame, cat)
-    assert all(recs), "every sample company gets at least one recommendation"
-    for company in recs:
-        ids = [r.solution.id for r in company]
-        for rec in company:
-            for pre in rec.missing:
-                assert pre.prepare in ids  # every missing prerequisite has its step
-
-
-@pytest.mark.parametrize(("old", "new", "message"), [
-    ('fits: {question: data.images, in: ["no"]}', "fits: {dimension: data, in: [1]}",
-     "dimension and overall scores take min/max only"),
-    ('fits: {question: data.images, in: ["no"]}', "fits: {overall: false, min: 1}",
-     "write overall: true"),
-    ('fits: {question: data.images, in: ["no"]}', 'fits: {question: data.images, in: ["noo"]}',
-     "'noo' is not a value of 'data.images'"),
-    ('en: "{value} {unit} a year"', 'en: "{valeu} {unit} a year"',
-     "may only use {value} and {unit}: valeu"),
-    ('en: "{value} {unit} a year"', 'en: "{value} {unit} a {year"', "may only use {value}"),
-    ('en: "{value} {unit} a year"', 'en: "{value} {} a year"', "may only use {value}"),
-    ("  - id: vision\n", "  - id: capture\n", "duplicate solution id 'capture'"),
-])
-def test_catalogue_mistakes_are_located_errors_not_crashes(tmp_path: Path, old: str, new: str,
-                                                          message: str) -> None:
-    q = make_questionnaire(QUESTIONNAIRE)
-    path = tmp_path / "c.yaml"
-    assert old in CATALOGUE
-    path.write_text(CATALOGUE.replace(old, new, 1), encoding="utf-8")
-    with pytest.raises(ValidationFailed) as caught:
-        recommend.load(q, path)
-    assert message in caught.value.render("en")
-
-
-def test_in_may_ask_for_not_applicable_itself(setup) -> None:
-    q, _, rules = setup
-    from diagnose.engine.recommend import Condition, _Fields, mask
-
     frame = answers_frame([{"company.name": "a", "process.inspection": 2},
-                                   {"company.name": "b"},
-                                   {"company.name": "c", "process.inspection": "na"}], q)
-    fields = _Fields(scoring.score(frame, q, rules), frame)
-    na = Condition.model_validate({"question": "process.inspection", "in": ["na"]})
-    assert mask(na, fields).tolist() == [False, False, True]  # blank is not 'na'
-    not_na = Condition.model_validate({"not": {"question": "process.inspection", "in": ["na"]}})
-    assert mask(not_na, fields).tolist() == [True, True, False]
+                           {"company.name": "b"},
+                           {"company.name": "c", "process.inspection": "unknown"}], q)
+    scores = scoring.score(frame, q, rubric.Rubric.model_validate(
+        {"id": "r", "questionnaire": {"id": "rq", "version": "1"},
+         "bands": [{"min": 1, "level": 1, "name": "일"}]}))
+    fields = Fields(scores, frame)
+    low = Condition.model_validate({"question": "process.inspection", "max": 2})
+    truth = evaluate(low, fields)
+    assert truth.true.tolist() == [True, False, False]
+    assert truth.unknown.tolist() == [False, True, True]
+    either = evaluate(Condition.model_validate({"any": [
+        {"question": "process.inspection", "max": 2}, {"profile": "name", "in": ["b"]}]}),
+        fields)
+    assert either.true.tolist() == [True, True, False] and either.unknown.tolist()[2]
+    negated = evaluate(Condition.model_validate({"not": {"question": "process.inspection",
+                                                         "max": 2}}), fields)
+    assert np.array_equal(negated.false, truth.true)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ("tracks: [adopt, poc]", "tracks: [nowhere]"),
+    ("goals: [quality_inspection]", "goals: [flying]"),
+    ("{constant: inspector_cost}", "{constant: missing_one}"),
+    ("applies: {profile: industry, in: [metal]}", "applies: {profile: industry, in: [wood]}"),
+])
+def test_a_catalogue_naming_what_does_not_exist_is_refused(setup, tmp_path: Path, change: str,
+                                                            message: str) -> None:
+    q, _, plan, _ = setup
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml_text(CATALOGUE).replace(change, message, 1), encoding="utf-8")
+    with pytest.raises(ValidationFailed) as caught:
+        catalogue_file.load(q, plan, path)
+    assert "c.yaml:" in caught.value.render("en")
+
+
+def test_an_own_share_beyond_the_stated_budget_is_said_and_lowered(setup, tmp_path) -> None:
+    _, rules, plan, _ = setup
+    text = yaml_text(CATALOGUE).replace("solutions:", "ranking:\n  budget:\n    profile: capacity\n"
+                                        "    ceilings_mkrw: {small: 10}\nsolutions:", 1)
+    budget_q = make_questionnaire(QUESTIONNAIRE.replace(
+        "      - {id: energy_cost,",
+        "      - {id: capacity, type: choice, text: 여력, options: [{value: small, label: 작음}]}\n"
+        "      - {id: energy_cost,"))
+    path = tmp_path / "c.yaml"
+    path.write_text(text, encoding="utf-8")
+    cat = catalogue_file.load(budget_q, plan, path)
+    rows = [READY, {**READY, "company.capacity": "small"}]
+    frame = answers_frame([{"company.name": f"c{i}", **r} for i, r in enumerate(rows)], budget_q)
+    scores = scoring.score(frame, budget_q, rubric.Rubric.model_validate(
+        {**rules.model_dump(), "questionnaire": {"id": "rq", "version": "1"}}))
+    free, tight = (recs[0] for recs in recommend.recommend(scores, frame, cat, plan))
+    assert not free.over_budget and tight.over_budget  # own share 24-50 > 10 (백만 원)
+    assert tight.score == pytest.approx(free.score * 0.85, abs=1e-6)
+    assert "투자 여력" in tight.priority_reason.ko
+
+
+def test_each_stated_pain_has_its_answer_on_the_first_page(setup) -> None:
+    *_, cat = setup
+    order = list(range(8))
+    solutions = [cat.solution("vision")] * 6 + [cat.solution("energy")] * 2
+    assert recommend._pains_covered(order, ["energy"], solutions)[:5] == [0, 1, 2, 3, 6]
+    assert recommend._pains_covered(order, [], solutions) == order

@@ -1,479 +1,563 @@
-"""Recommendations: from a company's gaps to concrete AI solutions and the steps before them.
+"""Recommendations (CONTRACT.md section 8): from a company's answers to ranked AI solutions.
 
-The solution catalogue (``scoring/solutions.yaml``) is data: when a solution fits, what it
-needs first, what it moves, which programme track pays for it, and how it is ranked. Its
-conditions are declarative and compiled to boolean masks over all assessments at once
-(never ``eval``), so a cohort of 10,000 companies is ranked in one pass.
+For every assessment and solution of the catalogue, vectorised over all assessments:
 
-Priority, in the spirit of SIRI's prioritisation matrix (weights live in the catalogue)::
-
-    priority = w_gap x gap + w_impact x impact + w_kpi x kpi_importance + w_effort x ease
-
-all four on 0..1: ``gap`` = (5 - score of the solution's dimension) / 4; ``impact`` and
-``ease`` = (impact - 1) / 4 and (5 - effort) / 4; ``kpi_importance`` = the catalogue's base plus
-the boosts whose conditions hold (e.g. a defect rate over 2 %), capped at 1.
+1. **Fit.** The solution is recommended where its ``applies`` condition holds and it answers
+   the CEO's goal or a stated pain point, or one of its signals holds. Where ``applies`` is
+   unknown (an answer it needs is missing) it is shown as "to be checked", never dropped.
+   Readiness never excludes: a ready company gets the solutions it is ready for.
+2. **Prerequisites.** Each unmet (or unknown) prerequisite is a "prepare first" step with its
+   own duration; the steps run one after another (those marked ``parallel`` alongside them),
+   so the solution starts in month ``1 + max(sum of the sequential steps, longest parallel
+   step)`` after the diagnosis and ends ``months`` later.
+3. **Funding.** The first of the solution's tracks whose levels include the company's maturity
+   level is primary (routing by stage); the others are listed as alternatives. Subsidy = the
+   track's share of the investment, up to its cap; the company's own share is the rest.
+4. **Value.** The business case is a sum of terms, each the product of company figures and
+   named constants (KRW a year); a term whose figure is missing is left out and listed as
+   input needed. Payback = own share (midpoint) / yearly value, in months.
+5. **Priority.** ``score = w_goal x goal + w_value x value + w_readiness x readiness +
+   w_need x need`` (weights in the catalogue's ``ranking``; each part 0..1):
+   goal = 1 when the solution answers the CEO's main goal, 0.6 when it answers a stated pain
+   point; value = 1 / 0.75 / 0.5 / 0.25 for a payback within 12 / 24 / 36 / beyond 36 months,
+   0.3 without an estimate; readiness = 1 - months of preparation / 12 (at least 0); need = the
+   weighted share of the solution's signals that hold. "To be checked" multiplies by 0.85, and
+   so does an own share (low end) beyond the investment capacity the company stated
+   (``ranking.budget``).
+   Ties are broken by earlier start, then higher yearly value, then the solution id, so the
+   same inputs always give the same order. The best solution answering the CEO's goal is
+   always among the first three; when it must wait, its reason says for what. Each stated
+   pain point's best answer is among the first five. A solution
+   routed to the company's stage (``routing_levels``, e.g. experience hall and academy at
+   level 1) is always listed, at the end when it ranks lower.
+   High: among the first ``ranking.high_ranks`` (3), score >= ``ranking.high``, applicability
+   known and a start within 6 months; medium: score >= ``ranking.medium``, or it answers the
+   goal; low otherwise.
 """
 
 from __future__ import annotations
 
-import string
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    field_validator,
-    model_validator,
-)
 
-from diagnose.content import yamlio
-from diagnose.content.questionnaire import Questionnaire, Text, version_text
-from diagnose.core import resources
-from diagnose.core.errors import Problem, ValidationFailed
+from diagnose.content.catalogue import Catalogue, Prerequisite, Solution
+from diagnose.content.programme import Programme, Track
+from diagnose.content.questionnaire import Questionnaire, Text
 from diagnose.core.i18n import Msg, pick
+from diagnose.engine.conditions import Fields, Truth, evaluate, unknown_fields
 from diagnose.engine.scoring import Scores
 from diagnose.inputs.frame import profile_column
 
-Horizon = Literal["0-6", "6-18", "18+"]
-HORIZONS: tuple[Horizon, ...] = ("0-6", "6-18", "18+")
-DEFAULT_CATALOGUE = resources.SCORING / "solutions.yaml"
-SPECIAL_VALUES = frozenset({"na", "unknown"})
+Status = Literal["fits", "check"]
+Priority = Literal["high", "medium", "low"]
+GOAL, PAIN = 1.0, 0.6
+PAIN_PLACES = 5  # each stated pain point's best answer is among the first five
+CHECK_FACTOR = 0.85
+MKRW = 1_000_000  # the content files state money in 백만 원; objects carry KRW
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+def text_msg(text: Text) -> Msg:
+    """Catalogue text as a message (Korean first; a plain string serves both languages)."""
+    return Msg(pick(text, "ko"), pick(text, "en"))
 
 
-class Condition(_Model):
-    """One test on an assessment, or ``all``/``any``/``not`` of other conditions.
+@dataclass(frozen=True)
+class Funding:
+    """One track that can fund the solution, with what it pays and what is left to pay."""
 
-    A test names one field: ``question`` (its level for ``min``/``max``, its answer for
-    ``in``/``not_in``/``answered``), ``dimension`` (its score), ``profile`` (a company fact)
-    or ``overall`` (the overall score). A test on a missing value is false.
-    """
-
-    all: list[Condition] | None = None
-    any: list[Condition] | None = None
-    not_: Condition | None = Field(None, alias="not")
-    question: str | None = None
-    dimension: str | None = None
-    profile: str | None = None
-    overall: bool | None = None
-    in_: list[Any] | None = Field(None, alias="in")
-    not_in: list[Any] | None = None
-    min: float | None = None
-    max: float | None = None
-    answered: bool | None = None
-
-    @model_validator(mode="after")
-    def _one_kind(self) -> Condition:
-        combinators = [x for x in (self.all, self.any, self.not_) if x is not None]
-        fields = [x for x in (self.question, self.dimension, self.profile, self.overall)
-                  if x is not None]
-        tests = [x for x in (self.in_, self.not_in, self.min, self.max, self.answered)
-                 if x is not None]
-        if len(combinators) + len(fields) != 1:
-            raise ValueError("a condition is one of all/any/not, or names one field "
-                             "(question, dimension, profile or overall)")
-        if fields and not tests:
-            raise ValueError("a field test needs in, not_in, min, max or answered")
-        if combinators and tests:
-            raise ValueError("all/any/not take no tests of their own")
-        return self
+    track: Track
+    fits_stage: bool  # the track suits the company's maturity level
+    subsidy_krw: tuple[float, float]
+    own_share_krw: tuple[float, float]
 
 
-class Prerequisite(_Model):
-    """What must hold before a solution can work; if not, ``prepare`` comes first."""
+@dataclass(frozen=True)
+class Input:
+    """One figure a business case uses, shown beside the result."""
 
-    text: Text
-    condition: Condition
-    prepare: str | None = None
-
-
-class Boost(_Model):
-    when: Condition
-    add: float
+    label: Msg
+    value: float | None  # None: the company's figure is missing
+    unit: Msg
+    source: str  # "profile:<id>", "constant:<name>" or "number"
 
 
-class Factor(_Model):
-    """One factor of a business-case product: a company figure or a constant."""
-
-    profile: str | None = None
-    const: float | None = None
-    scale: float = 1.0
-
-    @model_validator(mode="after")
-    def _one(self) -> Factor:
-        if (self.profile is None) == (self.const is None):
-            raise ValueError("a factor is either profile: <id> or const: <number>")
-        return self
-
-
-class BusinessCase(_Model):
-    """An estimate of yearly value: the product of the factors, shown with ``text``."""
-
-    text: Text
-    unit: Text
-    product: list[Factor] = Field(min_length=1)
-
-
-class Solution(_Model):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    name: Text
-    summary: Text
-    kind: Literal["solution", "foundation"] = "solution"
-    dimension: str
-    kpi: Text
-    impact: int = Field(ge=1, le=5)
-    effort: int = Field(ge=1, le=5)
-    horizon: Horizon
-    track: str
-    fits: Condition
-    prerequisites: list[Prerequisite] = Field(default_factory=list)
-    kpi_importance: list[Boost] = Field(default_factory=list)
-    business_case: BusinessCase | None = None
-
-
-class Track(_Model):
-    id: str
-    name: Text
-    description: Text | None = None
-
-
-class PriorityWeights(_Model):
-    gap: float = 0.35
-    impact: float = 0.30
-    kpi: float = 0.20
-    effort: float = 0.15
-    kpi_base: float = Field(0.4, ge=0, le=1)
-
-
-class Catalogue(_Model):
-    id: str
-    version: str
-    questionnaire: dict[str, str]
-    priority: PriorityWeights = Field(default_factory=PriorityWeights)
-    tracks: list[Track]
-    solutions: list[Solution]
-
-    @field_validator("version", mode="before")
-    @classmethod
-    def _version_text(cls, value: Any) -> Any:
-        return version_text(value)
-
-    def solution(self, solution_id: str) -> Solution:
-        return next(s for s in self.solutions if s.id == solution_id)
-
-    def track(self, track_id: str) -> Track:
-        return next(t for t in self.tracks if t.id == track_id)
-
-
-# --- loading -------------------------------------------------------------------------------
-
-def _walk(condition: Condition, loc: tuple[Any, ...]) -> list[tuple[tuple[Any, ...], Condition]]:
-    found = [(loc, condition)]
-    for key in ("all", "any"):
-        for i, child in enumerate(getattr(condition, key) or []):
-            found.extend(_walk(child, (*loc, key, i)))
-    if condition.not_ is not None:
-        found.extend(_walk(condition.not_, (*loc, "not")))
-    return found
-
-
-def _check(doc: yamlio.Document, cat: Catalogue, q: Questionnaire) -> list[Problem]:
-    problems: list[Problem] = []
-    tracks = {t.id for t in cat.tracks}
-    ids = {s.id for s in cat.solutions}
-    dims = {d.id for d in q.dimensions}
-    profile = {p.id for p in q.profile}
-    questions = {x.id for x in q.questions}
-
-    def bad(loc: tuple[Any, ...], msg: Msg) -> None:
-        problems.append(doc.problem(loc, msg))
-
-    seen: set[str] = set()
-    for i, sol in enumerate(cat.solutions):
-        loc = ("solutions", i)
-        if sol.id in seen:
-            bad((*loc, "id"), Msg("솔루션 id '{s}'가 중복됩니다", "duplicate solution id '{s}'")
-                .format(s=sol.id))
-        seen.add(sol.id)
-        if sol.business_case is not None:
-            for lang_text in ([sol.business_case.text] if isinstance(sol.business_case.text, str)
-                              else sol.business_case.text.values()):
-                try:  # "{}" names no field; an unpaired brace does not parse at all
-                    fields = {f for _, f, _, _ in string.Formatter().parse(lang_text)
-                              if f is not None}
-                except ValueError:
-                    fields = {"{"}
-                if not fields <= {"value", "unit"}:
-                    bad((*loc, "business_case", "text"), Msg(
-                        "business_case 문구에는 {{value}}와 {{unit}}만 쓸 수 있습니다: {f}",
-                        "business_case text may only use {{value}} and {{unit}}: {f}")
-                        .format(f=", ".join(sorted(fields - {"value", "unit"}))))
-        if sol.track not in tracks:
-            bad((*loc, "track"), Msg("없는 지원 트랙 '{t}'", "unknown track '{t}'").format(t=sol.track))
-        if sol.dimension not in dims:
-            bad((*loc, "dimension"), Msg("없는 영역 '{d}'", "unknown dimension '{d}'")
-                .format(d=sol.dimension))
-        conditions = _walk(sol.fits, (*loc, "fits"))
-        for j, pre in enumerate(sol.prerequisites):
-            conditions += _walk(pre.condition, (*loc, "prerequisites", j, "condition"))
-            if pre.prepare is not None and pre.prepare not in ids:
-                bad((*loc, "prerequisites", j, "prepare"), Msg(
-                    "없는 준비 단계 '{p}'", "unknown preparation step '{p}'").format(p=pre.prepare))
-        for j, boost in enumerate(sol.kpi_importance):
-            conditions += _walk(boost.when, (*loc, "kpi_importance", j, "when"))
-        for cloc, cond in conditions:
-            _check_condition(cond, cloc, q, bad)
-            if cond.question is not None and cond.question not in questions:
-                bad(cloc, Msg("없는 문항 '{x}'", "unknown question '{x}'").format(x=cond.question))
-            if cond.dimension is not None and cond.dimension not in dims:
-                bad(cloc, Msg("없는 영역 '{x}'", "unknown dimension '{x}'").format(x=cond.dimension))
-            if cond.profile is not None and cond.profile not in profile:
-                bad(cloc, Msg("없는 기업 정보 '{x}'", "unknown profile item '{x}'")
-                    .format(x=cond.profile))
-        if sol.business_case:
-            for j, factor in enumerate(sol.business_case.product):
-                if factor.profile is not None and factor.profile not in profile:
-                    bad((*loc, "business_case", "product", j), Msg(
-                        "없는 기업 정보 '{x}'", "unknown profile item '{x}'").format(x=factor.profile))
-    return problems
-
-
-def _check_condition(cond: Condition, loc: tuple[Any, ...], q: Questionnaire,
-                     bad: Any) -> None:
-    """Tests that cannot apply to their field, and values a question cannot have."""
-    if cond.overall is False:
-        bad(loc, Msg("overall은 true로만 씁니다", "write overall: true (or leave it out)"))
-    if (cond.dimension is not None or cond.overall) and (
-            cond.in_ is not None or cond.not_in is not None or cond.answered is not None):
-        bad(loc, Msg("영역·종합 점수에는 min/max만 쓸 수 있습니다",
-                     "dimension and overall scores take min/max only"))
-    item = q.items.get(cond.question or cond.profile or "")
-    if item is None or (cond.in_ is None and cond.not_in is None):
-        return
-    if item.type in {"level", "multi", "choice", "yesno"}:
-        options = item.choices() if hasattr(item, "choices") else item.options
-        allowed = {o.value for o in options} | {"na", "unknown"}
-        for value in [*(cond.in_ or []), *(cond.not_in or [])]:
-            if value not in allowed:
-                bad(loc, Msg("'{i}'에 없는 값 '{v}'", "'{v}' is not a value of '{i}'")
-                    .format(i=item.id, v=value))
-
-
-def load(questionnaire: Questionnaire, path: Path | None = None) -> Catalogue:
-    """Load the solution catalogue and check every id it names against the questionnaire."""
-    doc = yamlio.load(path or DEFAULT_CATALOGUE)
-    catalogue = yamlio.validate(doc, Catalogue, Msg("솔루션 카탈로그", "a catalogue"))
-    problems = _check(doc, catalogue, questionnaire)
-    if problems:
-        raise ValidationFailed(problems)
-    return catalogue
-
-
-def empty(questionnaire: Questionnaire) -> Catalogue:
-    """A catalogue that recommends nothing (for questionnaires without one)."""
-    return Catalogue(id="none", version="0", tracks=[], solutions=[],
-                     questionnaire={"id": questionnaire.id, "version": questionnaire.version})
-
-
-def load_for(questionnaire: Questionnaire, path: Path | None = None) -> Catalogue | None:
-    """The catalogue for this questionnaire, or None when the catalogue is for another one."""
-    target = path or DEFAULT_CATALOGUE
-    if path is None:
-        head = yamlio.load(target).data
-        if not isinstance(head, dict) or (head.get("questionnaire") or {}).get("id") \
-                != questionnaire.id:
-            return None
-    return load(questionnaire, target)
-
-
-# --- evaluation ----------------------------------------------------------------------------
-
-class _Fields:
-    """The values conditions test, one array per field over all assessments."""
-
-    def __init__(self, scores: Scores, frame: pd.DataFrame) -> None:
-        self.scores = scores
-        self.frame = frame
-
-    def numeric(self, cond: Condition) -> np.ndarray:
-        if cond.dimension is not None:
-            return self.scores.table[f"{cond.dimension}.score"].to_numpy(dtype=float)
-        if cond.overall:
-            return self.scores.table["overall.score"].to_numpy(dtype=float)
-        if cond.question is not None and cond.question in self.scores.levels:
-            return self.scores.levels[cond.question].to_numpy(dtype=float)
-        return pd.to_numeric(self.raw(cond), errors="coerce").to_numpy(dtype=float)
-
-    def raw(self, cond: Condition) -> pd.Series:
-        if cond.profile is not None:
-            return self.frame[profile_column(cond.profile)]
-        assert cond.question is not None
-        column = self.frame[cond.question]
-        states = self.scores.states.get(cond.question)
-        if states is not None:  # a hidden question's stored answer does not count
-            column = column.where(states.to_numpy() != 4)
-        return column
-
-
-def mask(cond: Condition, fields: _Fields) -> np.ndarray:
-    """The condition as a boolean array over all assessments."""
-    n = len(fields.frame)
-    if cond.all is not None:
-        result = np.ones(n, dtype=bool)
-        for child in cond.all:
-            result &= mask(child, fields)
-        return result
-    if cond.any is not None:
-        result = np.zeros(n, dtype=bool)
-        for child in cond.any:
-            result |= mask(child, fields)
-        return result
-    if cond.not_ is not None:
-        return ~mask(cond.not_, fields)
-    result = np.ones(n, dtype=bool)
-    if cond.min is not None or cond.max is not None:
-        values = fields.numeric(cond)
-        with np.errstate(invalid="ignore"):
-            if cond.min is not None:
-                result &= values >= cond.min
-            if cond.max is not None:
-                result &= values <= cond.max
-    if cond.in_ is not None or cond.not_in is not None or cond.answered is not None:
-        raw = fields.raw(cond)
-        answered = _answered(raw)
-        if cond.answered is not None:
-            result &= answered if cond.answered else ~answered
-        for values, positive in ((cond.in_, True), (cond.not_in, False)):
-            if values is None:
-                continue
-            wanted = set(values)
-            hit = answered & _hits(raw, wanted - SPECIAL_VALUES)
-            special = _hits(raw, wanted & SPECIAL_VALUES)  # `in: [na]` asks for na itself
-            result &= (hit | special) if positive else (answered & ~hit)
-    return result
-
-
-def _answered(raw: pd.Series) -> np.ndarray:
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-    table = np.array([not (isinstance(v, str) and v in ("na", "unknown")) for v in uniques]
-                     + [False], dtype=bool)
-    return table[codes]
-
-
-def _hits(raw: pd.Series, wanted: set[Any]) -> np.ndarray:
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-    table = np.array([bool(wanted & set(v)) if isinstance(v, tuple) else v in wanted
-                      for v in uniques] + [False], dtype=bool)
-    return table[codes]
+@dataclass(frozen=True)
+class ValueTerm:
+    label: Msg
+    krw: float | None
+    inputs: list[Input]
 
 
 @dataclass
 class Recommendation:
-    """One solution for one assessment, ranked, with what must come first."""
+    """One solution for one assessment: why, what first, when, who pays, what it is worth."""
 
     solution: Solution
-    priority: float
-    horizon: Horizon
-    missing: list[Prerequisite] = field(default_factory=list)
-    business_case: float | None = None
-    prepare_for: list[str] = field(default_factory=list)  # foundations: the solutions they enable
+    status: Status
+    why: list[Msg]
+    to_check: list[Msg]  # the answers that would settle "to be checked"
+    goal: float  # 1 main goal, 0.6 a pain point, 0 neither
+    prerequisites: list[tuple[Prerequisite, bool | None]]  # met, not met, unknown
+    start_month: int
+    end_month: int
+    funding: list[Funding]
+    value_krw: float | None
+    value_terms: list[ValueTerm]
+    payback_months: float | None  # on the company's own share
+    payback_total_months: float | None  # on the whole investment, subsidy or not
+    kpi_baseline: float | None
+    kpi_target: float | None
+    score: float
+    over_budget: bool = False  # its own share is beyond what the company said it can invest
+    priority: Priority = "low"
+    priority_reason: Msg = field(default_factory=lambda: Msg("", ""))
+    rank: int = 0
+
+    @property
+    def missing(self) -> list[Prerequisite]:
+        """Prerequisites not met, or not known to be met: the "prepare first" steps."""
+        return [pre for pre, met in self.prerequisites if not met]
 
     @property
     def ready(self) -> bool:
         return not self.missing
 
+    @property
+    def primary(self) -> Funding:
+        return self.funding[0]
 
-def _later(horizon: Horizon) -> Horizon:
-    return HORIZONS[min(HORIZONS.index(horizon) + 1, len(HORIZONS) - 1)]
+    @property
+    def investment_krw(self) -> tuple[float, float]:
+        low, high = self.solution.investment_mkrw
+        return low * MKRW, high * MKRW
 
 
-def recommend(scores: Scores, frame: pd.DataFrame, catalogue: Catalogue
-              ) -> list[list[Recommendation]]:
-    """Ranked recommendations for every assessment (same order as ``scores.table``).
+# --- the vectorised part ------------------------------------------------------------------------
 
-    A fitting solution whose prerequisites are missing moves one horizon later, and the
-    foundation named by each missing prerequisite is added (in the first horizon) even when it
-    would not fit on its own.
-    """
-    fields = _Fields(scores, frame)
-    weights = catalogue.priority
+@dataclass
+class _Evaluated:
+    """Per solution, arrays over all assessments."""
+
+    applies: Truth
+    signals: list[np.ndarray]
+    need: np.ndarray
+    prerequisites: list[Truth]
+    prep_months: np.ndarray
+    goal: np.ndarray
+    value_terms: list[np.ndarray]
+    value: np.ndarray  # NaN where no term could be computed
+    payback: np.ndarray
+    score: np.ndarray  # -inf where not recommended
+    over_budget: np.ndarray  # the own share's low end is beyond the stated capacity
+
+
+def _profile_numbers(frame: pd.DataFrame, item: str) -> np.ndarray:
+    return pd.to_numeric(frame[profile_column(item)], errors="coerce").to_numpy(dtype=float)
+
+
+def _goal(frame: pd.DataFrame, sol: Solution, q: Questionnaire) -> np.ndarray:
     n = len(frame)
-    fits = {s.id: mask(s.fits, fields) for s in catalogue.solutions}
-    met = {(s.id, i): mask(p.condition, fields)
-           for s in catalogue.solutions for i, p in enumerate(s.prerequisites)}
-    priority: dict[str, np.ndarray] = {}
-    for sol in catalogue.solutions:
-        dim = scores.table[f"{sol.dimension}.score"].to_numpy(dtype=float)
-        gap = np.nan_to_num((5 - dim) / 4, nan=0.5)
-        kpi = np.full(n, weights.kpi_base)
-        for boost in sol.kpi_importance:
-            kpi = kpi + np.where(mask(boost.when, fields), boost.add, 0.0)
-        kpi = np.clip(kpi, 0, 1)
-        priority[sol.id] = (weights.gap * gap + weights.impact * (sol.impact - 1) / 4
-                            + weights.kpi * kpi + weights.effort * (5 - sol.effort) / 4)
-    cases = {s.id: _business_case(s, frame) for s in catalogue.solutions}
+    score = np.zeros(n)
+    if not sol.goals:
+        return score
+    wanted = set(sol.goals)
+    if "pain_areas" in q.items:
+        pains = frame[profile_column("pain_areas")]
+        hit = np.array([isinstance(v, (tuple, list)) and bool(wanted.intersection(v))
+                        for v in pains])
+        score = np.where(hit, PAIN, score)
+    if "goal_area" in q.items:
+        goals = frame[profile_column("goal_area")]
+        hit = np.array([v in wanted for v in goals])
+        score = np.where(hit, GOAL, score)
+    return score
 
-    result: list[list[Recommendation]] = []
-    for row in range(n):
-        chosen: dict[str, Recommendation] = {}
-        for sol in catalogue.solutions:
-            if not fits[sol.id][row]:
-                continue
-            missing = [p for i, p in enumerate(sol.prerequisites) if not met[(sol.id, i)][row]]
-            horizon = _later(sol.horizon) if missing else sol.horizon
-            chosen[sol.id] = Recommendation(sol, float(priority[sol.id][row]), horizon, missing,
-                                            cases[sol.id][row])
-        for rec in list(chosen.values()):
-            for pre in rec.missing:
-                if pre.prepare is None:
-                    continue
-                base = catalogue.solution(pre.prepare)
-                step = chosen.get(base.id) or Recommendation(
-                    base, float(priority[base.id][row]), "0-6", [], cases[base.id][row])
-                step.horizon = "0-6"
-                step.priority = max(step.priority, rec.priority)  # it unlocks the other one
-                if rec.solution.id not in step.prepare_for:
-                    step.prepare_for.append(rec.solution.id)
-                chosen[base.id] = step
-        result.append(sorted(chosen.values(), key=lambda r: (-r.priority, r.solution.id)))
+
+def _value(sol: Solution, frame: pd.DataFrame, cat: Catalogue) -> tuple[list[np.ndarray], np.ndarray]:
+    n = len(frame)
+    if sol.business_case is None:
+        return [], np.full(n, np.nan)
+    terms = []
+    for term in sol.business_case.terms:
+        value = np.ones(n)
+        for factor in term.product:
+            if factor.profile is not None:
+                figure = _profile_numbers(frame, factor.profile)
+                if factor.fallback is not None:
+                    figure = np.where(np.isnan(figure), cat.constants[factor.fallback].value,
+                                      figure)
+            elif factor.constant is not None:
+                figure = np.full(n, cat.constants[factor.constant].value)
+            else:
+                figure = np.full(n, float(factor.number or 0.0))
+            figure = figure * factor.scale
+            if factor.invert:
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    figure = np.where(figure > 0, 1 / figure, np.nan)
+            value = value * figure
+        terms.append(value)
+    stacked = np.vstack(terms)
+    total = np.where(np.isnan(stacked).all(axis=0), np.nan, np.nansum(stacked, axis=0))
+    return terms, total
+
+
+def _ceilings(frame: pd.DataFrame, cat: Catalogue, q: Questionnaire) -> np.ndarray:
+    """Per assessment, the most it says it can put in itself (백만 원; inf when unknown)."""
+    budget = cat.ranking.budget
+    if budget.profile not in q.items:
+        return np.full(len(frame), np.inf)
+    answers = frame[profile_column(budget.profile)]
+    return np.array([budget.ceilings_mkrw.get(v, np.inf) if isinstance(v, str) else np.inf
+                     for v in answers], dtype=float)
+
+
+def _primary_track(sol: Solution, programme: Programme, levels: np.ndarray) -> list[Track]:
+    """Per assessment, the primary funding track (first that suits the level, else first)."""
+    tracks = [programme.track(t) for t in sol.tracks]
+    result = []
+    for level in levels:
+        stage = 1 if np.isnan(level) else int(level)
+        result.append(next((t for t in tracks if stage in t.levels), tracks[0]))
     return result
 
 
-def _business_case(sol: Solution, frame: pd.DataFrame) -> list[float | None]:
-    if sol.business_case is None:
-        return [None] * len(frame)
-    value = np.ones(len(frame))
-    for factor in sol.business_case.product:
-        if factor.const is not None:
-            value = value * factor.const
+def _evaluate(sol: Solution, fields: Fields, frame: pd.DataFrame, cat: Catalogue,
+              programme: Programme, q: Questionnaire, levels: np.ndarray) -> _Evaluated:
+    n = fields.n
+    weights = cat.ranking
+    applies = (evaluate(sol.applies, fields) if sol.applies is not None
+               else Truth(np.ones(n, bool), np.zeros(n, bool)))
+    signals = [evaluate(s.when, fields).true for s in sol.signals]
+    total_weight = sum(s.weight for s in sol.signals)
+    need = (sum(s.weight * hit for s, hit in zip(sol.signals, signals, strict=True))
+            / total_weight if total_weight else np.full(n, 0.5))
+    prerequisites = [evaluate(p.met_when, fields) for p in sol.prerequisites]
+    sequential, alongside = np.zeros(n), np.zeros(n)
+    for pre, met in zip(sol.prerequisites, prerequisites, strict=True):
+        months = np.where(met.true, 0, pre.months)
+        if pre.parallel:
+            alongside = np.maximum(alongside, months)
         else:
-            figures = pd.to_numeric(frame[profile_column(factor.profile or "")], errors="coerce")
-            value = value * figures.to_numpy(dtype=float) * factor.scale
-    return [None if np.isnan(v) else float(v) for v in value]
+            sequential = sequential + months
+    prep_months = np.maximum(sequential, alongside)
+    goal = _goal(frame, sol, q)
+    terms, value = _value(sol, frame, cat)
+    primaries = _primary_track(sol, programme, levels)
+    low, high = sol.investment_mkrw
+    own = np.array([((low - t.subsidy(low)) + (high - t.subsidy(high))) / 2 for t in primaries])
+    own_low = np.array([low - t.subsidy(low) for t in primaries])
+    over_budget = own_low > _ceilings(frame, cat, q)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        payback = np.where(value > 0, own * MKRW / value * 12, np.nan)
+    value_part = np.select([payback <= 12, payback <= 24, payback <= 36, payback > 36],
+                           [1.0, 0.75, 0.5, 0.25], 0.3)
+    readiness = np.clip(1 - prep_months / 12, 0, 1)
+    score = (weights.goal * goal + weights.value * value_part + weights.readiness * readiness
+             + weights.need * need)
+    wanted = (goal > 0) | np.logical_or.reduce([*signals, np.zeros(n, bool)])
+    recommended = wanted & ~applies.false
+    score = np.where(applies.unknown, score * CHECK_FACTOR, score)
+    score = np.where(over_budget, score * weights.budget.factor, score)
+    score = np.where(recommended, np.round(score, 6), -np.inf)
+    return _Evaluated(applies, signals, need, prerequisites, prep_months, goal, terms, value,
+                      payback, score, over_budget)
 
 
-def describe(rec: Recommendation, catalogue: Catalogue, lang: str) -> dict[str, Any]:
-    """A recommendation as plain data for reports and tables."""
+# --- one assessment at a time -------------------------------------------------------------------
+
+def _label(q: Questionnaire, item_id: str) -> Msg:
+    item = q.items.get(item_id)
+    return text_msg(item.text) if item is not None else Msg(item_id, item_id)
+
+
+def _option_label(q: Questionnaire, item_id: str, value: Any) -> Msg:
+    item = q.items.get(item_id)
+    for option in (item.options if item is not None else []):
+        if option.value == value:
+            return text_msg(option.label)
+    return Msg(str(value), str(value))
+
+
+def _with(template: Msg, part: Msg) -> Msg:
+    """A template filled with a bilingual part, each language with its own words."""
+    return Msg(template.ko.format(x=part.ko), template.en.format(x=part.en))
+
+
+def _unit(q: Questionnaire, item_id: str) -> Msg:
+    item = q.items.get(item_id)
+    unit = getattr(item, "unit", None)
+    return text_msg(unit) if unit else Msg("", "")
+
+
+def _inputs(sol: Solution, frame: pd.DataFrame, row: int, cat: Catalogue,
+            q: Questionnaire) -> list[list[Input]]:
+    result = []
+    for term in sol.business_case.terms if sol.business_case else []:
+        inputs = []
+        for factor in term.product:
+            if factor.profile is not None:
+                figure = _profile_numbers(frame.iloc[[row]], factor.profile)[0]
+                if np.isnan(figure) and factor.fallback is not None:
+                    const = cat.constants[factor.fallback]
+                    inputs.append(Input(text_msg(const.label), const.value, text_msg(const.unit),
+                                        f"constant:{factor.fallback}"))
+                    continue
+                inputs.append(Input(_label(q, factor.profile),
+                                    None if np.isnan(figure) else float(figure),
+                                    _unit(q, factor.profile), f"profile:{factor.profile}"))
+            elif factor.constant is not None:
+                const = cat.constants[factor.constant]
+                inputs.append(Input(text_msg(const.label), const.value, text_msg(const.unit),
+                                    f"constant:{factor.constant}"))
+            else:
+                inputs.append(Input(Msg("계수", "factor"), factor.number, Msg("", ""), "number"))
+        result.append(inputs)
+    return result
+
+
+def _funding(sol: Solution, programme: Programme, level: float) -> list[Funding]:
+    stage = 1 if np.isnan(level) else int(level)
+    low, high = sol.investment_mkrw
+    options = []
+    for track_id in sol.tracks:
+        track = programme.track(track_id)
+        subsidy = (track.subsidy(low) * MKRW, track.subsidy(high) * MKRW)
+        options.append(Funding(track, stage in track.levels, subsidy,
+                               (low * MKRW - subsidy[0], high * MKRW - subsidy[1])))
+    primary = next((f for f in options if f.fits_stage), options[0])
+    return [primary, *(f for f in options if f is not primary)]
+
+
+def _kpi(sol: Solution, frame: pd.DataFrame, row: int) -> tuple[float | None, float | None]:
+    if sol.kpi.profile is None:
+        return None, None
+    baseline = _profile_numbers(frame.iloc[[row]], sol.kpi.profile)[0]
+    if np.isnan(baseline):
+        return None, None
+    if sol.kpi.change is not None:
+        return float(baseline), float(baseline * (1 + sol.kpi.change))
+    if sol.kpi.delta is not None:
+        return float(baseline), float(baseline + sol.kpi.delta)
+    return float(baseline), None
+
+
+def _build(sol: Solution, ev: _Evaluated, row: int, fields: Fields, frame: pd.DataFrame,
+           cat: Catalogue, programme: Programme, q: Questionnaire, level: float
+           ) -> Recommendation:
+    why: list[Msg] = []
+    if ev.goal[row] == GOAL:
+        goal = _option_label(q, "goal_area", frame.iloc[row][profile_column("goal_area")])
+        why.append(_with(Msg("대표가 꼽은 목표 '{x}'에 직접 답합니다",
+                             "answers the CEO's main goal, '{x}'"), goal))
+    elif ev.goal[row] == PAIN:
+        why.append(Msg("현장에서 꼽은 고충 가운데 하나에 답합니다",
+                       "answers one of the pain points the plant named"))
+    why += [text_msg(s.because) for s, hit in zip(sol.signals, ev.signals, strict=True) if hit[row]]
+    status: Status = "check" if ev.applies.unknown[row] else "fits"
+    to_check = ([_label(q, f) for f in unknown_fields(sol.applies, fields, row)]
+                if status == "check" and sol.applies is not None else [])
+    prerequisites = [(pre, True if met.true[row] else False if met.false[row] else None)
+                     for pre, met in zip(sol.prerequisites, ev.prerequisites, strict=True)]
+    start = 1 + int(ev.prep_months[row])
+    terms = [ValueTerm(text_msg(term.label), None if np.isnan(values[row]) else float(values[row]),
+                       inputs)
+             for term, values, inputs in zip(sol.business_case.terms if sol.business_case else [],
+                                             ev.value_terms, _inputs(sol, frame, row, cat, q),
+                                             strict=True)]
+    baseline, target = _kpi(sol, frame, row)
+    value = ev.value[row]
+    payback = ev.payback[row]
+    total = sol.investment_mid * MKRW / value * 12 if value > 0 else None
+    return Recommendation(
+        solution=sol, status=status, why=why, to_check=to_check, goal=float(ev.goal[row]),
+        prerequisites=prerequisites, start_month=start, end_month=start + sol.months - 1,
+        funding=_funding(sol, programme, level), value_krw=None if np.isnan(value) else
+        float(value), value_terms=terms, payback_months=None if np.isnan(payback) else
+        float(payback), payback_total_months=total, kpi_baseline=baseline, kpi_target=target,
+        score=float(ev.score[row]), over_budget=bool(ev.over_budget[row]))
+
+
+# --- ranking and priority -----------------------------------------------------------------------
+
+def _order(scores: np.ndarray, starts: np.ndarray, values: np.ndarray, ids: list[str]
+           ) -> list[int]:
+    """Solutions of one assessment, best first: score, then earlier start, higher value, id."""
+    shown = [j for j in range(len(ids)) if np.isfinite(scores[j])]
+    return sorted(shown, key=lambda j: (-scores[j], starts[j],
+                                        -(0.0 if np.isnan(values[j]) else values[j]), ids[j]))
+
+
+def _routed(order: list[int], keep: int, routed: list[int]) -> list[int]:
+    """Solutions routed to the company's stage (e.g. the academy at level 1) stay listed."""
+    missing = [j for j in routed if j not in order[:keep]]
+    if not missing:
+        return order[:keep]
+    kept = [j for j in order[:keep] if j not in missing][:max(keep - len(missing), 0)]
+    return [*kept, *missing][:max(keep, len(missing))]
+
+
+def _pains_covered(order: list[int], pains: list[str], solutions: list[Solution],
+                   within: int = PAIN_PLACES) -> list[int]:
+    """Each stated pain point has its best answer among the first ``within`` (after the goal's:
+    a CEO who named safety as a pain sees a safety solution on the first page)."""
+    for pain in pains:
+        best = next((j for j in order if pain in solutions[j].goals), None)
+        if best is None or order.index(best) < within:
+            continue
+        rest = [j for j in order if j != best]
+        order = [*rest[:within - 1], best, *rest[within - 1:]]
+    return order
+
+
+def _goal_first(order: list[int], goals: np.ndarray, status_fits: np.ndarray) -> list[int]:
+    """The best solution answering the CEO's main goal is among the first three."""
+    best = next((j for j in order if goals[j] == GOAL and status_fits[j]), None)
+    if best is None:
+        best = next((j for j in order if goals[j] == GOAL), None)
+    if best is None or order.index(best) < 3:
+        return order
+    rest = [j for j in order if j != best]
+    return [*rest[:2], best, *rest[2:]]
+
+
+def _priority(rec: Recommendation, cat: Catalogue) -> tuple[Priority, Msg]:
+    ranking = cat.ranking
+    parts: list[Msg] = []
+    if rec.goal == GOAL:
+        parts.append(Msg("대표 목표에 직접 답함", "answers the CEO's main goal"))
+    elif rec.goal == PAIN:
+        parts.append(Msg("현장 고충에 답함", "answers a stated pain point"))
+    if rec.payback_months is not None:
+        parts.append(Msg("자부담 회수 약 {m}개월", "own share paid back in about {m} months")
+                     .format(m=max(1, round(rec.payback_months))))
+    elif rec.solution.business_case is not None:
+        parts.append(Msg("효과 금액은 기업 수치 입력 후 산정", "value needs the company's figures"))
+    if rec.start_month <= 1:
+        parts.append(Msg("바로 착수 가능", "can start now"))
+    else:
+        months = rec.start_month - 1
+        steps = len(rec.missing)
+        parts.append(Msg("준비 {s}단계(약 {m}개월) 후 착수", "starts after {s} preparation "
+                         "step(s), about {m} months").format(s=steps, m=months))
+    if rec.status == "check":
+        parts.append(Msg("적용 여부 확인 필요", "applicability to be checked"))
+    if rec.over_budget:
+        parts.append(Msg("자부담이 밝힌 투자 여력을 넘음: 단계 도입·다른 트랙 검토",
+                         "own share beyond the stated budget: phase it or look at other tracks"))
+    if (rec.rank <= ranking.high_ranks and rec.score >= ranking.high and rec.start_month <= 6
+            and rec.status == "fits"):
+        level: Priority = "high"
+    elif rec.score >= ranking.medium or rec.goal == GOAL:
+        level = "medium"
+    else:
+        level = "low"
+    return level, Msg(" · ".join(p.ko for p in parts), " · ".join(p.en for p in parts))
+
+
+def recommend(scores: Scores, frame: pd.DataFrame, catalogue: Catalogue, programme: Programme,
+              limit: int | None = None) -> list[list[Recommendation]]:
+    """Ranked recommendations for every assessment (same order as ``scores.table``).
+
+    ``frame`` is the answers frame that was scored, row for row; ``limit`` (default: the
+    catalogue's ``ranking.show``) caps how many are kept per assessment.
+    """
+    q = scores.questionnaire
+    fields = Fields(scores, frame)
+    levels = pd.to_numeric(scores.table["overall.level"], errors="coerce").to_numpy(dtype=float)
+    solutions = catalogue.solutions
+    evaluated = [_evaluate(s, fields, frame, catalogue, programme, q, levels) for s in solutions]
+    ids = [s.id for s in solutions]
+    keep = limit or catalogue.ranking.show
+    pains = ([list(v) if isinstance(v, (tuple, list)) else [] for v in
+              frame[profile_column("pain_areas")]] if "pain_areas" in q.items
+             else [[] for _ in range(len(frame))])
+    result: list[list[Recommendation]] = []
+    for row in range(len(frame)):
+        scores_row = np.array([ev.score[row] for ev in evaluated])
+        starts = np.array([ev.prep_months[row] for ev in evaluated])
+        values = np.array([ev.value[row] for ev in evaluated])
+        goals = np.array([ev.goal[row] for ev in evaluated])
+        fits = np.array([not ev.applies.unknown[row] for ev in evaluated])
+        order = _pains_covered(_order(scores_row, starts, values, ids), pains[row], solutions)
+        order = _goal_first(order, goals, fits)
+        stage = None if np.isnan(levels[row]) else int(levels[row])
+        routed = [j for j in order if stage in solutions[j].routing_levels]
+        order = _routed(order, keep, routed)
+        recs = []
+        for rank, j in enumerate(order, start=1):
+            rec = _build(solutions[j], evaluated[j], row, fields, frame, catalogue, programme, q,
+                         levels[row])
+            rec.rank = rank
+            rec.priority, rec.priority_reason = _priority(rec, catalogue)
+            recs.append(rec)
+        result.append(recs)
+    return result
+
+
+# --- as plain data (recommend --json, reports, cohort, selection) --------------------------------
+
+def _krw(value: float | None) -> int | None:
+    return None if value is None else round(value)
+
+
+def describe(rec: Recommendation, q: Questionnaire, lang: str) -> dict[str, Any]:
+    """A recommendation as plain data with exactly the contract's fields (section 8)."""
     sol = rec.solution
-    case = None
-    if rec.business_case is not None and sol.business_case is not None:
-        case = pick(sol.business_case.text, lang).format(
-            value=f"{rec.business_case:,.0f}", unit=pick(sol.business_case.unit, lang))
+
+    def say(text: Msg | Text | None) -> str:
+        if text is None:
+            return ""
+        return text.render(lang) if isinstance(text, Msg) else pick(text, lang)
+
+    primary = rec.primary
     return {
-        "id": sol.id, "name": pick(sol.name, lang), "summary": pick(sol.summary, lang),
-        "kind": sol.kind, "dimension": sol.dimension, "kpi": pick(sol.kpi, lang),
-        "impact": sol.impact, "effort": sol.effort, "horizon": rec.horizon,
-        "priority": round(rec.priority, 3), "ready": rec.ready,
-        "missing": [pick(p.text, lang) for p in rec.missing],
-        "prepare_for": [pick(catalogue.solution(s).name, lang) for s in rec.prepare_for],
-        "track": pick(catalogue.track(sol.track).name, lang), "track_id": sol.track,
-        "business_case": case,
+        "rank": rec.rank,
+        "solution": {"id": sol.id, "name": say(sol.name), "kind": sol.kind,
+                     "category": sol.category, "summary": say(sol.summary)},
+        "status": "fits" if rec.status == "fits" else "to_check",
+        "why": [say(m) for m in rec.why],
+        "to_check": [say(m) for m in rec.to_check],
+        "prerequisites": [
+            {"id": pre.id, "text": say(pre.text), "met": met, "prepare": say(pre.prepare),
+             "months": pre.months, "owner": say(pre.owner)}
+            for pre, met in rec.prerequisites],
+        "prepare_first": [
+            {"id": pre.id, "step": say(pre.prepare), "months": pre.months}
+            for pre in rec.missing],
+        "start_month": rec.start_month,
+        "end_month": rec.end_month,
+        "tracks": [
+            {"id": f.track.id, "name": say(f.track.name), "primary": f is primary,
+             "external": f.track.external, "fits_stage": f.fits_stage,
+             "subsidy_share": f.track.subsidy_share,
+             "subsidy_cap_krw": None if f.track.subsidy_cap_mkrw is None
+             else _krw(f.track.subsidy_cap_mkrw * MKRW)}
+            for f in rec.funding],
+        "investment_krw": {"min": _krw(rec.investment_krw[0]), "max": _krw(rec.investment_krw[1])},
+        "subsidy_krw": {"min": _krw(primary.subsidy_krw[0]), "max": _krw(primary.subsidy_krw[1])},
+        "own_share_krw": {"min": _krw(primary.own_share_krw[0]),
+                          "max": _krw(primary.own_share_krw[1])},
+        "kpi": {"name": say(sol.kpi.name), "unit": say(sol.kpi.unit),
+                "baseline": rec.kpi_baseline, "target": rec.kpi_target,
+                "target_text": say(sol.kpi.target_text), "source": sol.kpi.source or ""},
+        "value": {
+            "yearly_krw": _krw(rec.value_krw),
+            "method": say(sol.business_case.method) if sol.business_case else "",
+            "terms": [{"label": say(t.label), "yearly_krw": _krw(t.krw),
+                       "inputs": [{"label": say(i.label), "value": i.value, "unit": say(i.unit),
+                                   "source": i.source} for i in t.inputs]}
+                      for t in rec.value_terms]},
+        "payback_months": None if rec.payback_months is None else round(rec.payback_months, 1),
+        "payback_total_months": None if rec.payback_total_months is None
+        else round(rec.payback_total_months, 1),
+        "priority": {"level": rec.priority, "score": round(rec.score, 3),
+                     "reason": say(rec.priority_reason)},
+        "over_budget": rec.over_budget,
+        "owner": say(sol.owner),
+        "months": sol.months,
+        "includes": [say(x) for x in sol.includes],
+        "risks": [say(x) for x in sol.risks],
     }

@@ -270,3 +270,14 @@ def _table(frame: pd.DataFrame, questionnaire: Questionnaire, rubric: Rubric, la
         columns[f"{dim}.insufficient"] = completeness[:, j] < rubric.min_completeness
     columns["source"] = frame["source"].to_numpy()
     return pd.DataFrame(columns, index=frame.index)
+
+
+def completeness(scores: Scores) -> np.ndarray:
+    """Per assessment: answered over applicable weight across all scored questions (1 when
+    nothing is applicable); the dimensions' completeness, taken over the whole questionnaire."""
+    weights = np.array([scores.questionnaire.question(c).weight for c in scores.states.columns])
+    states = scores.states.to_numpy()
+    answered = ((states == ANSWERED) * weights).sum(axis=1)
+    applicable = ((states <= MISSING) * weights).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(applicable > 0, answered / applicable, 1.0)

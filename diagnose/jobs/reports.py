@@ -43,30 +43,62 @@ def report_name(key: str, round_: str | None, taken: set[str], lang: str = "ko")
     return name
 
 
-def report_jobs(result: Batch, out: Path, lang: str, templates: Path | None = None
+def issue_date(text: str) -> str:
+    """A date of issue as the cover prints it (ISO), or a one-line error (exit 2)."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text.strip()).isoformat()
+    except ValueError:
+        raise DiagnoseError(Msg("발행일은 YYYY-MM-DD 형식의 날짜여야 합니다: {t}",
+                                "the date of issue must be a date as YYYY-MM-DD: {t}")
+                            .format(t=text)) from None
+
+
+def report_jobs(result: Batch, out: Path, lang: str, templates: Path | None = None,
+                batch_peers: bool = False, issued: str | None = None
                 ) -> list[report.ReportJob]:
-    """One report job per scored assessment: its context (with recommendations and peers)."""
+    """One report job per scored assessment: its context (recommendations, comparison).
+
+    By default every company is compared with the dated reference benchmark, so its report
+    is the same whichever other files were in the command; ``batch_peers`` (``--peers``)
+    compares with the assessments scored together instead (groups of 5 or more only).
+    ``issued`` is the date of issue on the cover (default: each assessment's date).
+    """
+    from diagnose.content import benchmark as benchmark_file
+    from diagnose.content import catalogue as catalogue_file
     from diagnose.engine import peers, recommend
 
     dirs = tuple(report.template_dirs(templates))
     by_source = {item.path: item for item in result.responses}
-    catalogue = recommend.load_for(result.questionnaire)
-    recs = (recommend.recommend(result.scores, result.scores.answers, catalogue) if catalogue
-            else [[] for _ in range(len(result.scores.table))])
-    groups = peers.peer_groups(result.scores.table, result.questionnaire)
+    q = result.questionnaire
+    advisory = catalogue_file.load_for(q)
+    recs = (recommend.recommend(result.scores, result.answers(), advisory.catalogue,
+                                advisory.programme)
+            if advisory else [[] for _ in range(len(result.scores.table))])
+    reference = benchmark_file.load_for(q)
+    table = result.scores.table
+    if batch_peers:
+        groups: list[peers.PeerGroup | None] = list(peers.peer_groups(table, q))
+    elif reference is not None:
+        groups = [peers.reference(reference, industry, employees, q) for industry, employees
+                  in zip(table.get("company.industry", [None] * len(table)),
+                         table.get("company.employees", [None] * len(table)), strict=True)]
+    else:
+        groups = [None] * len(table)
     jobs, taken = [], set()
-    for position in range(len(result.scores.table)):
-        row = result.scores.table.iloc[position]
+    for position in range(len(table)):
+        row = table.iloc[position]
         loaded = by_source.get(row["source"])
-        context = report.build_context(result.scores, position, loaded, lang, recs[position],
-                                       catalogue, groups[position])
-        if loaded is not None:
-            result.warnings.extend(
-                Problem(loaded.path, 0, 0, Msg(
-                    "{q}의 증빙 '{p}'는 보고서에 넣지 않습니다: {why}",
-                    "evidence '{p}' of {q} is left out of the report: {why}",
-                ).format(q=qid, p=name, why=why), "warning")
-                for qid, name, why in report.evidence_problems(context))
+        context = report.build_context(
+            result.scores, position, loaded, lang, recs[position], groups[position],
+            advisory.catalogue.ranking if advisory else None,
+            programme=advisory.programme if advisory else None,
+            benchmark=None if batch_peers else reference, issued=issued,
+            sources=report.provenance(result.scores, loaded,
+                                      advisory.catalogue if advisory else None,
+                                      advisory.programme if advisory else None,
+                                      None if batch_peers else reference))
         key = (report.plain(row.get("company.id")) or report.plain(row["company.name"])
                or f"assessment-{position + 1}")
         name = report_name(key, report.plain(row["assessment.round"]), taken, lang)
@@ -74,10 +106,34 @@ def report_jobs(result: Batch, out: Path, lang: str, templates: Path | None = No
     return jobs
 
 
+def evidence_warnings(result: Batch, jobs: list[report.ReportJob]) -> list[Problem]:
+    """One warning per evidence file the reports leave out (``report_jobs(result, ...)``,
+    one job per scored assessment), naming its response file. The batch is left as it is."""
+    by_source = {item.path: item for item in result.responses}
+    warnings = []
+    for position, job in enumerate(jobs):
+        loaded = by_source.get(result.scores.table["source"].iloc[position])
+        if loaded is None:
+            continue
+        warnings.extend(Problem(loaded.path, 0, 0, Msg(
+            "{q}의 증빙 '{p}'는 보고서에 넣지 않습니다: {why}",
+            "evidence '{p}' of {q} is left out of the report: {why}",
+        ).format(q=qid, p=name, why=why), "warning")
+            for qid, name, why in report.evidence_problems(job.context))
+    return warnings
+
+
 def render_reports(result: Batch, out: Path, lang: str, templates: Path | None = None,
-                   workers: int | None = None, progress: bool = False) -> list[Path]:
+                   workers: int | None = None, progress: bool = False,
+                   batch_peers: bool = False, issued: str | None = None) -> list[Path]:
     """One PDF per scored assessment of a batch, in parallel."""
-    jobs = report_jobs(result, out, lang, templates)
+    return render_jobs(report_jobs(result, out, lang, templates, batch_peers, issued), out,
+                       lang, workers, progress)
+
+
+def render_jobs(jobs: list[report.ReportJob], out: Path, lang: str,
+                workers: int | None = None, progress: bool = False) -> list[Path]:
+    """The PDFs of report jobs (``report_jobs``), in parallel, sorted by path."""
     remove_stale_temps(out)
     label = "보고서 작성" if lang == "ko" else "Rendering reports"
     with _progress(progress, len(jobs), label) as bar:

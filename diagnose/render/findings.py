@@ -1,31 +1,82 @@
 """What a company's answers show, as plain data for its report.
 
-Strengths and gaps, per-dimension findings (the strongest and weakest answers, the
-consultant's notes, what the next level needs: the anchored option one level up), the
-recommendations with their roadmap, and the radar's series against target and peers.
-Only group statistics of other companies ever enter (see ``diagnose.engine.peers``).
+Per dimension, a finding as a consultant writes one: what was seen (the answers as
+observations, the consultant's note beside the answer it belongs to, the evidence photos),
+why it matters (the gate it trips, the recommendations that wait for it), strengths only from
+level ``STRENGTH_LEVEL`` up ("no particular strength" otherwise), and what to do to reach the
+next level: the action written per question and level in the questionnaire, never the next
+level's anchor (which, at low levels, still describes a poor state).
+
+Also the recommendations with their schedule (the preparation steps one after another, then the
+solution), the rows of the roadmap's Gantt chart, the dot chart's series against the benchmark
+or peers, and the risk register. Only group statistics of other companies ever enter (see
+``diagnose.engine.peers``).
 """
 
 from __future__ import annotations
 
 import math
+import re
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-from diagnose.core.i18n import pick
+from diagnose.content.questionnaire import Question, Questionnaire
+from diagnose.core import money
+from diagnose.core.i18n import Msg, pick
+from diagnose.engine.gates import Fired
 from diagnose.engine.peers import PeerGroup
-from diagnose.engine.recommend import HORIZONS, Catalogue, Recommendation, describe
+from diagnose.engine.recommend import GOAL, PAIN, Recommendation, describe
 from diagnose.engine.scoring import ANSWERED, Scores
 from diagnose.inputs import answers
-from diagnose.inputs.responses import LoadedResponse
 
-HORIZON_LABELS = {"0-6": {"ko": "0~6개월: 기반 다지기", "en": "0-6 months: foundations"},
-                  "6-18": {"ko": "6~18개월: AI 도입", "en": "6-18 months: adopt AI"},
-                  "18+": {"ko": "18개월 이후: 확산·고도화", "en": "18+ months: scale up"}}
+STRENGTH_LEVEL = 4.0  # an answer from this level up is a strength
+GAP_LEVEL = 3.0  # an answer below this level is a gap
+DIM_STRENGTH = 3.0  # a dimension from this score up is a strength of the company
+ROADMAP_MONTHS = 24
+CEO = "CEO"  # the catalogue's owner role (English text) of steps only the CEO can take
+PRIORITY_NAMES = {"high": {"ko": "상", "en": "High"}, "medium": {"ko": "중", "en": "Medium"},
+                  "low": {"ko": "하", "en": "Low"}}
 SERIES_NAMES = {"company": {"ko": "진단 기업", "en": "This company"},
                 "target": {"ko": "다음 단계 목표", "en": "Next-level target"},
-                "peers": {"ko": "동종 그룹 중앙값", "en": "Peer-group median"}}
+                "peers": {"ko": "동종 그룹 중앙값", "en": "Peer-group median"},
+                "benchmark": {"ko": "벤치마크 중앙값", "en": "Benchmark median"}}
+# the text questions that carry the CEO's goal and pain in their own words (shown first, once)
+OWN_WORDS = ("strategy.ai_goal", "process.pain_point")
+
+_KO_PAREN = re.compile(r"\s*\([^()]*(?:선택|고름|고르|비워)[^()]*\)")
+_EN_PAREN = re.compile(r"\s*\([^()]*\b(?:select|choose|tick|leave)\b[^()]*\)", re.IGNORECASE)
+_KO_SELECT = re.compile(r"\s*[을를]?\s*모두\s*(?:선택|고르)(?:하십시오|하세요|십시오)\.?")
+_EN_SELECT = re.compile(r"^(?:select|tick|choose)\s+(?:all|every)\s+(?:kinds?\s+of\s+)?",
+                        re.IGNORECASE)
+
+
+def topic(item: Any, lang: str) -> str:
+    """A question's text as the subject of a finding: without the questionnaire's instructions
+    ("모두 선택하십시오", "(select all)")."""
+    text = pick(item.text, lang)
+    text = _EN_PAREN.sub("", _KO_PAREN.sub("", text))
+    text = _KO_SELECT.sub("", text)
+    stripped = _EN_SELECT.sub("", text)
+    if stripped != text:
+        text = stripped[:1].upper() + stripped[1:]
+    return text.strip().rstrip(".:").strip()
+
+
+def observation(question: Question, value: Any, lang: str, lacking: bool = False) -> str:
+    """What was seen, as one line: a level question's answer is a state in its own words; any
+    other answer is written after its subject ("보유 시스템: ERP, MES"). ``lacking``: for a
+    checklist, what is *not* ticked (a gap lists what is missing, not what the company has)."""
+    if lacking and question.type == "multi" and isinstance(value, tuple):
+        missing = [pick(o.label, lang) for o in question.options if o.value not in value]
+        if missing:
+            return Msg("{t} 가운데 없는 것: {m}", "{t}, missing: {m}").format(
+                t=topic(question, lang), m=", ".join(missing)).render(lang)
+    shown = answers.display(question, value, lang)
+    if question.type == "level":
+        return shown
+    return f"{topic(question, lang)}: {shown}"
 
 
 def _score(value: Any) -> float | None:
@@ -36,84 +87,293 @@ def _score(value: Any) -> float | None:
 
 def strengths_and_gaps(scores: Scores, position: int, lang: str, count: int = 3
                        ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The highest- and lowest-scoring dimensions (only those with a score)."""
+    """The company's strong dimensions (score ``DIM_STRENGTH`` or more, highest first) and its
+    weakest dimensions (below that, lowest first); never the same dimension in both."""
     row = scores.table.iloc[position]
     scored = [(d, s) for d in scores.questionnaire.dimensions
               if (s := _score(row[f"{d.id}.score"])) is not None]
     ranked = sorted(scored, key=lambda item: (-item[1], item[0].id))
+
     def shown(items: list[Any]) -> list[dict[str, Any]]:
         return [{"id": d.id, "title": pick(d.title, lang), "score": round(s, 2)} for d, s in items]
-    # never the same dimension on both lists: with few dimensions each list gets half
-    take = min(count, len(ranked) // 2) if len(ranked) < 2 * count else count
-    strengths = shown(ranked[:take])
-    gaps = shown(list(reversed(ranked))[:take])
-    return strengths, gaps
+
+    strengths = [x for x in ranked if x[1] >= DIM_STRENGTH][:count]
+    gaps = [x for x in reversed(ranked) if x[1] < DIM_STRENGTH][:count]
+    return shown(strengths), shown(gaps)
 
 
-def dimension_findings(scores: Scores, position: int, loaded: LoadedResponse | None,
-                       values: dict[str, Any], lang: str) -> dict[str, dict[str, Any]]:
-    """Per dimension: strongest and weakest answers, notes, and what the next level needs."""
+# --- findings by dimension ---------------------------------------------------------------------
+
+def dimension_findings(scores: Scores, position: int, loaded: Any, values: dict[str, Any],
+                       lang: str, recs: list[Recommendation] | None = None,
+                       fired: list[Fired] | None = None) -> dict[str, dict[str, Any]]:
+    """Per dimension: what was seen (strengths, gaps, notes beside their answers), why it
+    matters, the actions to reach the next level, and the questions answered 'don't know'."""
     q = scores.questionnaire
     levels = scores.levels.iloc[position]
     states = scores.states.iloc[position]
+    notes = _notes(q, loaded)
+    shown_notes: set[str] = set()  # a note copied onto several answers is shown once
     result = {}
     for dim in q.dimensions:
         answered = [(question, float(levels[question.id])) for question in dim.questions
                     if question.scored and int(states[question.id]) == ANSWERED]
         by_level = sorted(answered, key=lambda item: (item[1], item[0].id))
-        notes = []
-        if loaded is not None:
-            for question in dim.questions:
-                answer = loaded.response.answers.get(question.id)
-                if answer is not None and answer.note:
-                    notes.append({"question": pick(question.text, lang), "note": answer.note})
-        next_steps = []
-        for question, level in by_level:
-            if question.type != "level" or level >= 5 or len(next_steps) == 3:
-                continue
-            option = question.option(int(level) + 1)
-            if option is not None:
-                next_steps.append({"question": pick(question.text, lang),
-                                   "now": answers.display(question, values.get(question.id), lang),
-                                   "next": pick(option.label, lang)})
-        def shown(items: list[Any]) -> list[dict[str, Any]]:
-            return [{"question": pick(question.text, lang), "level": round(level, 1),
-                     "answer": answers.display(question, values.get(question.id), lang)}
-                    for question, level in items]
-        # "works" only from level 3.5 up, "missing" only below 3: a company at 5 everywhere
-        # has nothing missing, one at 1 everywhere nothing that works
+
+        def seen(items: list[tuple[Question, float]], lacking: bool) -> list[dict[str, Any]]:
+            found = []
+            for question, level in items:
+                note = notes.get(question.id, "")
+                if note in shown_notes:
+                    note = ""
+                shown_notes.add(note)
+                found.append({"qid": question.id, "topic": topic(question, lang),
+                              "seen": observation(question, values.get(question.id), lang,
+                                                  lacking),
+                              "level": round(level, 1), "note": note,
+                              "level_question": question.type == "level"})
+            return found
+
+        gaps = seen([x for x in by_level if x[1] < GAP_LEVEL][:2], lacking=True)
+        strengths = seen([x for x in reversed(by_level) if x[1] >= STRENGTH_LEVEL][:2],
+                         lacking=False)
+        other_notes = []
+        for question in dim.questions:
+            note = notes.get(question.id, "")
+            if note and note not in shown_notes and question.id not in OWN_WORDS:
+                shown_notes.add(note)
+                other_notes.append({"topic": topic(question, lang), "note": note})
         result[dim.id] = {
-            "strong": shown([x for x in reversed(by_level) if x[1] >= 3.5][:2]),
-            "weak": shown([x for x in by_level if x[1] < 3][:2]),
-            "notes": notes,
-            "next_steps": next_steps,
-            "unknown": sum(1 for x in dim.questions if x.scored and int(states[x.id]) == 1),
+            "gaps": gaps, "strengths": strengths, "notes": other_notes,
+            "actions": _actions(by_level, lang),
+            "why": _why(dim.id, q, recs or [], fired or [], lang),
+            "unknown": [topic(x, lang) for x in dim.questions
+                        if x.scored and int(states[x.id]) == 1],
+            "qids": [x.id for x in dim.questions],
         }
     return result
 
 
-def roadmap(recs: list[Recommendation], catalogue: Catalogue, lang: str, limit: int = 8
-            ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The top recommendations, and the same grouped by horizon for the timeline."""
-    chosen = recs[:limit]
-    ids = {rec.solution.id for rec in chosen}
-    for rec in list(chosen):  # a listed solution's preparation step is always listed too
-        for pre in rec.missing:
-            step = next((r for r in recs if r.solution.id == pre.prepare), None)
-            if step is not None and step.solution.id not in ids:
-                chosen.append(step)
-                ids.add(step.solution.id)
-    # preparation before what it prepares when priorities tie
-    chosen.sort(key=lambda r: (-round(r.priority, 9), 0 if r.prepare_for else 1, r.solution.id))
-    shown = [describe(rec, catalogue, lang) for rec in chosen]
-    phases = [{"horizon": h, "title": pick(HORIZON_LABELS[h], lang),
-               "entries": [r for r in shown if r["horizon"] == h]} for h in HORIZONS]
-    return shown, phases
+def _notes(q: Questionnaire, loaded: Any) -> dict[str, str]:
+    if loaded is None:
+        return {}
+    found = {}
+    for question in q.questions:
+        answer = loaded.response.answers.get(question.id)
+        if answer is not None and answer.note and answer.note.strip():
+            found[question.id] = answer.note.strip()
+    return found
 
 
-def radar_series(scores: Scores, position: int, peer: PeerGroup | None, lang: str
-                 ) -> dict[str, Any]:
-    """Labels and series (plain data) for ``charts.radar_svg``, drawn in the worker."""
+def _actions(by_level: list[tuple[Question, float]], lang: str) -> list[dict[str, str]]:
+    """Up to three actions, weakest answers first: what the questionnaire says a company at
+    that level does next (verb, owner role, deliverable)."""
+    found = []
+    for question, level in by_level:
+        if question.type != "level" or level >= 5:
+            continue
+        action = question.action(int(level))
+        if action is not None and action.text:
+            found.append({"action": pick(action.text, lang), "topic": topic(question, lang)})
+        if len(found) == 3:
+            break
+    return found
+
+
+def _referenced_dimensions(rec: Recommendation, q: Questionnaire) -> dict[str, list[str]]:
+    """Per dimension, the missing preparation steps of ``rec`` whose condition reads it."""
+    found: dict[str, list[str]] = {}
+    for pre in rec.missing:
+        dims = set()
+        for _, cond in pre.met_when.walk():
+            if cond.dimension:
+                dims.add(cond.dimension)
+            if cond.field_id in q.dimension_of:
+                dims.add(q.dimension_of[cond.field_id])
+        for dim in dims:
+            found.setdefault(dim, []).append(pre.id)
+    return found
+
+
+def _why(dim_id: str, q: Questionnaire, recs: list[Recommendation], fired: list[Fired],
+         lang: str) -> list[dict[str, str]]:
+    """Why this dimension matters to this company: the gate it trips, the recommendations
+    that wait for its preparation steps; each as a full sentence and a short one."""
+    reasons = []
+    for item in fired:
+        if dim_id in (item.gate.dimension, q.dimension_of.get(item.gate.question or "")):
+            text = Msg("종합 수준을 {c}단계로 묶고 있습니다(단계 제한).",
+                       "It holds the overall level at {c} (a gate).").format(
+                c=item.gate.cap_level).render(lang)
+            reasons.append({"text": text, "short": text})
+    for rec in recs:
+        steps = _referenced_dimensions(rec, q).get(dim_id, [])
+        if steps:
+            name = pick(rec.solution.name, lang)
+            prepare = [pick(p.prepare, lang) for p in rec.missing if p.id in steps]
+            reasons.append({
+                "text": Msg("'{r}'은(는) 이 영역의 준비({s}) 뒤 {m}개월 차에 시작합니다.",
+                            "'{r}' starts in month {m}, after this area's preparation ({s}).")
+                .format(r=name, s="; ".join(prepare), m=rec.start_month).render(lang),
+                "short": Msg("'{r}'이(가) 이 영역의 준비를 기다립니다({m}개월 차 착수).",
+                             "'{r}' waits for this area's preparation (starts in month {m}).")
+                .format(r=name, m=rec.start_month).render(lang)})
+        if len(reasons) >= 2:
+            break
+    return reasons
+
+
+# --- recommendations, their schedule and the roadmap --------------------------------------------
+
+@dataclass(frozen=True)
+class Step:
+    """A preparation step on the roadmap: when it runs and who does it."""
+
+    id: str
+    text: str
+    owner: str
+    start: int
+    end: int
+    alongside: bool  # runs with the project itself (e.g. OEM approval during the parallel run)
+    ceo: bool  # the catalogue gives it to the CEO: a decision, not a task
+
+
+def schedule(rec: Recommendation, lang: str) -> list[Step]:
+    """The missing prerequisites' steps in time, as the engine schedules them: sequential
+    steps one after another from month 1, parallel ones alongside from month 1, and steps of
+    0 months with the project."""
+    steps, month = [], 1
+    for pre in rec.missing:
+        role = pre.owner or rec.solution.owner
+        owner, ceo = pick(role, lang), pick(role, "en") == CEO
+        text = pick(pre.prepare, lang)
+        if pre.months == 0:
+            steps.append(Step(pre.id, text, owner, rec.start_month, rec.end_month, True, ceo))
+        elif pre.parallel:
+            steps.append(Step(pre.id, text, owner, 1, pre.months, False, ceo))
+        else:
+            steps.append(Step(pre.id, text, owner, month, month + pre.months - 1, False, ceo))
+            month += pre.months
+    return steps
+
+
+def roadmap(recs: list[Recommendation], q: Questionnaire, lang: str) -> list[dict[str, Any]]:
+    """The recommendations as report data (contract fields plus display strings)."""
+    shown = []
+    for rec in recs:
+        data = describe(rec, q, lang)
+        own, investment = data["own_share_krw"], data["investment_krw"]
+        primary = next(t for t in data["tracks"] if t["primary"])
+        track = rec.primary.track
+        data.update({
+            "name": data["solution"]["name"], "summary": data["solution"]["summary"],
+            "kind": data["solution"]["kind"], "category": data["solution"]["category"],
+            "track": primary["name"],
+            "track_external": primary["external"],
+            "track_window": pick(track.window, lang) if track.window else "",
+            "track_provider": pick(track.provider, lang) if track.provider else "",
+            "subsidy_text": _subsidy_text(primary, lang),
+            "alternatives": [t["name"] for t in data["tracks"] if not t["primary"]],
+            "investment_text": money.krw_range(investment["min"], investment["max"], lang),
+            "own_share_text": money.krw_range(own["min"], own["max"], lang),
+            "value_text": money.krw(data["value"]["yearly_krw"], lang)
+            if data["value"]["yearly_krw"] is not None else "",
+            "priority_name": pick(PRIORITY_NAMES[rec.priority], lang),
+            "kpi_text": kpi_text(data["kpi"], lang),
+            "steps": [{**step.__dict__, "when": months_label(step.start, step.end, lang)}
+                      for step in schedule(rec, lang)],
+            "months_label": months_label(rec.start_month, rec.end_month, lang),
+            "goal_hit": rec.goal == GOAL, "pain_hit": rec.goal == PAIN,
+        })
+        for term in data["value"]["terms"]:
+            term["text"] = money.krw(term["yearly_krw"], lang) if term["yearly_krw"] is not None \
+                else ""
+            for item in term["inputs"]:
+                item["text"] = figure_text(item, lang)
+        shown.append(data)
+    return shown
+
+
+def months_label(start: int, end: int, lang: str) -> str:
+    """'3~8개월 차' / 'months 3-8'; one month: '3개월 차' / 'month 3'."""
+    if start == end:
+        return f"{start}개월 차" if lang == "ko" else f"month {start}"
+    return f"{start}~{end}개월 차" if lang == "ko" else f"months {start}-{end}"
+
+
+def _subsidy_text(track: dict[str, Any], lang: str) -> str:
+    share = round(track["subsidy_share"] * 100)
+    if not share:
+        return "현금 지원 없음(무상 자원)" if lang == "ko" else "no cash grant (free resources)"
+    cap = track["subsidy_cap_krw"]
+    cap_text = money.krw(cap, lang) if cap else ""
+    if lang == "ko":
+        return f"총사업비의 {share}%" + (f", 한도 {cap_text}" if cap_text else "")
+    return f"{share}% of the cost" + (f", up to {cap_text}" if cap_text else "")
+
+
+def figure_text(item: dict[str, Any], lang: str) -> str:
+    """One input of a business case as a reader sees it: money in 원, shares in %."""
+    value, unit = item["value"], item["unit"]
+    if value is None:
+        return "입력 필요" if lang == "ko" else "input needed"
+    if unit in {"비율", "share"}:
+        return f"{value * 100:.4g}%"
+    if unit in {"백만원", "백만 원", "KRW million"}:
+        return money.krw(value * 1_000_000, lang)
+    if "원" in unit and "KRW" not in unit and value >= 10_000:
+        rest = unit.replace("원", "", 1).strip()
+        return money.krw(value, lang) + (rest if rest else "")
+    if "KRW" in unit and value >= 10_000:
+        rest = unit.replace("KRW", "", 1).strip()
+        return money.krw(value, lang) + (f" {rest}" if rest else "")
+    return f"{value:,.10g} {unit}".strip()
+
+
+def kpi_text(kpi: dict[str, Any], lang: str) -> str:
+    """The KPI with its baseline and target ('불량률 2.2% → 1.81%')."""
+    unit = kpi["unit"]
+    if kpi["baseline"] is not None and kpi["target"] is not None:
+        return f"{kpi['name']}: {kpi['baseline']:.4g}{unit} → {kpi['target']:.3g}{unit}"
+    if kpi["target_text"]:
+        return f"{kpi['name']}: {kpi['target_text']}"
+    return kpi["name"] + (" (기준값 측정 필요)" if lang == "ko" else " (baseline to be measured)")
+
+
+def gantt_rows(shown: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """The rows of the roadmap chart: per recommendation its preparation steps, then the
+    solution with arrows from those steps. A step shared by several recommendations (same
+    step, same words) is drawn once and every one of them points to it."""
+    rows: list[dict[str, Any]] = []
+    drawn: dict[tuple[str, str, int], int] = {}
+    for rec in shown:
+        after = []
+        for step in rec["steps"]:
+            if step["alongside"]:
+                continue
+            key = (step["id"], step["text"], step["start"])
+            if key not in drawn:
+                drawn[key] = len(rows)
+                rows.append({"label": step["text"], "start": step["start"], "end": step["end"],
+                             "kind": "prepare", "after": (), "note": step["owner"]})
+            after.append(drawn[key])
+        rows.append({"label": f"{rec['rank']}. {rec['name']}", "start": rec["start_month"],
+                     "end": rec["end_month"], "kind": "solution", "after": tuple(after),
+                     "note": rec["owner"]})
+        for step in rec["steps"]:
+            if step["alongside"]:
+                rows.append({"label": step["text"], "start": step["start"], "end": step["end"],
+                             "kind": "alongside", "after": (),
+                             "note": ("병행" if lang == "ko" else "alongside")})
+    return rows
+
+
+# --- the dimension chart -------------------------------------------------------------------------
+
+def dimension_series(scores: Scores, position: int, peer: PeerGroup | None, lang: str
+                     ) -> dict[str, Any]:
+    """Labels and series (plain data) for ``charts.dimension_svg``, drawn in the worker:
+    the company, the next-level target and the benchmark or peer median."""
     q, rubric = scores.questionnaire, scores.rubric
     row = scores.table.iloc[position]
     company = [_score(row[f"{d.id}.score"]) for d in q.dimensions]
@@ -127,9 +387,111 @@ def radar_series(scores: Scores, position: int, peer: PeerGroup | None, lang: st
     if peer is not None and peer.level != "none":
         medians = [peer.medians.get(f"{d.id}.score") for d in q.dimensions]
         if any(m is not None and not math.isnan(m) for m in medians):
-            series.append({"name": f"{pick(SERIES_NAMES['peers'], lang)} · {peer.name(lang)}"
+            role = "benchmark" if peer.source == "benchmark" else "peers"
+            series.append({"name": f"{pick(SERIES_NAMES[role], lang)} · {peer.name(lang)}"
                                    f" (n={peer.size})", "values": medians, "role": "peers"})
-    no_score = " (–)"
-    labels = [pick(d.title, lang) + ("" if value is not None else no_score)
-              for d, value in zip(q.dimensions, company, strict=True)]
+    labels = [pick(d.title, lang) for d in q.dimensions]
     return {"labels": labels, "series": series}
+
+
+# --- risks -----------------------------------------------------------------------------------------
+
+RISKS: list[dict[str, Any]] = [
+    {"id": "lock-in", "questions": ["ai.vendor_management"],
+     "name": {"ko": "공급기업 종속", "en": "Vendor lock-in"},
+     "risk": {"ko": "코드·학습된 모델·데이터의 소유권이 공급기업에 남으면 유지보수 비용과 교체를 공급기업이 정합니다.",
+              "en": "If the code, trained models and data stay the vendor's, the vendor sets the "
+                    "price of maintenance and of any change."},
+     "action": {"ko": "계약서에 코드·모델·데이터 소유권, 인계 자료(학습 데이터, 재학습 절차), 계약 종료 뒤 지원 기간을 적습니다.",
+                "en": "Write ownership of code, models and data, the hand-over (training data, "
+                      "retraining procedure) and support after the contract into the contract."},
+     "owner": {"ko": "대표이사·구매 담당", "en": "CEO, purchasing"}},
+    {"id": "after-vendor", "questions": ["ai.after_vendor", "ai.operation_plan"],
+     "name": {"ko": "공급기업이 떠난 뒤의 운영", "en": "Operation after the vendor leaves"},
+     "risk": {"ko": "지원사업이 끝나고 공급기업이 떠나면 담당자·예산·재학습 계획이 없어 AI가 멈추는 일이 가장 흔한 실패입니다.",
+              "en": "The most common failure of funded projects: the vendor leaves, and with no "
+                    "owner, budget or retraining plan the AI stops."},
+     "action": {"ko": "착수 전에 사내 담당자를 정하고 유지보수 예산(구축비의 연 10~15%)과 재학습 주기를 운영 계획에 적습니다.",
+                "en": "Before the start, name an internal owner and set a maintenance budget (10-15% "
+                      "of the build cost a year) and a retraining cycle in an operation plan."},
+     "owner": {"ko": "대표이사", "en": "CEO"}},
+    {"id": "data-leaving", "questions": ["governance.data_sharing",
+                                         "governance.customer_confidentiality"],
+     "name": {"ko": "데이터의 외부 반출", "en": "Data leaving the company"},
+     "risk": {"ko": "학습용 데이터가 공급기업·클라우드로 나가면 원청 도면·사양과 공정 노하우가 함께 나갈 수 있습니다.",
+              "en": "Training data sent to a vendor or a cloud can take customers' drawings and "
+                    "specifications, and process know-how, with it."},
+     "action": {"ko": "반출 범위·비식별·보관 기간·파기를 정한 데이터 제공 기준을 만들고, 원청 기밀이 들어 있으면 원청 동의를 받습니다.",
+                "en": "Set rules for what leaves, anonymisation, retention and deletion; get the "
+                      "customer's consent where its confidential data is involved."},
+     "owner": {"ko": "정보보안 담당", "en": "Information security"}},
+    {"id": "acceptance", "questions": ["culture.change_acceptance", "culture.communication"],
+     "name": {"ko": "현장 수용성", "en": "Acceptance by the workforce"},
+     "risk": {"ko": "목적과 업무 변화를 모른 채 도입되면 현장이 쓰지 않거나 우회해 효과가 나지 않습니다.",
+              "en": "Introduced without explaining its purpose and what changes, the system is "
+                    "ignored or worked around and brings nothing."},
+     "action": {"ko": "도입 전에 목적·업무 변화·고용 영향을 설명하고, 작업자를 시범 운영에 참여시키며, 외국인 근로자에게는 모국어 자료를 줍니다.",
+                "en": "Explain purpose, changes and effects on jobs beforehand, involve operators in "
+                      "the pilot, and give foreign workers material in their language."},
+     "owner": {"ko": "공장장", "en": "Plant manager"}},
+    {"id": "oem-4m", "questions": [], "categories": ["quality", "process", "automation"],
+     "name": {"ko": "원청 4M 변경 승인", "en": "OEM 4M change approval"},
+     "risk": {"ko": "검사 방법·공정 조건·설비를 바꾸면 원청의 4M 변경 승인 전에는 사람 검사와 기존 방식을 줄일 수 없습니다.",
+              "en": "Changing an inspection method, process conditions or machines needs the "
+                    "OEM's 4M change approval before people or the old method can be taken off."},
+     "action": {"ko": "사람 검사를 유지한 병행 운영 기간에 성능 자료를 모아 4M 변경을 신청하고 승인 뒤 전환합니다.",
+                "en": "Run AI alongside people, collect performance data, apply for the 4M change "
+                      "and switch only after approval."},
+     "owner": {"ko": "품질팀장", "en": "Quality manager"}},
+    {"id": "moc", "questions": ["process.moc"], "categories": ["process", "energy"],
+     "name": {"ko": "변경관리(MOC)", "en": "Management of change (MOC)"},
+     "risk": {"ko": "PSM 사업장에서 AI가 운전 조건을 바꾸는 것은 공정 변경입니다: MOC 없이 적용하면 법 위반이자 사고 위험입니다.",
+              "en": "At a PSM site, AI changing operating conditions is a process change: applying "
+                    "it without MOC breaks the law and risks an accident."},
+     "action": {"ko": "AI 권고를 운전에 반영하기 전에 MOC 절차(위험성 검토, 승인, 운전원 교육)를 거치고, 처음에는 권고만 하는 방식으로 운영합니다.",
+                "en": "Take AI recommendations into operation only through MOC (hazard review, "
+                      "approval, operator training), starting in advisory mode."},
+     "owner": {"ko": "공정·안전 담당", "en": "Process and safety"}},
+]
+
+
+def risk_register(q: Questionnaire, values: dict[str, Any], levels: dict[str, float],
+                  recs: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """The six risks of AI projects at an SME, each with what this company's answers say
+    (the weakest related answer, or the customers and projects concerned) and the response."""
+    register = []
+    categories = {r["category"]: r["name"] for r in recs}
+    oems = values.get("oem_customers")
+    oem_names = ""
+    if isinstance(oems, tuple) and any(v != "none" for v in oems):
+        oem_names = answers.display(q.items["oem_customers"], tuple(v for v in oems
+                                                                     if v != "none"), lang)
+    psm = values.get("psm_applicable") == "yes"
+    for risk in RISKS:
+        related = [(levels[qid], qid) for qid in risk["questions"]
+                   if qid in levels and not math.isnan(levels[qid])]
+        applies, seen = True, ""
+        projects = [categories[c] for c in risk.get("categories", []) if c in categories]
+        if risk["id"] == "oem-4m":
+            applies = bool(oem_names and projects)
+            seen = Msg("원청 {o} · 과제 {p}", "customers {o} · projects {p}").format(
+                o=oem_names, p=", ".join(projects)).render(lang) if applies else ""
+        elif risk["id"] == "moc":
+            applies = psm and bool(projects)
+            seen = Msg("PSM 대상 · 과제 {p}", "PSM site · projects {p}").format(
+                p=", ".join(projects)).render(lang) if applies else ""
+        if related and (applies or not seen):
+            qid = min(related)[1]
+            seen = " · ".join(x for x in (seen, observation(q.question(qid), values.get(qid),
+                                                              lang)) if x)
+        if not applies:
+            level_name = {"ko": "해당 낮음", "en": "Low"}
+        elif (related and min(related)[0] <= 2) or risk["id"] in {"oem-4m", "moc"}:
+            level_name = {"ko": "높음", "en": "High"}
+        else:
+            level_name = {"ko": "보통", "en": "Medium"}
+        register.append({"id": risk["id"], "name": pick(risk["name"], lang),
+                         "risk": pick(risk["risk"], lang), "action": pick(risk["action"], lang),
+                         "owner": pick(risk["owner"], lang), "seen": seen,
+                         "level": pick(level_name, lang), "applies": applies})
+    return register
