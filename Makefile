@@ -10,12 +10,18 @@ STAMP := $(VENV)/.installed
 demo: setup
 	$(BIN)/diagnose demo --out demo-out
 
-# Tests run on every core (pytest-xdist); `make test-fast` leaves out the slow end-to-end runs.
+# Tests run on every core (pytest-xdist); `make test-fast` leaves out the slow end-to-end runs
+# (PDFs, the wheel, the interview in a terminal, kills at random, big hostile files).
+# --dist loadfile runs each test file on one worker: module-scoped fixtures (all hostile-input
+# runs of test_limits.py, the demo of test_cli.py, the PDFs of test_privacy.py) then run once,
+# not once per worker. (loadgroup would be finer, but xdist 3.8 cannot group under pytest 9.)
+PYTEST_PARALLEL := -n auto --dist loadfile
+
 test: lint
-	$(BIN)/python -m pytest -q -n auto
+	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL)
 
 test-fast: lint
-	$(BIN)/python -m pytest -q -n auto -m "not slow"
+	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL) -m "not slow"
 
 # ruff, and the layers contract in pyproject.toml: imports point down the pipeline, no cycles.
 lint: setup

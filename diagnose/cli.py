@@ -45,17 +45,17 @@ LangOpt = Annotated[Lang, typer.Option("--lang", envvar="DIAGNOSE_LANG",
 QuietOpt = Annotated[bool, typer.Option("--quiet", help="진행 표시 없이 / no progress output")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="결과를 JSON으로 / print results as JSON")]
 QuestionnaireOpt = Annotated[Path | None, typer.Option(
-    "-q", "--questionnaire", help="질문지 YAML (기본: 내장 질문지) / questionnaire file (default: the bundled one)")]
+    "-q", "--questionnaire", help="질문지 YAML (기본: 내장 질문지) / questionnaire file (default: the bundled one)", readable=False)]
 RubricOpt = Annotated[Path | None, typer.Option(
-    "-r", "--rubric", help="채점 기준 YAML (기본: 내장 기준) / rubric file (default: the bundled one)")]
+    "-r", "--rubric", help="채점 기준 YAML (기본: 내장 기준) / rubric file (default: the bundled one)", readable=False)]
 TemplatesOpt = Annotated[Path | None, typer.Option(
-    "--templates", help="내 템플릿 폴더 (먼저 찾음) / your template folder, looked up first")]
+    "--templates", help="내 템플릿 폴더 (먼저 찾음) / your template folder, looked up first", readable=False)]
 MapOpt = Annotated[Path | None, typer.Option(
     "--map", help="설문 내보내기의 열·답 매핑 YAML (docs/survey-exports.md) / "
-                  "how the columns and answers of survey exports match the questionnaire")]
+                  "how the columns and answers of survey exports match the questionnaire", readable=False)]
 InputsArg = Annotated[list[Path], typer.Argument(
     help="응답 파일(.yaml), 그 폴더, 설문 내보내기(.csv, .xlsx) / "
-         "response files, folders of them, survey exports (.csv, .xlsx)")]
+         "response files, folders of them, survey exports (.csv, .xlsx)", readable=False)]
 WorkersOpt = Annotated[int | None, typer.Option(
     "--workers", min=1, help="동시에 만들 PDF 수 (기본: CPU 코어 수) / parallel PDF workers")]
 
@@ -102,6 +102,14 @@ def _guard(lang: str = "ko") -> Iterator[None]:
                    "internal error: {e} (run with --debug for details, and please report it)")
         print(text.format(e=f"{type(exc).__name__}: {exc}").render(lang), file=sys.stderr)
         raise typer.Exit(EXIT_USAGE) from None
+
+
+def _keeping(*paths: Path | list[Path] | None) -> contextlib.AbstractContextManager[None]:
+    """Run a command keeping its input files: no output may replace one (``core.files``)."""
+    from diagnose.core import files
+
+    flat = [p for item in paths for p in (item if isinstance(item, list) else [item])]
+    return files.keeping(flat)
 
 
 def _print_error(exc: DiagnoseError, lang: str) -> None:
@@ -166,12 +174,16 @@ def _print_rejections(rejections: list[Rejection], lang: str, quiet: bool,
     console.print(table)
 
 
+def _errors_path(out: Path) -> Path:
+    return out.with_name(out.stem + ".errors.csv")
+
+
 def _write_errors(out: Path, rejections: list[Rejection], lang: str) -> Path:
     """``OUT.errors.csv`` listing the rejections; an old one goes when there are none."""
     import csv
     import io
 
-    from diagnose.content import yamlio
+    from diagnose.core import files
     from diagnose.render import tables
 
     buffer = io.StringIO()
@@ -181,9 +193,9 @@ def _write_errors(out: Path, rejections: list[Rejection], lang: str) -> Path:
         writer.writerow([tables.neutralise(v) for v in (
             item.file, "" if item.row is None else item.row, item.column, item.value,
             item.reason.render(lang))])
-    path = out.with_name(out.stem + ".errors.csv")
+    path = _errors_path(out)
     if rejections:
-        yamlio.write_atomic(path, "\ufeff" + buffer.getvalue())
+        files.write_atomic(path, "\ufeff" + buffer.getvalue())
     else:
         path.unlink(missing_ok=True)
     return path
@@ -193,7 +205,7 @@ def _write_errors(out: Path, rejections: list[Rejection], lang: str) -> Path:
 
 @questionnaire_app.command("validate")
 def questionnaire_validate(
-    files: Annotated[list[Path], typer.Argument(help="질문지 YAML 파일 / questionnaire files")],
+    files: Annotated[list[Path], typer.Argument(help="질문지 YAML 파일 / questionnaire files", readable=False)],
     lang: LangOpt = Lang.ko, quiet: QuietOpt = False, as_json: JsonOpt = False,
 ) -> None:
     """질문지 검사 / Validate questionnaires: one FILE:LINE:COL: message per problem, exit 2 on errors."""
@@ -220,7 +232,7 @@ def questionnaire_validate(
 
 @questionnaire_app.command("show")
 def questionnaire_show(
-    file: Annotated[Path | None, typer.Argument(help="질문지 YAML (기본: 내장 질문지) / questionnaire file")] = None,
+    file: Annotated[Path | None, typer.Argument(help="질문지 YAML (기본: 내장 질문지) / questionnaire file", readable=False)] = None,
     lang: LangOpt = Lang.ko, as_json: JsonOpt = False,
 ) -> None:
     """질문지 보기 / Show a questionnaire as a tree (dimensions, questions, options)."""
@@ -249,16 +261,16 @@ def questionnaire_schema() -> None:
 
 @questionnaire_app.command("template")
 def questionnaire_template(
-    file: Annotated[Path | None, typer.Argument(help="질문지 YAML (기본: 내장 질문지) / questionnaire file")] = None,
+    file: Annotated[Path | None, typer.Argument(help="질문지 YAML (기본: 내장 질문지) / questionnaire file", readable=False)] = None,
     out: Annotated[Path | None, typer.Option(
-        "-o", "--out", help="만들 파일 (.xlsx, .csv) / the file to write (.xlsx, .csv)")] = None,
+        "-o", "--out", help="만들 파일 (.xlsx, .csv) / the file to write (.xlsx, .csv)", readable=False)] = None,
     fmt: Annotated[str | None, typer.Option(
         "--format", help="xlsx (드롭다운 포함) 또는 csv (기본: -o의 확장자) / "
                          "xlsx (with drop-downs) or csv (default: the suffix of -o)")] = None,
     lang: LangOpt = Lang.ko, quiet: QuietOpt = False, as_json: JsonOpt = False,
 ) -> None:
     """빈 설문지 / A blank survey sheet to hand out, which 'diagnose score' reads back as it is."""
-    with _guard(lang.value):
+    with _guard(lang.value), _keeping(file):
         from diagnose.content import questionnaire
         from diagnose.core import resources
         from diagnose.render import blank_sheet
@@ -267,6 +279,7 @@ def questionnaire_template(
             raise DiagnoseError(Msg("-o 파일.xlsx 또는 -o 파일.csv로 만들 파일을 지정하세요",
                                     "name the file to write with -o FILE.xlsx or -o FILE.csv"))
         q = questionnaire.load(file or resources.DEFAULT_QUESTIONNAIRE)
+        _refuse_filled_sheet(out, q)
         written = blank_sheet.write(q, out, fmt.lower() if fmt else None, lang.value)
         columns = blank_sheet.columns(q, lang.value)
         if as_json:
@@ -277,28 +290,47 @@ def questionnaire_template(
                 n=len(columns), o=written).render(lang.value))
 
 
+def _refuse_filled_sheet(out: Path, q: Any) -> None:
+    """A file already at ``out`` that holds answers, or is no survey sheet at all, is the
+    user's data: a blank sheet does not replace it (an older blank sheet is replaced)."""
+    if not out.is_file():
+        return
+    from diagnose.engine import batch
+
+    read = batch.read_inputs([out], q)
+    if len(read.frame) or read.rejections:
+        raise DiagnoseError(Msg(
+            "이미 있는 파일이며 빈 설문지가 아닙니다 (답이 적혀 있거나 다른 파일): 덮어쓰지 않습니다. "
+            "-o에 다른 이름을 지정하세요",
+            "the file exists and is not a blank survey sheet (it holds answers, or is another "
+            "file): it is not overwritten; give -o another name"), where=out)
+
+
 # --- score -------------------------------------------------------------------------------------
 
 @app.command("score")
 def score(
     inputs: InputsArg,
-    out: Annotated[Path, typer.Option("-o", "--out", help="결과 파일 / output file (.csv, .xlsx, .json)")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="결과 파일 / output file (.csv, .xlsx, .json)", readable=False)],
     questionnaire_file: QuestionnaireOpt = None, rubric_file: RubricOpt = None,
     mapping: MapOpt = None,
     lang: LangOpt = Lang.ko, quiet: QuietOpt = False, as_json: JsonOpt = False,
 ) -> None:
     """채점 / Score assessments: one row per assessment in a CSV, XLSX or JSON table."""
-    with _guard(lang.value):
+    with _guard(lang.value), _keeping(inputs, questionnaire_file, rubric_file, mapping):
+        from diagnose.core import files
         from diagnose.engine import batch
         from diagnose.render import tables
 
         if out.suffix.lower() not in tables.SUFFIXES:
             raise DiagnoseError(Msg("출력 형식은 .csv, .xlsx, .json 중 하나여야 합니다",
                                     "the output must be .csv, .xlsx or .json"), where=out)
+        for written in (out, _errors_path(out)):  # before the work, not after it
+            files.refuse_input(written)
         result = batch.score_inputs(inputs, questionnaire_file, rubric_file, lang.value,
                                     mapping_path=mapping)
-        tables.write(result.scores.table, out, result.questionnaire, lang.value)
-        _print_warnings(result.warnings, lang.value, quiet)
+        cut = tables.write(result.scores.table, out, result.questionnaire, lang.value)
+        _print_warnings([*result.warnings, *cut], lang.value, quiet)
         errors = _write_errors(out, result.rejections, lang.value)
         _print_rejections(result.rejections, lang.value, quiet, errors)
         if as_json:
@@ -325,22 +357,33 @@ def _print_warnings(warnings: list[Any], lang: str, quiet: bool) -> None:
 @app.command("report")
 def report(
     inputs: InputsArg,
-    out: Annotated[Path, typer.Option("--out", help="PDF를 쓸 폴더 / output folder")] = Path("reports"),
+    out: Annotated[Path, typer.Option("--out", help="PDF를 쓸 폴더 / output folder", readable=False)] = Path("reports"),
     questionnaire_file: QuestionnaireOpt = None, rubric_file: RubricOpt = None,
     templates: TemplatesOpt = None,
     workers: WorkersOpt = None, mapping: MapOpt = None,
     lang: LangOpt = Lang.ko, quiet: QuietOpt = False, as_json: JsonOpt = False,
+    batch_peers: Annotated[bool, typer.Option(
+        "--peers", help="참조 벤치마크 대신 함께 채점한 진단(5곳 이상 그룹)과 비교 / compare with "
+        "the assessments scored together (groups of 5+) instead of the reference benchmark")
+    ] = False,
+    issued: Annotated[str | None, typer.Option(
+        "--issued", metavar="YYYY-MM-DD", help="표지의 발행일 (기본: 진단일) / date of issue on "
+        "the cover (default: the assessment date)")] = None,
 ) -> None:
     """보고서 / Render one PDF diagnosis report per assessment."""
-    with _guard(lang.value):
+    with _guard(lang.value), _keeping(inputs, questionnaire_file, rubric_file, mapping):
         from diagnose.engine import batch
         from diagnose.jobs import reports
 
+        if issued is not None:
+            issued = reports.issue_date(issued)
         result = batch.score_inputs(inputs, questionnaire_file, rubric_file, lang.value,
                                     mapping_path=mapping)
-        paths = reports.render_reports(result, out, lang.value, templates, workers,
-                                        progress=not quiet and not as_json)
-        _print_warnings(result.warnings, lang.value, quiet)  # with the evidence left out
+        jobs = reports.report_jobs(result, out, lang.value, templates, batch_peers, issued)
+        paths = reports.render_jobs(jobs, out, lang.value, workers,
+                                    progress=not quiet and not as_json)
+        _print_warnings([*result.warnings, *reports.evidence_warnings(result, jobs)],
+                        lang.value, quiet)  # with the evidence left out
         _print_rejections(result.rejections, lang.value, quiet)
         if as_json:
             print(json.dumps([str(p) for p in paths], ensure_ascii=False, indent=2))
@@ -353,17 +396,97 @@ def report(
 
 # --- cohort and compare ----------------------------------------------------------------------
 
+# --- recommend ---------------------------------------------------------------------------------
+
+CatalogueOpt = Annotated[Path | None, typer.Option(
+    "--catalogue", help="솔루션 카탈로그 YAML (기본: 내장) / solution catalogue", readable=False)]
+ProgrammeOpt = Annotated[Path | None, typer.Option(
+    "--programme", help="사업 계획 YAML: 지원 트랙 (기본: 내장) / programme file: support tracks", readable=False)]
+
+
+@app.command("recommend")
+def recommend(
+    inputs: InputsArg,
+    questionnaire_file: QuestionnaireOpt = None, rubric_file: RubricOpt = None,
+    catalogue_file: CatalogueOpt = None, programme_file: ProgrammeOpt = None,
+    mapping: MapOpt = None,
+    top: Annotated[int | None, typer.Option(
+        "--top", min=1, help="기업마다 보일 추천 수 (기본: 카탈로그 설정) / recommendations "
+        "per assessment")] = None,
+    lang: LangOpt = Lang.ko, quiet: QuietOpt = False, as_json: JsonOpt = False,
+) -> None:
+    """추천 / The ranked AI-solution recommendations of each assessment, without a PDF."""
+    with _guard(lang.value):
+        from diagnose.jobs import advice
+
+        result = advice.run(inputs, questionnaire_file, rubric_file, catalogue_file,
+                            programme_file, lang.value, top, mapping)
+        _print_warnings(result.batch.warnings, lang.value, quiet)
+        _print_rejections(result.batch.rejections, lang.value, quiet)
+        data = advice.as_data(result, lang.value)
+        if as_json:
+            import json
+
+            print(json.dumps(data, ensure_ascii=False, indent=2))
+        else:
+            from diagnose.render.terminal import recommendations_view
+
+            console = _console(stderr=False)
+            for company in data:
+                console.print(recommendations_view(company, lang.value))
+                console.print()
+        if result.batch.rejections:
+            raise typer.Exit(EXIT_REJECTED)
+
+
+# --- select ------------------------------------------------------------------------------------
+
+@app.command("select")
+def select(
+    inputs: InputsArg,
+    out: Annotated[Path, typer.Option("--out", help="결과 폴더 / output folder", readable=False)],
+    programme_file: ProgrammeOpt = None,
+    decisions: Annotated[Path | None, typer.Option(
+        "--decisions", help="담당자 결정 파일: 선정 결과 엑셀(결정 열) 또는 CSV / the officer's "
+        "decisions: the selection workbook (decision column) or a CSV", readable=False)] = None,
+    questionnaire_file: QuestionnaireOpt = None, rubric_file: RubricOpt = None,
+    catalogue_file: CatalogueOpt = None, mapping: MapOpt = None,
+    lang: LangOpt = Lang.ko, quiet: QuietOpt = False, as_json: JsonOpt = False,
+) -> None:
+    """선정 / The programme's selection: per track a primary list within capacity and a
+    reserve list, every company with its reason; the report to the city."""
+    with _guard(lang.value), _keeping(inputs, programme_file, decisions, questionnaire_file,
+                                      rubric_file, catalogue_file, mapping):
+        from diagnose.jobs import select as select_job
+
+        result = select_job.run(inputs, out, programme_file, decisions, questionnaire_file,
+                                rubric_file, catalogue_file, lang.value, mapping)
+        _print_warnings(result.advice.batch.warnings, lang.value, quiet)
+        _print_rejections(result.rejections, lang.value, quiet)
+        if as_json:
+            print((out / "selection.json").read_text(encoding="utf-8"), end="")
+        elif not quiet:
+            from diagnose.render.terminal import selection_summary
+
+            _console(stderr=False).print(selection_summary(result.result, lang.value))
+            for path in result.written:
+                _console().print(Msg("→ {p}", "-> {p}").format(p=path).render(lang.value),
+                                 markup=False)
+        if result.rejections:
+            raise typer.Exit(EXIT_REJECTED)
+
+
 @app.command("cohort")
 def cohort(
     inputs: InputsArg,
-    out: Annotated[Path, typer.Option("--out", help="결과 폴더 / output folder")],
+    out: Annotated[Path, typer.Option("--out", help="결과 폴더 / output folder", readable=False)],
     questionnaire_file: QuestionnaireOpt = None, rubric_file: RubricOpt = None,
     templates: TemplatesOpt = None,
     mapping: MapOpt = None,
     lang: LangOpt = Lang.ko, quiet: QuietOpt = False, as_json: JsonOpt = False,
 ) -> None:
     """코호트 / The programme view: all companies side by side (cohort.xlsx, cohort.pdf)."""
-    with _guard(lang.value):
+    with _guard(lang.value), _keeping(inputs, questionnaire_file, rubric_file, mapping):
         from diagnose.engine import batch
         from diagnose.jobs import cohort as cohort_module
 
@@ -382,17 +505,21 @@ def cohort(
 
 @app.command("compare")
 def compare(
-    baseline: Annotated[Path, typer.Argument(help="기준 진단 / the baseline assessment")],
-    followup: Annotated[Path, typer.Argument(help="후속 진단 / the follow-up assessment")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="진척 보고서 PDF / progress report")],
+    baseline: Annotated[Path, typer.Argument(help="기준 진단 / the baseline assessment", readable=False)],
+    followup: Annotated[Path, typer.Argument(help="후속 진단 / the follow-up assessment", readable=False)],
+    out: Annotated[Path, typer.Option("-o", "--out", help="진척 보고서 PDF / progress report", readable=False)],
     questionnaire_file: QuestionnaireOpt = None, rubric_file: RubricOpt = None,
     templates: TemplatesOpt = None,
     mapping: MapOpt = None,
     lang: LangOpt = Lang.ko, quiet: QuietOpt = False, as_json: JsonOpt = False,
 ) -> None:
     """비교 / Progress of one company between two assessments, as a PDF."""
-    with _guard(lang.value):
+    with _guard(lang.value), _keeping(baseline, followup, questionnaire_file, rubric_file,
+                                      mapping):
+        from diagnose.core import files
         from diagnose.jobs import compare as compare_module
+
+        files.refuse_input(out)
 
         result = compare_module.compare_files(
             baseline, followup, out, lang.value, questionnaire_path=questionnaire_file,
@@ -414,9 +541,9 @@ def compare(
 
 @app.command("demo")
 def demo(
-    out: Annotated[Path, typer.Option("--out", help="결과 폴더 / output folder")] = Path("demo-out"),
+    out: Annotated[Path, typer.Option("--out", help="결과 폴더 / output folder", readable=False)] = Path("demo-out"),
     companies: Annotated[int, typer.Option("--companies", min=1, max=10_000,
-                                           help="표본 기업 수 / sample companies")] = 12,
+                                           help="표본 기업 수 / sample companies", readable=False)] = 12,
     workers: WorkersOpt = None,
     seed: Annotated[int, typer.Option("--seed", help="표본 생성 시드 / sample seed")] = 2026,
     lang: LangOpt = Lang.ko, quiet: QuietOpt = False, as_json: JsonOpt = False,
@@ -440,9 +567,9 @@ def demo(
 @app.command("interview")
 def interview(
     out: Annotated[Path | None, typer.Option(
-        "-o", "--out", help="새 응답 파일 / the new response file (.yaml)")] = None,
+        "-o", "--out", help="새 응답 파일 / the new response file (.yaml)", readable=False)] = None,
     resume: Annotated[Path | None, typer.Option(
-        "--resume", help="이어서 할 응답 파일 / continue this response file")] = None,
+        "--resume", help="이어서 할 응답 파일 / continue this response file", readable=False)] = None,
     company: Annotated[str | None, typer.Option(
         "--company", help="기업명 (미리 채움) / company name, filled in up front")] = None,
     consultant: Annotated[str | None, typer.Option(
@@ -471,6 +598,12 @@ def interview(
 def main() -> None:
     """Console-script entry point."""
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    if sys.platform.startswith("linux") and os.uname().machine == "x86_64":
+        # pyarrow (pandas' string engine; the CSV reader) takes mimalloc by default, which
+        # reserves 1 GiB of address space at first use: half of what a run capped by
+        # ``ulimit -v`` may have. jemalloc (built into pyarrow's x86-64 Linux wheels)
+        # reserves none and hands freed blocks back.
+        os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
     app()
 
 

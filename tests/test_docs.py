@@ -2,6 +2,11 @@
 
 * every command the CLI registers has a ``## diagnose <path>`` section in docs/commands.md, and
   no such section names a command that does not exist;
+* every option of every command (all its spellings, ``-o`` and ``--out``) is in that command's
+  section (the options of ``diagnose`` itself in "Common options"), and no section's synopsis or
+  option table names an option its command does not take; the table of common options per
+  command, the ``--help`` listings and the command table of docs/index.md agree with the CLI;
+* every command and option has help in Korean and English;
 * every complete questionnaire in docs/questionnaire-format.md validates without errors;
 * the worked example of docs/scoring.md, scored by the real engine, gives exactly the numbers
   printed in the page's result block.
@@ -16,6 +21,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer.main
@@ -25,13 +31,17 @@ from diagnose.content import questionnaire
 from diagnose.engine import batch
 from diagnose.render import tables
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
 
 FENCE = re.compile(r"^```(?P<lang>[\w-]*)[ \t]*\n(?P<body>.*?)^```[ \t]*$", re.M | re.S)
 MARKED = re.compile(
     r"^<!--\s*example:\s*(?P<name>[\w-]+)\s*-->[ \t]*\n+```[\w-]*[ \t]*\n(?P<body>.*?)^```",
     re.M | re.S)
 HEADING = re.compile(r"^## diagnose(?P<path>(?: [\w-]+)*)[ \t]*$", re.M)
+SECTION = re.compile(r"^## ", re.M)
+OPTION = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*")
+COMMON_OPTIONS = "## 공통 옵션 / Common options"
 
 
 def read(page: str) -> str:
@@ -47,18 +57,51 @@ def marked(page: str, name: str) -> str:
 
 # --- 1. every command is documented, and only real ones ---------------------------------------
 
-def registered_commands() -> set[str]:
-    paths: set[str] = set()
+# Typer builds the Click command tree (with its own copy of Click): read it by duck typing.
+def command_tree() -> dict[str, Any]:
+    """Every visible command of the CLI by its path ('' for ``diagnose`` itself)."""
+    found: dict[str, Any] = {}
 
-    def walk(command: object, path: tuple[str, ...]) -> None:
+    def walk(command: Any, path: tuple[str, ...]) -> None:
+        found[" ".join(path)] = command
         for name, sub in (getattr(command, "commands", None) or {}).items():
-            if getattr(sub, "hidden", False):
-                continue
-            paths.add(" ".join((*path, name)))
-            walk(sub, (*path, name))
+            if not sub.hidden:
+                walk(sub, (*path, name))
 
     walk(typer.main.get_command(app), ())
-    return paths
+    return found
+
+
+def registered_commands() -> set[str]:
+    return set(command_tree()) - {""}
+
+
+def options_of(command: Any) -> set[str]:
+    """Every spelling of every visible option (``--help`` is Click's own)."""
+    return {name for param in command.params if param.param_type_name == "option"
+            and not param.hidden for name in (*param.opts, *param.secondary_opts)}
+
+
+def section(page: str, heading: str) -> str:
+    """The text under a ``## `` heading, up to the next one."""
+    text = read(page)
+    assert f"{heading}\n" in text, f"docs/{page} has no section '{heading}'"
+    start = text.index(f"{heading}\n")
+    end = SECTION.search(text, start + len(heading))
+    return text[start:end.start() if end else len(text)]
+
+
+def command_section(path: str) -> str:
+    return section("commands.md", f"## diagnose {path}" if path else COMMON_OPTIONS)
+
+
+def declared_options(text: str) -> set[str]:
+    """The options a section declares: in its synopsis (its first fenced block) and in the
+    first column of its tables. Prose may name other commands' options."""
+    fence = FENCE.search(text)
+    synopsis = fence["body"] if fence else ""
+    firsts = [line.split("|")[1] for line in text.splitlines() if line.startswith("| `")]
+    return set(OPTION.findall(synopsis)) | {o for cell in firsts for o in OPTION.findall(cell)}
 
 
 def documented_commands() -> list[str]:
@@ -79,6 +122,90 @@ def test_commands_md_documents_no_command_that_does_not_exist() -> None:
     unknown = set(headings) - registered_commands()
     assert not unknown, f"docs/commands.md documents unknown commands: {sorted(unknown)}"
     assert len(headings) == len(set(headings)), "a command has two sections"
+
+
+def test_the_cli_has_options_to_compare_with() -> None:
+    tree = command_tree()
+    assert {"--version", "--debug"} <= options_of(tree[""])
+    assert {"-o", "--out", "-q", "--questionnaire", "--map", "--json"} <= options_of(tree["score"])
+
+
+@pytest.mark.parametrize("path", sorted(command_tree()))
+def test_every_option_is_documented_in_its_commands_section(path: str) -> None:
+    """Each spelling of each option appears in the command's own section of commands.md."""
+    documented = set(OPTION.findall(command_section(path)))
+    missing = options_of(command_tree()[path]) - documented
+    where = f"'## diagnose {path}'" if path else f"'{COMMON_OPTIONS}'"
+    assert not missing, f"docs/commands.md {where} does not name {sorted(missing)}"
+
+
+@pytest.mark.parametrize("path", sorted(registered_commands()))
+def test_a_section_declares_no_option_its_command_lacks(path: str) -> None:
+    unknown = declared_options(command_section(path)) - options_of(command_tree()[path]) - {
+        "--help"}
+    assert not unknown, f"'## diagnose {path}' declares options it does not take: {unknown}"
+
+
+def test_the_common_options_table_says_which_command_takes_which() -> None:
+    """The ✓/– table of --lang, --quiet, --json per command is the CLI's."""
+    text = section("commands.md", COMMON_OPTIONS)
+    header = next(line for line in text.splitlines() if line.startswith("| 명령 / command"))
+    columns = [cell.strip().strip("`") for cell in header.strip("|").split("|")[1:]]
+    assert columns == ["--lang", "--quiet", "--json"]
+    table = {}
+    for line in text.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and cells[0].startswith("`"):
+            table[cells[0].strip("`")] = {o for o, cell in zip(columns, cells[1:], strict=True)
+                                          if cell.startswith("✓")}
+    tree = command_tree()
+    leaves = {path for path in registered_commands() if not hasattr(tree[path], "commands")}
+    assert set(table) == leaves, "rows differ from the commands: " + str(
+        sorted(set(table) ^ leaves))
+    for path in leaves:
+        assert table[path] == options_of(tree[path]) & set(columns), path
+
+
+def listed_commands(page: str, command: str) -> list[str]:
+    """The names under ``Commands:`` of the ``$ diagnose ... --help`` output shown on a page."""
+    text = read(page)
+    start = text.index(f"$ {' '.join(('diagnose', command)).strip()} --help\n")
+    listing = text[text.index("Commands:\n", start):]
+    names = []
+    for line in listing.splitlines()[1:]:
+        if not line.startswith("  "):
+            break
+        names.append(line.split()[0])
+    return names
+
+
+@pytest.mark.parametrize("group", ["", "questionnaire"])
+def test_the_help_shown_in_commands_md_lists_the_real_commands(group: str) -> None:
+    command = command_tree()[group]
+    real = [name for name, sub in command.commands.items() if not sub.hidden]
+    assert listed_commands("commands.md", group) == real
+
+
+def test_index_md_lists_every_command() -> None:
+    text = section("index.md", "## 지금 있는 명령 / Commands available today")
+    listed = {m["path"].strip() for m in re.finditer(
+        r"^\| `diagnose(?P<path>(?: [a-z][\w-]*)+)", text, re.M)}
+    tree = command_tree()
+    leaves = {path for path in registered_commands() if not hasattr(tree[path], "commands")}
+    assert listed == leaves
+
+
+HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
+@pytest.mark.parametrize("path", sorted(command_tree()))
+def test_every_command_and_option_has_korean_and_english_help(path: str) -> None:
+    command = command_tree()[path]
+    texts = {f"diagnose {path}".strip(): command.help or ""}
+    texts |= {param.name or "": getattr(param, "help", None) or "" for param in command.params}
+    for name, text in texts.items():
+        assert HANGUL.search(text) and re.search("[A-Za-z]{3}", text.replace("AI", "")), \
+            f"{name}: help must be Korean / English: {text!r}"
 
 
 # --- 2. complete questionnaires in questionnaire-format.md validate ---------------------------
@@ -142,6 +269,40 @@ def test_worked_example_prose_matches_its_result_block() -> None:
     assert f"→ {row['infra.completeness']:.2f}**" in section
     assert f"`overall.gates` = `{row['overall.gates']}`" in section
     assert f"수준 **{row['overall.level']} \"{row['overall.level_name']}\"**" in section
+
+
+# --- 4. the layout the README and index.md describe is the tree's ----------------------------
+
+NAMED_PATH = re.compile(r"`((?:diagnose|tests|benchmarks|scripts|scoring|questionnaires|"
+                        r"report_templates|docs)/[\w./-]*?)(?:::\w+)?`")
+
+
+def pages() -> dict[str, str]:
+    found = {f"docs/{p.name}": p.read_text(encoding="utf-8") for p in sorted(DOCS.glob("*.md"))}
+    return found | {"README.md": (ROOT / "README.md").read_text(encoding="utf-8")}
+
+
+def test_every_path_the_docs_name_exists() -> None:
+    """A module or file named in backticks (`diagnose/render/xlsx.py`) is in the tree."""
+    named = {(page, m[1]) for page, text in pages().items() for m in NAMED_PATH.finditer(text)}
+    assert len(named) > 20
+    missing = sorted((page, path) for page, path in named if not (ROOT / path).exists())
+    assert not missing, missing
+
+
+def test_readme_and_index_describe_every_subpackage() -> None:
+    packages = {p.parent.name for p in (ROOT / "diagnose").glob("*/__init__.py")}
+    assert {"core", "content", "inputs", "engine", "render", "jobs"} <= packages
+    for page in ("README.md", "docs/index.md"):
+        missing = {p for p in packages if f"`diagnose/{p}/`" not in pages()[page]}
+        assert not missing, f"{page} does not describe {sorted(missing)}"
+
+
+def test_readme_names_every_benchmark() -> None:
+    benchmarks = {p.name for p in (ROOT / "benchmarks").glob("bench_*.py")}
+    assert benchmarks
+    missing = {b for b in benchmarks if f"`{b}`" not in pages()["README.md"]}
+    assert not missing, f"README.md does not name {sorted(missing)}"
 
 
 def test_every_test_security_md_names_exists() -> None:

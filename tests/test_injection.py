@@ -431,6 +431,7 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             "root": root, "files": (baseline, followup)}
 
 
+@pytest.mark.slow
 def test_pdfs_are_written_inside_the_output_folder(pdfs: dict[str, Any]) -> None:
     names = sorted(p.name for p in pdfs["reports"])
     assert names[0] == "CON_baseline.pdf" and names[1].startswith("etc_passwd_")
@@ -438,6 +439,7 @@ def test_pdfs_are_written_inside_the_output_folder(pdfs: dict[str, Any]) -> None
         [*names, "cohort.pdf", "compare.pdf"])
 
 
+@pytest.mark.slow
 def test_weasyprint_fetches_only_bundled_assets(pdfs: dict[str, Any]) -> None:
     urls = pdfs["urls"]
     assert urls and len(pdfs["pages"]) == 4  # two reports, the cohort, the comparison
@@ -447,11 +449,13 @@ def test_weasyprint_fetches_only_bundled_assets(pdfs: dict[str, Any]) -> None:
     assert any(url.endswith("report.css") for url in urls)
 
 
+@pytest.mark.slow
 def test_pdfs_carry_no_attachment_script_or_hostile_link(pdfs: dict[str, Any]) -> None:
     for path in [*pdfs["reports"], pdfs["cohort"], pdfs["compare"]]:
         assert_inert_pdf(path)
 
 
+@pytest.mark.slow
 def test_report_pdf_shows_the_hostile_text_literally(pdfs: dict[str, Any]) -> None:
     (path,) = [p for p in pdfs["reports"] if p.name.startswith("etc_passwd")]
     text = flat(pdf_text(path))
@@ -463,6 +467,7 @@ def test_report_pdf_shows_the_hostile_text_literally(pdfs: dict[str, Any]) -> No
     assert title.startswith(c["name"])
 
 
+@pytest.mark.slow
 def test_report_pdf_with_control_characters_keeps_the_visible_text(pdfs: dict[str, Any]) -> None:
     (path,) = [p for p in pdfs["reports"] if p.name.startswith("CON")]
     text = flat(pdf_text(path))
@@ -470,6 +475,7 @@ def test_report_pdf_with_control_characters_keeps_the_visible_text(pdfs: dict[st
     assert "김민수" in text and "B" * 300 in text
 
 
+@pytest.mark.slow
 def test_cohort_and_compare_pdfs_show_hostile_names_literally(pdfs: dict[str, Any]) -> None:
     cohort_text = flat(pdf_text(pdfs["cohort"]))
     assert flat(PDF_COMPANY["name"]) in cohort_text
@@ -480,6 +486,7 @@ def test_cohort_and_compare_pdfs_show_hostile_names_literally(pdfs: dict[str, An
         assert flat(value) in compare_text, value
 
 
+@pytest.mark.slow
 def test_compare_html_adds_no_element(pdfs: dict[str, Any], tmp_path: Path) -> None:
     twin = []
     for source in pdfs["files"]:
@@ -494,6 +501,7 @@ def test_compare_html_adds_no_element(pdfs: dict[str, Any], tmp_path: Path) -> N
     assert without_svg(Shape(hostile).shape) == without_svg(Shape(pages[0][1]).shape)
 
 
+@pytest.mark.slow
 def test_rich_markup_in_a_company_name_prints_literally(pdfs: dict[str, Any]) -> None:
     assert flat("[bold red]RICH[/]") in flat(pdfs["runs"]["compare"].stderr)
     assert "\x1b" not in pdfs["runs"]["compare"].stderr
@@ -515,6 +523,7 @@ def test_the_report_fetcher_refuses_everything_but_bundled_files() -> None:
             fetcher(url)
 
 
+@pytest.mark.slow
 def test_dollar_signs_in_a_round_name_are_plain_text(pdfs: dict[str, Any], tmp_path: Path
                                                      ) -> None:
     files = []

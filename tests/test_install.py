@@ -21,14 +21,14 @@ def test_non_editable_install_finds_bundled_content(tmp_path: Path) -> None:
     (wheel,) = dist.glob("diagnose-*.whl")
 
     fresh = tmp_path / "fresh"
-    venv.EnvBuilder(with_pip=True).create(fresh)
+    venv.EnvBuilder().create(fresh)  # without a pip of its own: ours installs into it (--python)
     python = fresh / "bin" / "python"
     site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
                           capture_output=True, text=True, check=True).stdout.strip()
     # Dependencies come from the project's environment; diagnose itself only from the wheel.
     (Path(site) / "_deps.pth").write_text(sysconfig.get_path("purelib") + "\n")
-    subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "--quiet", str(wheel)],
-                   check=True, timeout=300)
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps",
+                    "--quiet", str(wheel)], check=True, timeout=300)
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
