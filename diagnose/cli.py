@@ -104,12 +104,49 @@ def _guard(lang: str = "ko") -> Iterator[None]:
         raise typer.Exit(EXIT_USAGE) from None
 
 
-def _keeping(*paths: Path | list[Path] | None) -> contextlib.AbstractContextManager[None]:
-    """Run a command keeping its input files: no output may replace one (``core.files``)."""
+@contextlib.contextmanager
+def _keeping(*paths: Path | list[Path] | None, out: tuple[Path, ...] = ()) -> Iterator[None]:
+    """Run a command keeping its input files: no output may replace one (``core.files``);
+    ``out``, the outputs known up front, are checked before the work, not after it."""
     from diagnose.core import files
 
     flat = [p for item in paths for p in (item if isinstance(item, list) else [item])]
-    return files.keeping(flat)
+    with files.keeping(flat):
+        for path in out:
+            files.refuse_input(path)
+        yield
+
+
+class _Diagnostics:
+    """Standard error that never fails a command: with it on a full disk, or closed, a message
+    is lost, but the exit code stays the contract's (a write error here would turn exit 2 into
+    1 with a traceback that cannot be shown either)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return int(self._stream.write(text))
+        except (OSError, ValueError):  # ValueError: the stream was closed
+            return len(text)
+
+    def flush(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self._stream.flush()
+
+    def __getattr__(self, name: str) -> Any:  # isatty, fileno, encoding: as the stream has them
+        return getattr(self._stream, name)
+
+
+def _output_failed(exc: OSError) -> None:
+    """Standard output refused a write (``--version > /dev/full``): one line, exit 2."""
+    print(Msg("출력을 쓸 수 없습니다: {e}", "cannot write the output: {e}").format(
+        e=exc.strerror or type(exc).__name__).render(os.environ.get("DIAGNOSE_LANG", "ko")),
+        file=sys.stderr)
+    with contextlib.suppress(OSError):  # what is still buffered goes nowhere, not to a traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    raise SystemExit(EXIT_USAGE)
 
 
 def _print_error(exc: DiagnoseError, lang: str) -> None:
@@ -270,7 +307,7 @@ def questionnaire_template(
     lang: LangOpt = Lang.ko, quiet: QuietOpt = False, as_json: JsonOpt = False,
 ) -> None:
     """빈 설문지 / A blank survey sheet to hand out, which 'diagnose score' reads back as it is."""
-    with _guard(lang.value), _keeping(file):
+    with _guard(lang.value), _keeping(file, out=(out,) if out else ()):
         from diagnose.content import questionnaire
         from diagnose.core import resources
         from diagnose.render import blank_sheet
@@ -317,16 +354,14 @@ def score(
     lang: LangOpt = Lang.ko, quiet: QuietOpt = False, as_json: JsonOpt = False,
 ) -> None:
     """채점 / Score assessments: one row per assessment in a CSV, XLSX or JSON table."""
-    with _guard(lang.value), _keeping(inputs, questionnaire_file, rubric_file, mapping):
-        from diagnose.core import files
+    with _guard(lang.value), _keeping(inputs, questionnaire_file, rubric_file, mapping,
+                                      out=(out, _errors_path(out))):
         from diagnose.engine import batch
         from diagnose.render import tables
 
         if out.suffix.lower() not in tables.SUFFIXES:
             raise DiagnoseError(Msg("출력 형식은 .csv, .xlsx, .json 중 하나여야 합니다",
                                     "the output must be .csv, .xlsx or .json"), where=out)
-        for written in (out, _errors_path(out)):  # before the work, not after it
-            files.refuse_input(written)
         result = batch.score_inputs(inputs, questionnaire_file, rubric_file, lang.value,
                                     mapping_path=mapping)
         cut = tables.write(result.scores.table, out, result.questionnaire, lang.value)
@@ -371,7 +406,8 @@ def report(
         "the cover (default: the assessment date)")] = None,
 ) -> None:
     """보고서 / Render one PDF diagnosis report per assessment."""
-    with _guard(lang.value), _keeping(inputs, questionnaire_file, rubric_file, mapping):
+    with _guard(lang.value), _keeping(inputs, questionnaire_file, rubric_file, mapping,
+                                      out=(out,)):
         from diagnose.engine import batch
         from diagnose.jobs import reports
 
@@ -456,7 +492,7 @@ def select(
     """선정 / The programme's selection: per track a primary list within capacity and a
     reserve list, every company with its reason; the report to the city."""
     with _guard(lang.value), _keeping(inputs, programme_file, decisions, questionnaire_file,
-                                      rubric_file, catalogue_file, mapping):
+                                      rubric_file, catalogue_file, mapping, out=(out,)):
         from diagnose.jobs import select as select_job
 
         result = select_job.run(inputs, out, programme_file, decisions, questionnaire_file,
@@ -486,7 +522,8 @@ def cohort(
     lang: LangOpt = Lang.ko, quiet: QuietOpt = False, as_json: JsonOpt = False,
 ) -> None:
     """코호트 / The programme view: all companies side by side (cohort.xlsx, cohort.pdf)."""
-    with _guard(lang.value), _keeping(inputs, questionnaire_file, rubric_file, mapping):
+    with _guard(lang.value), _keeping(inputs, questionnaire_file, rubric_file, mapping,
+                                      out=(out,)):
         from diagnose.engine import batch
         from diagnose.jobs import cohort as cohort_module
 
@@ -515,11 +552,8 @@ def compare(
 ) -> None:
     """비교 / Progress of one company between two assessments, as a PDF."""
     with _guard(lang.value), _keeping(baseline, followup, questionnaire_file, rubric_file,
-                                      mapping):
-        from diagnose.core import files
+                                      mapping, out=(out,)):
         from diagnose.jobs import compare as compare_module
-
-        files.refuse_input(out)
 
         result = compare_module.compare_files(
             baseline, followup, out, lang.value, questionnaire_path=questionnaire_file,
@@ -598,13 +632,22 @@ def interview(
 def main() -> None:
     """Console-script entry point."""
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
-    if sys.platform.startswith("linux") and os.uname().machine == "x86_64":
-        # pyarrow (pandas' string engine; the CSV reader) takes mimalloc by default, which
-        # reserves 1 GiB of address space at first use: half of what a run capped by
-        # ``ulimit -v`` may have. jemalloc (built into pyarrow's x86-64 Linux wheels)
-        # reserves none and hands freed blocks back.
-        os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
-    app()
+    # pyarrow (pandas' string engine; the CSV reader) takes mimalloc by default, which reserves
+    # 1 GiB of address space at first use: half of what a run capped by ``ulimit -v`` may have.
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+    # None: started with standard error closed (2>&-); messages then go nowhere, codes stay
+    sys.stderr = _Diagnostics(sys.stderr or open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+    try:
+        try:
+            app()
+        finally:  # a full disk behind '>' shows at this flush, not as a traceback at exit
+            if sys.stdout is not None:  # None: started with standard output closed
+                sys.stdout.flush()
+    except BrokenPipeError:  # the reader of the output left (`| head`): nothing to report
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError as exc:  # standard output refused a write outside a command (--version)
+        _output_failed(exc)
 
 
 if __name__ == "__main__":

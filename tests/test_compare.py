@@ -220,3 +220,50 @@ def test_compare_takes_a_company_written_two_ways_as_one(files, first: str,
     assert run.exit_code == 0, (run.stderr, run.exception)
     summary = json.loads(run.stdout)
     assert summary["changes"]["data"] == 2.0 and out.stat().st_size > 0
+
+
+@pytest.mark.parametrize("base_round, base_date, follow_round, follow_date, needle", [
+    ("baseline", "2027-03-10", "followup", "2026-03-12", "dated before the baseline"),
+    ("followup", "2026-03-12", "baseline", "2027-03-10", "the baseline is round 'followup'"),
+    ("T1", "2026-03-12", "Baseline", "2026-03-12", "the baseline is round 'T1'"),
+], ids=["dates", "rounds", "rounds-as-people-write-them"])
+def test_a_follow_up_before_its_baseline_is_refused(files, base_round: str, base_date: str,
+                                                    follow_round: str, follow_date: str,
+                                                    needle: str) -> None:
+    """Two files given the wrong way round: every change would show with the wrong sign. It
+    was only a note in the report; now nothing is written and the command exits 2."""
+    tmp_path, write = files
+    base = write("base.yaml", response("2", COMPANY, base_round, base_date, "{data.a: 2}"))
+    follow = write("follow.yaml", response("2", COMPANY, follow_round, follow_date,
+                                           "{data.a: 4}"))
+    with pytest.raises(DiagnoseError) as error:
+        run(tmp_path, base, follow)
+    assert error.value.exit_code == 2
+    assert needle in error.value.render("en")
+    assert "기준 진단을 먼저" in error.value.render("ko")
+    assert not (tmp_path / "progress.pdf").exists()
+
+
+def test_same_date_and_a_round_named_otherwise_are_compared(files) -> None:
+    """A correction on the same day, or rounds named in Korean, stay comparable: only an order
+    the names or dates contradict is refused."""
+    tmp_path, write = files
+    base = write("base.yaml", response("2", COMPANY, "1차", "2026-03-12", "{data.a: 2}"))
+    follow = write("follow.yaml", response("2", COMPANY, "2차", "2026-03-12", "{data.a: 4}"))
+    comparison = progress.compare(*(compare.batch_module.score_inputs(
+        [path], tmp_path / "q.yaml", tmp_path / "r.yaml") for path in (base, follow)),
+        catalogue_path=tmp_path / "cat.yaml")
+    assert comparison.changes["data"] == 2.0
+
+
+@pytest.mark.parametrize("how", ["same path", "another spelling", "a copy"])
+def test_the_same_file_twice_is_refused(files, how: str) -> None:
+    tmp_path, write = files
+    base = write("base.yaml", response("2", COMPANY, "baseline", "2026-03-12", "{data.a: 2}"))
+    follow = {"same path": base, "another spelling": tmp_path / "." / "base.yaml",
+              "a copy": write("copy.yaml", base.read_text(encoding="utf-8"))}[how]
+    with pytest.raises(DiagnoseError) as error:
+        run(tmp_path, base, follow)
+    assert error.value.exit_code == 2
+    assert "same file (or copies of it)" in error.value.render("en")
+    assert not (tmp_path / "progress.pdf").exists()

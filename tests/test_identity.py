@@ -59,3 +59,17 @@ def test_same_company_uses_the_same_rule() -> None:
     assert identity.same_company(row({"company.name": "울산오토파츠(주)"}),
                                  row({"company.name": "울산오토파츠 (주)"}))
     assert not identity.same_company(row({"company.name": ""}), row({"company.name": None}))
+
+
+def test_rounds_are_told_apart_as_people_mean_them() -> None:
+    """``baseline`` and ``Baseline`` are one round, as a company's id in two cases is one
+    company; ``t0`` is the baseline, ``Follow-up`` and ``t1`` the first follow-up."""
+    same = [["baseline", "Baseline", " BASELINE ", "t0", "ｂａｓｅｌｉｎｅ"],
+            ["followup", "Follow-up", "follow up", "T1", "followup1"],
+            ["1차", "1 차"]]
+    for names in same:
+        assert len({identity.round_key(name) for name in names}) == 1, names
+    assert len({identity.round_key(names[0]) for names in same}) == 3
+    assert identity.round_key(None) == ""
+    rounds = pd.Series(["Baseline", None, "followup"], dtype=object)
+    assert identity.round_keys(rounds).tolist() == ["#0", "", "#1"]

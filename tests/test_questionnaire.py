@@ -606,3 +606,48 @@ def test_bundled_conditions_ask_use_case_items_only_where_they_apply(bundled):
 def test_bundled_safety_level_one_names_the_legal_gap(bundled):
     one = bundled.question("process.safety_system").options[0].label
     assert "법" in one["ko"] and "law" in one["en"]
+
+
+@pytest.mark.parametrize("where, weight, shown", [
+    ("question", "1e308", "1e+308"), ("question", "1e999", "inf"), ("option", "1e308", "1e+308"),
+    ("question", "101", "101.0"),
+])
+def test_an_absurd_weight_is_a_located_problem(where: str, weight: str, shown: str) -> None:
+    """Weights are finite and at most 100 (questionnaire.MAX_WEIGHT): 1e308 passed validation
+    and two of them added up to inf, every score of the dimension NaN."""
+    question_weight = weight if where == "question" else "1"
+    option_weight = weight if where == "option" else "1"
+    found = problems(f"""\
+        id: w
+        version: "1"
+        languages: [ko]
+        title: 가중치
+        profile: [{{id: name, type: text, text: 기업명}}]
+        dimensions:
+          - id: infra
+            title: 인프라
+            questions:
+              - id: infra.systems
+                type: multi
+                weight: {question_weight}
+                text: 시스템
+                options:
+                  - {{value: erp, label: ERP, weight: {option_weight}}}
+                  - {{value: mes, label: MES}}
+        """)
+    line, col = (12, 9) if where == "question" else (15, 38)
+    assert found == [f"q.yaml:{line}:{col}: a weight must be a finite number up to 100 "
+                     f"('{shown}')"]
+
+
+def test_weights_up_to_100_are_taken() -> None:
+    assert questionnaire.MAX_WEIGHT == 100
+    assert problems("""\
+        id: w
+        version: "1"
+        languages: [ko]
+        title: 가중치
+        profile: [{id: name, type: text, text: 기업명}]
+        dimensions:
+          - {id: infra, title: 인프라, questions: [{id: infra.a, type: yesno, text: 가, weight: 100}]}
+        """) == []

@@ -121,6 +121,22 @@ def test_negative_dimension_weight(write, model):
         """) == ["3:21: weights must not be negative"]
 
 
+@pytest.mark.parametrize("weight", ["1e308", "1e999", "100.5"])
+def test_an_absurd_dimension_weight_is_refused(write, model, weight: str):
+    """1e308 passed: two such weights add up to inf and every overall score became NaN."""
+    assert refused(write, model, f"""\
+        id: r
+        questionnaire: {{id: mfg, version: "1.0"}}
+        dimension_weights: {{data: {weight}}}
+        bands: [{{min: 1.0, level: 1, name: 미인식}}]
+        """) == [f"3:21: a weight must be a finite number up to 100 ('{float(weight)}')"]
+
+
+def test_a_dimension_weight_of_100_is_the_largest_taken(write, model):
+    loaded = rubric.load(write("r.yaml", GOOD.replace("{data: 1.5}", "{data: 100}")), model)
+    assert loaded.weight("data") == 100
+
+
 def test_misspelt_key(write, model):
     assert refused(write, model, """\
         id: r

@@ -112,6 +112,21 @@ def test_numbers_dates_and_null():
     assert doc.data == {"n": 3, "x": 1.5, "d": dt.date(2026, 3, 12), "z": None}
 
 
+@pytest.mark.parametrize("text, line, col, value", [
+    ("assessment: {date: 2026-02-30, round: baseline}\n", 1, 20, "2026-02-30"),
+    ("answers:\n  q1: {value: 3, answered_at: 2026-04-31T10:41:07+09:00}\n", 2, 31,
+     "2026-04-31T10:41:07+09:00"),
+    ("date: 2026-13-01\n", 1, 7, "2026-13-01"),
+    ("at: 2026-03-12T25:00:00\n", 1, 5, "2026-03-12T25:00:00"),
+    ("columns:\n  2026-02-30: q1\n", 2, 3, "2026-02-30"),  # a key (a map file's column)
+], ids=["date", "answered_at", "month", "hour", "key"])
+def test_an_impossible_date_is_a_located_problem(text: str, line: int, col: int,
+                                                 value: str) -> None:
+    """``datetime`` refuses what YAML reads as a date: a located problem, not a ValueError."""
+    assert refusal(text) == (f"x.yaml:{line}:{col}: not a real date or time: {value}; "
+                             "write an existing date as YYYY-MM-DD")
+
+
 def test_time_of_day_stays_text():
     assert yamlio.parse_text("start: 10:30\n").data == {"start": "10:30"}
 

@@ -9,6 +9,7 @@ is located as ``FILE:LINE:COL``.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from functools import cached_property
 from pathlib import Path
@@ -36,6 +37,10 @@ ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$"
 OPTION_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 YESNO_LEVELS: dict[str, int] = {"no": 1, "partial": 3, "yes": 5}
+# Weights (of questions, multi options, rubric dimensions) are relative: 100 to 1 is more than
+# any real rubric needs, and a bound keeps the weighted sums exact (two weights of 1e308 add
+# up to inf, and every score of the dimension becomes NaN).
+MAX_WEIGHT = 100
 YESNO_LABELS: dict[str, dict[str, str]] = {
     "no": {"ko": "아니오", "en": "No"},
     "partial": {"ko": "일부", "en": "Partly"},
@@ -60,6 +65,15 @@ def _yesno_word(value: Any) -> Any:
     if value is False:
         return "no"
     return value
+
+
+def weight_error(value: float) -> Msg | None:
+    """Why a weight is out of range, or None: a weight is a finite number up to
+    ``MAX_WEIGHT`` (whether 0 is allowed is each field's own rule)."""
+    if math.isfinite(value) and value <= MAX_WEIGHT:
+        return None
+    return Msg("가중치는 {m} 이하의 유한한 수여야 합니다 ('{v}')",
+               "a weight must be a finite number up to {m} ('{v}')").format(m=MAX_WEIGHT, v=value)
 
 
 class _Model(BaseModel):
@@ -313,6 +327,7 @@ class _Checker:
             self.error((*loc, "min"), Msg("min이 max보다 큽니다", "min is greater than max"))
         self._options(loc, item)
         if isinstance(item, Question):
+            self._weight((*loc, "weight"), item.weight)
             self._bands(loc, item)
             self._actions(loc, item)
             if item.show_if is not None:
@@ -335,6 +350,7 @@ class _Checker:
                 self.error(where, Msg("선택지 값 '{v}'가 중복됩니다",
                                       "duplicate option value '{v}'").format(v=option.value))
             values.add(option.value)
+            self._weight((*opts, k, "weight"), option.weight)
             if kind == "level" and not (isinstance(option.value, int) and 1 <= option.value <= 5):
                 self.error(where, Msg("level 선택지 값은 1~5의 정수여야 합니다 ('{v}')",
                                       "level option values must be whole numbers 1-5 ('{v}')")
@@ -352,6 +368,11 @@ class _Checker:
         if kind == "multi" and item.options and sum(o.weight for o in item.options) <= 0:
             self.error(opts, Msg("선택지 가중치의 합이 0보다 커야 합니다",
                                  "the option weights must add up to more than 0"))
+
+    def _weight(self, where: tuple[Any, ...], value: float) -> None:
+        message = weight_error(value)
+        if message is not None:
+            self.error(where, message)
 
     def _bands(self, loc: tuple[Any, ...], question: Question) -> None:
         where = (*loc, "bands")

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from diagnose.content import yamlio
-from diagnose.content.questionnaire import Questionnaire, Text, version_text
+from diagnose.content.questionnaire import Questionnaire, Text, version_text, weight_error
 from diagnose.core.errors import Problem, ValidationFailed
 from diagnose.core.i18n import Msg, pick
 
@@ -109,6 +109,8 @@ def _check(doc: yamlio.Document, rubric: Rubric, questionnaire: Questionnaire) -
         if weight < 0:
             problems.append(doc.problem(("dimension_weights", dim), Msg(
                 "가중치는 0 이상이어야 합니다", "weights must not be negative")))
+        elif (message := weight_error(weight)) is not None:  # 1e308, .inf: one rule for weights
+            problems.append(doc.problem(("dimension_weights", dim), message))
     for i in range(1, len(rubric.bands)):
         before, band = rubric.bands[i - 1], rubric.bands[i]
         if band.min <= before.min or band.level <= before.level:

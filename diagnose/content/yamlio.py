@@ -8,7 +8,9 @@ column. Reading is deliberately narrower than PyYAML's ``safe_load``:
 * files over a size limit, documents nested absurdly deep and documents of absurdly many
   values are refused, and only regular files are read (never a pipe or a device);
 * only ``true``/``false`` are booleans (YAML 1.2): ``yes``, ``no``, ``on``, ``off`` stay the
-  words an author typed, which is what a ``yesno`` answer or a ``show_if`` means by them.
+  words an author typed, which is what a ``yesno`` answer or a ``show_if`` means by them;
+* a value shaped like a date or time that does not exist (``2026-02-30``, ``T25:00``), as a
+  value or a key, is a located problem of its file, not an error of the whole command.
 
 Files are written atomically by ``diagnose.core.files``.
 """
@@ -212,13 +214,13 @@ class _Builder:
                 self.path, node, Msg("읽을 수 없는 값: {e}", "unreadable value: {e}").format(
                     e=exc.problem)
             ) from None
-        except (ValueError, OverflowError) as exc:
+        except (ValueError, OverflowError):
             # Only the timestamp constructor raises these: ``2026-02-30`` has the shape of a
             # date, so YAML resolves it as one, and ``datetime`` then refuses the day.
             raise _refuse(self.path, node, Msg(
                 "없는 날짜·시각입니다: {v}. 실제 날짜를 YYYY-MM-DD 형식으로 적으세요",
-                "not a real date or time: {v} ({e}); write an existing date as YYYY-MM-DD",
-            ).format(v=node.value, e=exc)) from None
+                "not a real date or time: {v}; write an existing date as YYYY-MM-DD",
+            ).format(v=node.value)) from None
 
     def _mapping(self, node: yaml.MappingNode, loc: Loc, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}

@@ -314,6 +314,11 @@ def score_inputs(inputs: Sequence[Path], questionnaire_path: Path | None = None,
     read = read_inputs(paths, q, mapping)
     if not read.used and read.rejections:  # every file refused whole: the job cannot run
         raise NothingReadable(read.rejections)
+    if read.frame.empty and not read.rejections:  # a blank template: nothing was rejected,
+        raise DiagnoseError(Msg(                   # nothing can be scored: like an empty folder
+            "채점할 진단이 없습니다: 답이 적힌 행이 하나도 없습니다 (아직 채우지 않은 빈 설문지인가요?)",
+            "nothing to score: no row holds an answer (a survey sheet not filled in yet?)"),
+            where=", ".join(str(p) for p in paths))
     keep = read.latest_only()
     frame = read.frame
     if len(keep) < len(frame):

@@ -96,9 +96,9 @@ def compare_files(baseline_path: Path, followup_path: Path, out: Path, lang: str
     """
     if _same_file(baseline_path, followup_path):
         raise DiagnoseError(Msg(
-            "기준 진단과 후속 진단이 같은 파일입니다: 서로 다른 두 차수의 파일을 지정하세요",
-            "the baseline and the follow-up are the same file: give the files of two different "
-            "rounds"), where=followup_path)
+            "기준 진단과 후속 진단이 같은 파일(또는 그 복사본)입니다: 서로 다른 두 차수의 파일을 지정하세요",
+            "the baseline and the follow-up are the same file (or copies of it): give the files of "
+            "two different rounds"), where=followup_path)
     batches = []
     for role, path in (("baseline", baseline_path), ("followup", followup_path)):
         try:
