@@ -304,6 +304,7 @@ def test_without_pango_the_work_without_pdfs_is_done(tmp_path: Path,
     assert len(list((tmp_path / "demo" / "responses").glob("*.yaml"))) == 2
     assert len(rows(tmp_path / "demo" / "scores.csv")) == 2
     assert (tmp_path / "demo" / "scores.xlsx").stat().st_size > 0
+    assert (tmp_path / "demo" / "cohort" / "cohort.xlsx").stat().st_size > 0  # the workbook too
 
 
 def test_without_the_weasyprint_package_the_pdf_says_so(tmp_path: Path) -> None:

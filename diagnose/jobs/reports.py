@@ -199,9 +199,17 @@ def run_demo(out: Path, companies: int = 12, workers: int | None = None, seed: i
     if reports_dir.is_dir():
         for stale in reports_dir.glob("*.pdf"):
             stale.unlink()
-    pdfs = render_reports(result, reports_dir, lang, None, workers, progress)
     from diagnose.jobs import cohort
+    from diagnose.render.pdf import PdfUnavailable
 
+    try:
+        pdfs = render_reports(result, reports_dir, lang, None, workers, progress)
+    except PdfUnavailable as exc:  # no PDF stack: the data, tables and cohort workbook still
+        with contextlib.suppress(PdfUnavailable):  # its workbook is written before its PDF
+            cohort.build_cohort(result, out / "cohort", lang)
+        raise PdfUnavailable(exc.missing, written=(
+            str(folder), str(out / "scores.csv"), str(out / "scores.xlsx"),
+            str(out / "cohort" / "cohort.xlsx"))) from None
     programme = cohort.build_cohort(result, out / "cohort", lang)
     return {"responses": str(folder), "companies": len(paths),
             "scores_csv": str(out / "scores.csv"), "scores_xlsx": str(out / "scores.xlsx"),

@@ -1,8 +1,9 @@
 """The selection's documents: ``selection.xlsx``, ``selection.pdf`` and the city report.
 
 The workbook has a summary sheet, a sheet per track (Korean labels, widths that show the text,
-money with its unit, a decision column with a drop-down that ``--decisions`` reads back as it
-is) and the officer's decisions. The PDF has one page per track: capacity, the primary and
+money with its unit, dates as dates, the selection score coloured like a heatmap, a decision
+column with a drop-down that ``--decisions`` reads back as it is) and the officer's decisions;
+every sheet is an Excel table and prints landscape, one page wide, its title row on each page. The PDF has one page per track: capacity, the primary and
 reserve lists and how the reasons are distributed. The city report (``city-report.pdf`` and a
 sheet) shows the programme's figures from groups of five or more companies only.
 """
@@ -18,7 +19,8 @@ from diagnose.core.i18n import pick
 from diagnose.core.money import krw
 from diagnose.engine.city import CityFigures
 from diagnose.inputs import decisions as decisions_file
-from diagnose.render import documents, xlsx
+from diagnose.render import documents, tables, xlsx
+from diagnose.render.pdf import PdfUnavailable
 from diagnose.render.xlsx import Sheet, Style, Validation
 
 LABELS: dict[str, dict[str, str]] = {
@@ -39,7 +41,7 @@ LABELS: dict[str, dict[str, str]] = {
     "level": {"ko": "수준", "en": "Level"},
     "initiative": {"ko": "추천 과제", "en": "Initiative"},
     "value": {"ko": "연간 효과", "en": "Yearly value"},
-    "value_krw": {"ko": "연간 효과(원)", "en": "Yearly value (KRW)"},
+    "value_krw": {"ko": "연간 효과", "en": "Yearly value"},
     "score": {"ko": "선정 점수", "en": "Selection score"},
     "readiness": {"ko": "준비도", "en": "Readiness"},
     "impact": {"ko": "효과", "en": "Impact"},
@@ -61,6 +63,11 @@ STATUS_KEYS = ("primary", "reserve", "waiting", "elsewhere", "not_eligible", "ex
 STATUS_LABEL = {"primary": "selected", **{k: k for k in STATUS_KEYS if k != "primary"}}
 WORDS = {"ko": ("선정", "제외"), "en": ("in", "out")}
 WRAP = Style(wrap=True, vertical="top")
+TOP = Style(vertical="top")
+MONEY = {"ko": '#,##0"원"', "en": '"KRW "#,##0'}
+# The selection score and its parts (0-1) in the heatmap's colours: red, amber, teal.
+SCORE_SCALE = [(0.0, tables.XLSX_HEAT[0][1]), (0.5, tables.XLSX_HEAT[1][1]),
+               (1.0, tables.XLSX_HEAT[2][1])]
 
 
 def _column(key: str, lang: str) -> str:
@@ -99,17 +106,20 @@ def _track_sheet(track: dict[str, Any], lang: str, taken: set[str]) -> Sheet:
         column(lambda e: e["reason"]), [track["id"]] * len(entries),
         [word.get(d.get("decision", ""), "") for d in decided],
         [d.get("reason", "") for d in decided], [d.get("who", "") for d in decided],
-        [d.get("when", "") for d in decided]]
+        [tables.as_date(d.get("when", "")) for d in decided]]
     rows = max(len(entries), 1) + 200  # room to add a decision for a company not listed
     first = 3  # the help line, then the title row
-    decision_column = xlsx.column_letter(len(titles) - 3)
+    decision_column = xlsx.column_letter(len(titles) - 4)
     return Sheet(
         xlsx.sheet_name(track["name"], taken), titles, columns,
-        formats=[None, None, "@", None, "0", None, "#,##0", "0.00", "0.00", "0.00", "0.00",
-                 None, "@", None, None, None, "@"],
-        widths=[6, 12, 12, 24, 6, 30, 16, 10, 9, 9, 9, 70, 14, 10, 30, 12, 12],
+        formats=[None, None, "@", None, "0", None, MONEY[lang], "0.00", "0.00", "0.00", "0.00",
+                 None, "@", None, None, None, tables.DATE_FORMAT],
+        # the reason a sentence, wrapped; the officer's columns wide enough to write in; all of
+        # it on one page across when printed
+        widths=[*[None] * 11, 60, None, 10, 24, 12, 12], max_width=36,
         above=[(_label("decision_help", lang), Style(color="6B7785", size=9))],
-        body=WRAP,
+        body=WRAP, table=True, page=xlsx.Page(across=1), freeze="E3",
+        color_scales=[xlsx.ColorScale([7, 8, 9, 10], SCORE_SCALE)],
         validations=[Validation(f"{decision_column}{first}:{decision_column}{first + rows}",
                                 "list", '"' + ",".join(WORDS[lang]) + '"',
                                 prompt_title=titles[-4], prompt=_label("decision_help", lang),
@@ -128,9 +138,8 @@ def _summary_sheet(data: dict[str, Any], lang: str) -> Sheet:
                [count(t, "elsewhere") for t in tracks]]
     return Sheet(_label("summary", lang), titles, columns, formats=[None, "@", "0", "0", "0",
                                                                      "0", "0"],
-                 widths=[36, 18, 8, 8, 8, 16, 14],
                  above=[(f"{data['programme']['name']} · {data['programme']['year']}",
-                         Style(bold=True, size=13))])
+                         Style(bold=True, size=13))], table=True, page=xlsx.PRINT, freeze="B3")
 
 
 def _decisions_sheet(data: dict[str, Any], lang: str) -> Sheet:
@@ -140,10 +149,11 @@ def _decisions_sheet(data: dict[str, Any], lang: str) -> Sheet:
     word = dict(zip(("in", "out"), WORDS[lang], strict=True))
     columns = [[r["company"] for r in rows], [r["track"] for r in rows],
                [word[r["decision"]] for r in rows], [r["reason"] for r in rows],
-               [r["who"] for r in rows], [r["when"] for r in rows],
+               [r["who"] for r in rows], [tables.as_date(r["when"]) for r in rows],
                [_status(r["result"], lang) for r in rows]]
     return Sheet(decisions_file.RECORD_SHEETS[lang], titles, columns,
-                 widths=[24, 16, 8, 40, 12, 12, 14], body=WRAP)
+                 formats=[None, None, None, None, None, tables.DATE_FORMAT, None],
+                 body=TOP, wrap_wide=True, max_width=50, table=True, page=xlsx.PRINT)
 
 
 def workbook(data: dict[str, Any], city: CityFigures, lang: str) -> list[Sheet]:
@@ -188,6 +198,7 @@ CITY_LABELS: dict[str, dict[str, str]] = {
     "change": {"ko": "변화", "en": "Change"},
     "overall": {"ko": "종합 점수", "en": "Overall score"},
     "what": {"ko": "항목", "en": "Item"},
+    "figure": {"ko": "수치", "en": "Figure"},
 }
 
 
@@ -215,9 +226,12 @@ def city_rows(city: CityFigures, lang: str) -> list[tuple[str, str, str]]:
 
 def city_sheet(city: CityFigures, lang: str) -> Sheet:
     rows = city_rows(city, lang)
-    return Sheet(_city("sheet", lang), [_city("what", lang), _city("group", lang), ""],
+    return Sheet(_city("sheet", lang), [_city("what", lang), _city("group", lang),
+                                        _city("figure", lang)],
                  [[r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]],
-                 widths=[30, 30, 24], above=[(_city("small_note", lang), Style(size=9))])
+                 above=[(_city("small_note", lang), Style(size=9))], freeze="A3",
+                 body=TOP, wrap_wide=True, max_width=50, table=True,
+                 page=xlsx.Page(landscape=False))
 
 
 def _reason_counts(track: dict[str, Any], lang: str) -> list[tuple[str, int]]:
@@ -277,7 +291,12 @@ def write(data: dict[str, Any], city: CityFigures, windows: dict[str, str], out:
     """Write ``selection.xlsx``, ``selection.pdf`` and ``city-report.pdf`` into ``out``."""
     written = [out / "selection.xlsx", out / "selection.pdf", out / "city-report.pdf"]
     xlsx.write(workbook(data, city, lang), written[0], lang)
-    documents.write_pdf(selection_context(data, windows, lang), "selection.html.j2", written[1],
-                        list(templates))
-    documents.write_pdf(city_context(city, lang), "city.html.j2", written[2], list(templates))
+    try:
+        documents.write_pdf(selection_context(data, windows, lang), "selection.html.j2",
+                            written[1], list(templates))
+        documents.write_pdf(city_context(city, lang), "city.html.j2", written[2],
+                            list(templates))
+    except PdfUnavailable as exc:  # no PDF stack on this laptop: the workbook is there
+        raise PdfUnavailable(exc.missing, written=(str(out / "selection.json"),
+                                                   str(written[0]))) from None
     return written
