@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -14,7 +15,7 @@ from typer.testing import CliRunner
 from diagnose.cli import app
 from diagnose.core.errors import DiagnoseError
 from diagnose.engine import progress
-from diagnose.inputs import identity
+from diagnose.inputs import identity, responses
 from diagnose.jobs import compare
 
 QUESTIONNAIRE = """\
@@ -26,11 +27,18 @@ QUESTIONNAIRE = """\
       - {id: name, type: text, text: {ko: 기업명, en: Name}}
       - {id: industry, type: choice, text: {ko: 업종, en: Industry},
          options: [{value: metal, label: {ko: 금속, en: Metal}}]}
+      - {id: defect_rate, type: number, text: {ko: 공정 불량률, en: Defect rate}, unit: "%"}
+      - {id: oee, type: number, text: {ko: 설비종합효율, en: OEE}, unit: "%"}
+      - {id: unplanned_downtime_hours, type: number, text: {ko: 비계획 정지 시간, en: Unplanned downtime},
+         unit: {ko: 시간/년, en: hours/year}}
+      - {id: energy_cost, type: number, text: {ko: 연간 에너지 비용, en: Energy cost},
+         unit: {ko: 백만원, en: KRW million}}
     dimensions:
       - id: data
         title: {ko: 데이터, en: Data}
         questions:
-          - {id: data.a, type: level, text: {ko: 수집, en: Collection}, options: LEVELS}
+          - {id: data.a, type: level, text: {ko: 수집, en: Collection}, allow_na: true,
+             options: LEVELS}
           - {id: data.b, type: level, text: {ko: 라벨, en: Labels}, options: LEVELS}
           - {id: data.c, type: level, text: {ko: 이력, en: History}, options: LEVELS}
       - id: process
@@ -88,11 +96,13 @@ CATALOGUE = """\
     """
 
 
-def response(version: str, company: str, round_: str, date: str, answers: str) -> str:
+def response(version: str, company: str, round_: str, date: str, answers: str,
+             support: str = "") -> str:
+    extra = f", support_since_last: {support}" if support else ""
     return yaml_text(f"""\
         questionnaire: {{id: cq, version: "{version}"}}
         company: {company}
-        assessment: {{date: {date}, round: {round_}, consultant: 김민수}}
+        assessment: {{date: {date}, round: {round_}, consultant: 김민수{extra}}}
         answers: {answers}
         status: complete
         """)
@@ -121,6 +131,11 @@ def run(tmp_path: Path, base: Path, follow: Path, lang: str = "ko"):
 COMPANY = "{id: u-1, name: (주)울산정밀, industry: metal}"
 
 
+def pdf_text(path: Path) -> str:
+    """The PDF's text as a reader sees it (a no-break space read as a space)."""
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages).replace("\xa0", " ")
+
+
 def test_progress_report_with_exact_changes_and_recommendations(files) -> None:
     tmp_path, write = files
     base = write("base.yaml", response("2", COMPANY, "baseline", "2026-03-12",
@@ -133,15 +148,15 @@ def test_progress_report_with_exact_changes_and_recommendations(files) -> None:
     assert result.changes["talent"] == 0.0
     assert result.changes["overall"] == pytest.approx(3 - 7 / 3)  # mean of 2, 2, 3 -> 3
     assert (result.baseline.level, result.followup.level) == (2, 3)
-    # capture no longer fits (data 3 > 2.5): done; vision still fits and its prerequisite
-    # (labels at level 3) is now met: progressed
-    assert result.statuses == {"capture": "done", "vision": "ready"}
+    # capture no longer fits (data 3 > 2.5): resolved according to the answers; vision still
+    # fits and its prerequisite (labels at level 3) is now met: progressed
+    assert result.statuses == {"capture": "resolved", "vision": "ready"}
     assert result.left_out == []
-    text = "\n".join(page.extract_text() for page in PdfReader(result.out).pages)
-    for part in ("AI 준비도 향상 보고서", "(주)울산정밀", "영역별 비교", "기준 진단 (baseline)",
-                 "후속 진단 (followup)", "영역별 변화", "+1.00", "추천 과제의 진행", "완료",
-                 "진전", "제외한 항목이 없습니다"):
+    text = pdf_text(result.out)
+    for part in ("AI 준비도 향상 보고서", "(주)울산정밀", "영역별 변화", "+1.00",
+                 "추천 과제의 진행", "답변상 해소", "진전", "제외한 항목이 없습니다"):
         assert part in text, part
+    assert "완료" not in text  # an answer that changed is not a project done
 
 
 def test_a_version_mismatch_compares_only_what_both_have_and_says_what_was_left_out(
@@ -267,3 +282,145 @@ def test_the_same_file_twice_is_refused(files, how: str) -> None:
     assert error.value.exit_code == 2
     assert "same file (or copies of it)" in error.value.render("en")
     assert not (tmp_path / "progress.pdf").exists()
+
+
+# --- what a reader checks first: KPIs, answers that moved, support, rounds in words ----------
+
+KPIS_BEFORE = "defect_rate: 3.1, oee: 65.3, unplanned_downtime_hours: 420, energy_cost: 529"
+KPIS_AFTER = "defect_rate: 2.6, oee: 69.0, unplanned_downtime_hours: 455, energy_cost: 512"
+# data.a rises 2 -> 3 and data.b falls 3 -> 2: the data dimension stays at +0.00
+BEFORE = "{data.a: 2, data.b: 3, data.c: 2, process.a: 2, talent.a: 3}"
+AFTER = "{data.a: 3, data.b: 2, data.c: 2, process.a: 2, talent.a: 3}"
+
+
+@pytest.fixture
+def two_rounds(files):
+    tmp_path, write = files
+    company = "{id: u-1, name: (주)울산정밀, industry: metal, %s}"
+    base = write("base.yaml", response("2", company % KPIS_BEFORE, "baseline", "2026-03-12",
+                                       BEFORE))
+    follow = write("follow.yaml", response(
+        "2", company % KPIS_AFTER, "followup", "2027-03-10", AFTER,
+        support="[ai-solution, 울산TP 품질 컨설팅]"))
+    return tmp_path, base, follow
+
+
+EXPECTED = {
+    "ko": ["공정 불량률", "3.1%", "2.6%", "-0.5%p", "설비종합효율", "65.3%", "69%", "+3.7%p",
+           "420 시간/년", "455 시간/년", "+35 시간/년 (+8.3%)", "악화",
+           "5억 2,900만 원", "5억 1,200만 원", "-1,700만 원 (-3.2%)", "개선",
+           "두 진단 사이에 받은 지원", "AI 솔루션 보급", "울산TP 품질 컨설팅",
+           "낮아진 답변 (1)", "나아진 답변 (1)", "3 → 2", "2 → 3", "하락 1",
+           "기준 진단", "후속 진단"],
+    "en": ["Defect rate", "3.1%", "2.6%", "-0.5 pp", "OEE", "65.3%", "69%", "+3.7 pp",
+           "420 hours/year", "+35 hours/year (+8.3%)", "Worse", "KRW 529 million",
+           "KRW 512 million", "-KRW 17 million (-3.2%)", "Better",
+           "Support received between the rounds", "AI solution adoption", "울산TP 품질 컨설팅",
+           "Answers that fell (1)", "Answers that improved (1)", "3 → 2", "down 1",
+           "Baseline", "Follow-up"],
+}
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_report_shows_kpis_answers_that_moved_support_and_rounds_in_words(
+        two_rounds, lang: str) -> None:
+    """Review 2026-12 section 4: the KPIs entered in both rounds were not shown, a lowered
+    answer hid inside "데이터 +0.00", support was not recorded, rounds read "baseline"."""
+    tmp_path, base, follow = two_rounds
+    result = run(tmp_path, base, follow, lang)
+    assert result.changes["data"] == 0.0
+    assert [(q.question, q.kind) for q in result.questions] == [
+        ("data.a", "improved"), ("data.b", "regressed")]
+    text = pdf_text(result.out)
+    for part in EXPECTED[lang]:
+        assert part in text, part
+    for raw in ("baseline)", "followup", "t0"):  # no round shown by its code
+        assert raw not in text
+    summary = result.summary(lang)
+    assert summary["answers"] == {"improved": ["data.a"], "regressed": ["data.b"],
+                                  "not_compared": []}
+    assert {k["id"]: k["verdict"] for k in summary["kpis"]} == {
+        "defect_rate": "better", "oee": "better", "unplanned_downtime_hours": "worse",
+        "energy_cost": "better"}
+    assert summary["support"]["since_last"] == ["ai-solution", "울산TP 품질 컨설팅"]
+    assert summary["support"]["tracks"] == ["ai-solution"]
+
+
+def test_the_same_inputs_give_the_same_bytes(two_rounds) -> None:
+    tmp_path, base, follow = two_rounds
+    first = run(tmp_path, base, follow).out.read_bytes()
+    second = compare.compare_files(base, follow, tmp_path / "again.pdf", "ko",
+                                   tmp_path / "q.yaml", tmp_path / "r.yaml",
+                                   catalogue_path=tmp_path / "cat.yaml").out.read_bytes()
+    assert first == second
+
+
+def test_an_old_file_without_support_or_kpis_still_compares(files) -> None:
+    """Support is optional: a follow-up without it says where to record it; KPIs not entered
+    read 'not entered', never 0."""
+    tmp_path, write = files
+    base = write("base.yaml", response("2", COMPANY, "baseline", "2026-03-12", BEFORE))
+    follow = write("follow.yaml", response("2", COMPANY, "followup", "2027-03-10", AFTER))
+    result = run(tmp_path, base, follow, "en")
+    text = pdf_text(result.out)
+    assert "Not recorded" in text and "assessment.support_since_last" in text
+    assert "not entered" in text
+    assert {k.verdict for k in result.kpis} == {"none"}
+    assert result.summary()["support"]["since_last"] is None
+
+
+def test_support_written_as_free_text_is_shown_as_written(files) -> None:
+    tmp_path, write = files
+    base = write("base.yaml", response("2", COMPANY, "baseline", "2026-03-12", BEFORE))
+    follow = write("follow.yaml", response(
+        "2", COMPANY, "followup", "2027-03-10", AFTER,
+        support='"AI 바우처로 비전 검사 PoC, 2026년 하반기"'))
+    result = run(tmp_path, base, follow)
+    assert result.support.items == ("AI 바우처로 비전 검사 PoC, 2026년 하반기",)
+    assert "AI 바우처로 비전 검사 PoC, 2026년 하반기" in pdf_text(result.out)
+
+
+def test_support_lists_track_ids_or_names_and_rejects_a_mapping() -> None:
+    assessment = responses.Assessment.model_validate(
+        {"support_since_last": [2025, None, "AI 솔루션 보급"]})
+    assert assessment.support_since_last == ["2025", "AI 솔루션 보급"]
+    assert responses.Assessment.model_validate({}).support_since_last is None
+    with pytest.raises(ValueError):
+        responses.Assessment.model_validate({"support_since_last": [{"track": "x"}]})
+    tracks = [SimpleNamespace(id="ai-solution", name={"ko": "AI 솔루션 보급", "en": "AI solution"})]
+    assert progress._support_items("ai-solution; AI Solution", tracks) == [
+        "ai-solution", "AI Solution"]  # every part names a track: a list
+    assert progress._support_items("ai-solution, 컨설팅", tracks) == ["ai-solution, 컨설팅"]
+
+
+def test_an_answer_that_became_unknown_is_listed_as_not_comparable(files) -> None:
+    """A low answer turned 'don't know' leaves the mean and lifts the score: the reader must
+    see it."""
+    tmp_path, write = files
+    base = write("base.yaml", response("2", COMPANY, "baseline", "2026-03-12",
+                                       "{data.a: 1, data.b: 3, process.a: 2, talent.a: 3}"))
+    follow = write("follow.yaml", response("2", COMPANY, "followup", "2027-03-10",
+                                           "{data.a: unknown, data.b: 3, process.a: 2, "
+                                           "talent.a: 3}"))
+    result = run(tmp_path, base, follow)
+    assert result.changes["data"] == 1.0  # (1+3)/2 -> 3: not an improvement anyone made
+    assert [(q.question, q.kind, q.states) for q in result.questions] == [
+        ("data.a", "not_compared", ("answered", "unknown"))]
+    assert "1 → 모름" in pdf_text(result.out)
+
+
+@pytest.mark.parametrize("name, lang, words", [
+    ("baseline", "ko", "기준 진단"), ("T0", "en", "Baseline"), ("Follow-up", "en", "Follow-up"),
+    ("followup", "ko", "후속 진단"), ("followup2", "ko", "후속 진단 2"), ("t3", "en", "Follow-up 3"),
+    ("1차", "ko", "1차"), (None, "ko", ""),
+])
+def test_round_names_in_words(name: str | None, lang: str, words: str) -> None:
+    assert identity.round_name(name, lang) == words
+
+
+def test_rounds_named_otherwise_are_shown_as_written(files) -> None:
+    tmp_path, write = files
+    base = write("base.yaml", response("2", COMPANY, "1차", "2026-03-12", BEFORE))
+    follow = write("follow.yaml", response("2", COMPANY, "2차", "2027-03-10", AFTER))
+    text = pdf_text(run(tmp_path, base, follow).out)
+    assert "차수 1차 2차" in text.replace("\n", " ")

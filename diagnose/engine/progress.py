@@ -9,12 +9,19 @@ versions (``questionnaire.version`` or ``sha256`` in the response files), or wer
 different questionnaires or rubrics, both are re-scored with the later one's content
 restricted to the questions both have; everything left out is listed with its reason.
 
-A recommendation of the baseline is *done* when its solution no longer fits at the follow-up
-(the gap it addressed is closed) and every question and dimension its fit condition tests was
-answered then; it is *ready* when it still fits and the prerequisites it lacked are now met.
-Both count as progressed. A baseline recommendation that still fits is *open*; one whose fit
-can no longer be judged (what it tests went unanswered) is *unclear*; a follow-up
-recommendation the baseline did not have is *new*.
+A recommendation of the baseline is *resolved* (according to the answers) when its solution no
+longer fits at the follow-up (the gap it addressed is closed in the answers) and every question
+and dimension its fit condition tests was answered then: the answers say the gap closed, not
+that the project was carried out. It is *ready* when it still fits and the prerequisites it
+lacked are now met. Both count as progressed. A baseline recommendation that still fits is
+*open*; one whose fit can no longer be judged (what it tests went unanswered) is *unclear*; a
+follow-up recommendation the baseline did not have is *new*.
+
+Besides scores, a comparison carries what a reader checks first: the business KPIs of both
+rounds (profile facts, ``kpi_changes``), every answer that rose or fell (``question_changes``:
+a lowered answer is listed even when its dimension's score did not move) and the support the
+company received between the rounds (``assessment.support_since_last`` of the follow-up's
+response file, and support newly ticked in its profile; ``support_between``).
 
 ``compare`` compares the two assessments of one company in detail (the progress report);
 ``linked_progress`` compares the first and the latest round of every linked company of a batch
@@ -41,23 +48,27 @@ from diagnose.core.errors import DiagnoseError, Problem, Rejection
 from diagnose.core.i18n import Msg, pick
 from diagnose.engine import recommend, scoring
 from diagnose.engine.batch import Batch
+from diagnose.engine.city import KPIS  # the business KPIs the programme reports
 from diagnose.engine.recommend import Recommendation
 from diagnose.engine.scoring import HIDDEN, Scores
 from diagnose.inputs import identity
-from diagnose.inputs.frame import frame_columns
-from diagnose.inputs.identity import round_rank  # the one rule for rounds, by company identity
+from diagnose.inputs.frame import frame_columns, profile_column
+from diagnose.inputs.identity import ROUND_NAMES, normal_form, round_rank  # the rule for rounds
 from diagnose.inputs.responses import LoadedResponse
 
-ROLES = {"baseline": {"ko": "기준 진단", "en": "Baseline"},
-         "followup": {"ko": "후속 진단", "en": "Follow-up"}}
+ROLES = ROUND_NAMES  # the two sides of a comparison are named as their rounds are
 STATUSES: dict[str, dict[str, str]] = {  # in the order the progress report lists them
-    "done": {"ko": "완료", "en": "Done"},
+    "resolved": {"ko": "답변상 해소", "en": "Resolved per the answers"},
     "ready": {"ko": "진전", "en": "Progressed"},
     "open": {"ko": "진행 중", "en": "Open"},
     "unclear": {"ko": "확인 필요", "en": "Unclear"},
     "new": {"ko": "새 추천", "en": "New"},
 }
-PROGRESSED = frozenset({"done", "ready"})
+PROGRESSED = frozenset({"resolved", "ready"})
+# which way a business KPI is better; a KPI not named here is shown without a verdict
+HIGHER_IS_BETTER = {"defect_rate": False, "oee": True, "unplanned_downtime_hours": False,
+                    "energy_cost": False}
+LEVEL_EPSILON = 1e-9  # levels of multi questions are fractions: equal within rounding
 
 
 def cell_text(value: object) -> str:
@@ -295,14 +306,14 @@ def _judgeable(recommendation: Recommendation, scores: Scores, position: int) ->
 
 def statuses(before: Sequence[Recommendation], after: Sequence[Recommendation],
              after_scores: Scores, after_position: int) -> dict[str, str]:
-    """Solution id -> done | ready | open | unclear | new (see the module docstring)."""
+    """Solution id -> resolved | ready | open | unclear | new (see the module docstring)."""
     later = {rec.solution.id: rec for rec in after}
     result: dict[str, str] = {}
     for rec in before:
         now = later.get(rec.solution.id)
         if now is None:
             judged = _judgeable(rec, after_scores, after_position)
-            result[rec.solution.id] = "done" if judged else "unclear"
+            result[rec.solution.id] = "resolved" if judged else "unclear"
         elif rec.missing and not now.missing:
             result[rec.solution.id] = "ready"
         else:
@@ -323,6 +334,152 @@ class RoundSummary:
     overall: float | None
     level: int | None
     level_name: str
+
+
+@dataclass(frozen=True)
+class KpiChange:
+    """One business KPI (a profile fact, e.g. the defect rate) in both rounds."""
+
+    id: str
+    before: float | None  # None: not entered in that round
+    after: float | None
+    higher_is_better: bool | None  # None: no verdict
+
+    @property
+    def change(self) -> float | None:
+        """Follow-up minus baseline; None when a round lacks the figure."""
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
+
+    @property
+    def verdict(self) -> str:
+        """``better``, ``worse``, ``same``, ``changed`` (no known direction) or ``none``
+        (a round lacks the figure)."""
+        change = self.change
+        if change is None:
+            return "none"
+        assert self.before is not None and self.after is not None
+        if math.isclose(self.before, self.after, rel_tol=1e-9, abs_tol=1e-9):
+            return "same"
+        if self.higher_is_better is None:
+            return "changed"
+        return "better" if (change > 0) == self.higher_is_better else "worse"
+
+
+def _figure(value: object) -> float | None:
+    """A profile number as a float; None for a gap, 'unknown' or anything not a number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        return None
+    return None if math.isnan(float(value)) else float(value)
+
+
+def kpi_changes(questionnaire: Questionnaire, before: pd.Series,
+                after: pd.Series) -> list[KpiChange]:
+    """The business KPIs the programme reports (``city.KPIS``) that the questionnaire asks,
+    from two answers-frame rows, in that order."""
+    asked = {item.id for item in questionnaire.profile}
+    return [KpiChange(kpi, _figure(before.get(profile_column(kpi))),
+                      _figure(after.get(profile_column(kpi))), HIGHER_IS_BETTER.get(kpi))
+            for kpi in KPIS if kpi in asked]
+
+
+@dataclass(frozen=True)
+class QuestionChange:
+    """One scored question whose answer moved between the rounds."""
+
+    question: str
+    dimension: str
+    before: float | None  # the level; None when that round gave none (unknown, na, ...)
+    after: float | None
+    states: tuple[str, str]  # ``scoring.STATE_NAMES`` of both rounds
+
+    @property
+    def kind(self) -> str:
+        """``improved`` or ``regressed`` (a level in both rounds), ``not_compared`` (a level
+        in one round only)."""
+        if self.before is None or self.after is None:
+            return "not_compared"
+        return "improved" if self.after > self.before else "regressed"
+
+
+def question_changes(questionnaire: Questionnaire,
+                     scores: Sequence[Scores]) -> list[QuestionChange]:
+    """Every comparable question whose level rose or fell, or that has a level in one round
+    only, in questionnaire order. Both ``scores`` are one row each, scored on one basis.
+
+    A dimension's mean can stay put while one answer falls and another rises: each answer is
+    listed on its own, so a lowered answer is never hidden by the dimension's score.
+    """
+    levels = [s.levels.iloc[0] for s in scores]
+    states = [s.states.iloc[0] for s in scores]
+    result = []
+    for question in questionnaire.scored_questions:
+        if question.id not in levels[0] or question.id not in levels[1]:
+            continue
+        pair = [None if pd.isna(lv[question.id]) else float(lv[question.id]) for lv in levels]
+        if pair[0] is None and pair[1] is None:
+            continue  # neither round gave a level: nothing a reader can compare
+        if pair[0] is not None and pair[1] is not None and abs(pair[1] - pair[0]) < LEVEL_EPSILON:
+            continue
+        result.append(QuestionChange(
+            question.id, questionnaire.dimension_of[question.id], pair[0], pair[1],
+            (scoring.STATE_NAMES[int(states[0][question.id])],
+             scoring.STATE_NAMES[int(states[1][question.id])])))
+    return result
+
+
+SUPPORT_PROFILE = "support_received"  # the profile's support history (a multi item)
+
+
+@dataclass(frozen=True)
+class Support:
+    """The support a company received between the two rounds, as the follow-up recorded it."""
+
+    recorded: bool  # the follow-up's response file has ``assessment.support_since_last``
+    items: tuple[str, ...] = ()  # as written
+    tracks: tuple[str | None, ...] = ()  # the programme track each item names, else None
+    profile_new: tuple[str, ...] = ()  # support_received options ticked at follow-up only
+
+
+def _track_of(text: str, tracks: Sequence[Any]) -> str | None:
+    """The id of the programme track ``text`` names by id or by name (as people write it)."""
+    word = normal_form(text)
+    for track in tracks:
+        names = [track.id, *(track.name.values() if isinstance(track.name, dict)
+                             else [track.name])]
+        if word in {normal_form(str(name)) for name in names}:
+            return str(track.id)
+    return None
+
+
+def _support_items(written: list[str] | str, tracks: Sequence[Any]) -> list[str]:
+    """The items of ``support_since_last``: a list as written; free text as one item, unless
+    every comma- or semicolon-separated part of it names a programme track."""
+    if isinstance(written, list):
+        return [item.strip() for item in written if item.strip()]
+    parts = [part.strip() for part in written.replace(";", ",").split(",") if part.strip()]
+    if len(parts) > 1 and all(_track_of(part, tracks) for part in parts):
+        return parts
+    return [written.strip()] if written.strip() else []
+
+
+def support_between(base: Round, follow: Round, tracks: Sequence[Any]) -> Support:
+    """What the follow-up recorded as support received since the baseline: its
+    ``assessment.support_since_last`` (items naming a programme track are matched to it), and
+    the support history options (``company.support_received``) ticked at follow-up only."""
+    column = profile_column(SUPPORT_PROFILE)
+    ticked = [follow.frame[column].iloc[0] if column in follow.frame else None,
+              base.frame[column].iloc[0] if column in base.frame else None]
+    before = set(ticked[1]) if isinstance(ticked[1], tuple) else set()
+    new = tuple(v for v in ticked[0] if v not in before and v != "none"
+                ) if isinstance(ticked[0], tuple) else ()
+    written = (follow.loaded.response.assessment.support_since_last
+               if follow.loaded is not None else None)
+    if written is None:
+        return Support(False, profile_new=new)
+    items = _support_items(written, tracks)
+    return Support(True, tuple(items), tuple(_track_of(item, tracks) for item in items), new)
 
 
 @dataclass
@@ -352,7 +509,10 @@ class Comparison:
     baseline: RoundSummary
     followup: RoundSummary
     changes: dict[str, float | None]  # dimension id (and overall) -> follow-up minus baseline
-    statuses: dict[str, str]  # solution id -> done | ready | open | unclear | new
+    statuses: dict[str, str]  # solution id -> resolved | ready | open | unclear | new
+    kpis: list[KpiChange] = field(default_factory=list)
+    questions: list[QuestionChange] = field(default_factory=list)
+    support: Support = field(default_factory=lambda: Support(False))
     warnings: list[Problem] = field(default_factory=list)
 
     @property
@@ -483,6 +643,9 @@ def compare(baseline: Batch, followup: Batch, lang: str = "ko",
         baseline=_summary(scores[0], base.row), followup=_summary(scores[1], follow.row),
         changes=_changes(common.questionnaire, scores),
         statuses=statuses(recs[0], recs[1], followup.scores, follow.position),
+        kpis=kpi_changes(followup.questionnaire, base.frame.iloc[0], follow.frame.iloc[0]),
+        questions=question_changes(common.questionnaire, scores),
+        support=support_between(base, follow, catalogue.programme.tracks),
         warnings=[*baseline.warnings, *followup.warnings])
 
 

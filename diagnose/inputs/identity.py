@@ -11,7 +11,8 @@ company of its own.
 
 Rounds are told apart the same way (``round_key``): ``baseline``, ``Baseline`` and ``T0`` are
 one round; ``followup``, ``Follow-up`` and ``t1`` the next (``followup2``, ``t2`` the one
-after); any other round name in the same normal form as ids and names.
+after); any other round name in the same normal form as ids and names. Documents name rounds
+in words (``round_name``): 기준 진단 / Baseline, 후속 진단 / Follow-up, 후속 진단 2, ...
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from diagnose.core.i18n import pick
 from diagnose.inputs.frame import profile_column
 
 ID_COLUMN, NAME_COLUMN = profile_column("id"), profile_column("name")
@@ -113,6 +115,25 @@ def round_key(name: object) -> str:
         return ""
     rank = round_rank(name)
     return normal_form(name) if math.isnan(rank) else f"#{rank:g}"
+
+
+ROUND_NAMES = {"baseline": {"ko": "기준 진단", "en": "Baseline"},
+               "followup": {"ko": "후속 진단", "en": "Follow-up"}}
+
+
+def round_name(name: object, lang: str = "ko") -> str:
+    """A round in words for a reader: baseline (``t0``) -> 기준 진단 / Baseline, followup
+    (``t1``) -> 후속 진단 / Follow-up, followup2 (``t2``) -> 후속 진단 2; any other name as
+    written; ``''`` for none."""
+    if not isinstance(name, str):
+        return ""
+    rank = round_rank(name)
+    if math.isnan(rank):
+        return name.strip()
+    if rank == 0:
+        return pick(ROUND_NAMES["baseline"], lang)
+    followup = pick(ROUND_NAMES["followup"], lang)
+    return followup if rank == 1 else f"{followup} {rank:g}"
 
 
 def round_keys(rounds: pd.Series) -> np.ndarray:

@@ -18,7 +18,14 @@ from diagnose.core.i18n import Msg
 from diagnose.engine import batch as batch_module
 from diagnose.engine import progress
 from diagnose.engine.batch import Batch
-from diagnose.engine.progress import PROGRESSED, LeftOut, RoundSummary
+from diagnose.engine.progress import (
+    PROGRESSED,
+    KpiChange,
+    LeftOut,
+    QuestionChange,
+    RoundSummary,
+    Support,
+)
 from diagnose.render import compare_doc, report
 
 
@@ -32,7 +39,10 @@ class ComparisonResult:
     followup: RoundSummary
     changes: dict[str, float | None]  # dimension id -> follow-up minus baseline (unrounded)
     left_out: list[LeftOut]
-    statuses: dict[str, str]  # solution id -> done | ready | open | unclear | new
+    statuses: dict[str, str]  # solution id -> resolved | ready | open | unclear | new
+    kpis: list[KpiChange] = field(default_factory=list)
+    questions: list[QuestionChange] = field(default_factory=list)
+    support: Support = field(default_factory=lambda: Support(False))
     notes: list[Msg] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
@@ -55,6 +65,17 @@ class ComparisonResult:
                          for x in self.left_out],
             "notes": [n.render(lang) for n in self.notes],
             "recommendations": self.statuses,
+            "kpis": [{"id": k.id, "baseline": k.before, "followup": k.after,
+                      "change": None if k.change is None else round(k.change, 4),
+                      "verdict": k.verdict} for k in self.kpis],
+            "answers": {kind: [q.question for q in self.questions if q.kind == kind]
+                        for kind in ("improved", "regressed", "not_compared")},
+            "support": ({"since_last": list(self.support.items),
+                         "tracks": [t for t in self.support.tracks if t is not None],
+                         "profile_new": list(self.support.profile_new)}
+                        if self.support.recorded else
+                        {"since_last": None, "tracks": [],
+                         "profile_new": list(self.support.profile_new)}),
         }
 
 
@@ -71,7 +92,8 @@ def build_comparison(baseline: Batch, followup: Batch, out: Path, lang: str = "k
     return ComparisonResult(
         out=out, company=comparison.company, baseline=comparison.baseline,
         followup=comparison.followup, changes=comparison.changes,
-        left_out=comparison.left_out, statuses=comparison.statuses, notes=comparison.notes,
+        left_out=comparison.left_out, statuses=comparison.statuses, kpis=comparison.kpis,
+        questions=comparison.questions, support=comparison.support, notes=comparison.notes,
         warnings=comparison.warnings)
 
 
