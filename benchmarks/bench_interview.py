@@ -49,8 +49,10 @@ def scripted(q: Questionnaire, item_id: str, turn: int) -> str:
         return ",".join(str(k) for k in range(1, len(options) + 1) if (k + turn) % 2) or "0"
     if item.type in {"level", "choice", "yesno"}:
         return str(1 + (turn % len(options)))
-    if item.type == "number":
-        return str(5 + turn % 40)
+    if item.type == "number":  # within the item's bounds (a year is 2000 or later)
+        low = item.min if item.min is not None else 0
+        high = item.max if item.max is not None else low + 1000
+        return f"{min(max(5 + turn % 40, low), high):g}"
     return f"{item_id}: 현장에서 확인한 내용 {turn}"
 
 
@@ -76,7 +78,9 @@ class TimedReader:
         if self.handed is not None:
             self.per_answer.append((now - self.handed) * 1000)
         step = self.session.current
-        assert step is not None
+        if step is None:  # the summary, asked last: Enter, then time the scoring
+            self.handed = time.perf_counter()
+            return ""
         self.turn += 1
         if self.turn % 10 == 0 and not step.is_profile and step.id not in self.noted:
             self.noted.add(step.id)

@@ -17,6 +17,16 @@ from diagnose.engine import batch
 Q, _ = batch.load_content()
 # The line under a question's header: "<id> · <type>" (ids as in the questionnaire)
 ABOUT = re.compile(r"\n(?:\x1b\[[0-9;]*m)*([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)?) · ")
+SUMMARY = "종합 의견: "  # the last screen before the result: the consultant's verdict
+PDF = "PDF 보고서를 만들까요? [y/n]"
+
+
+def finish(child: Any, verdict: str = "") -> str:
+    """At the summary screen: type the verdict, wait for the result; the result screen."""
+    child.expect_exact("> ")
+    child.sendline(verdict)
+    child.expect_exact(PDF)
+    return child.before
 
 
 def typed(item_id: str) -> tuple[str, Any]:
@@ -35,15 +45,16 @@ def typed(item_id: str) -> tuple[str, Any]:
     return f"{item_id} 현장 확인", f"{item_id} 현장 확인"
 
 
-def spawn(folder: Path, *args: str, timeout: int = 30) -> Any:
-    """``diagnose interview ARGS`` in an 80x24 UTF-8 terminal, Korean, in ``folder``."""
+def spawn(folder: Path, *args: str, timeout: int = 30, size: tuple[int, int] = (24, 80)) -> Any:
+    """``diagnose interview ARGS`` in an 80x24 UTF-8 terminal, Korean, in ``folder``; the
+    consultant's name comes from the environment, as it does on a consultant's laptop."""
     import pexpect
 
     env = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": "xterm-256color",
-           "COLUMNS": "80", "LINES": "24"}
+           "COLUMNS": str(size[1]), "LINES": str(size[0]), "DIAGNOSE_CONSULTANT": "김민수"}
     env.pop("DIAGNOSE_LANG", None)
     child = pexpect.spawn(sys.executable, ["-m", "diagnose", "interview", *args],
-                          cwd=str(folder), env=env, dimensions=(24, 80), encoding="utf-8",
+                          cwd=str(folder), env=env, dimensions=size, encoding="utf-8",
                           timeout=timeout)
     child.delaybeforesend = None  # each send waits for the screen anyway
     return child

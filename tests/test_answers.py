@@ -55,6 +55,8 @@ dimensions:
         text: {ko: 불량률, en: Defect rate}
         bands: [{max: 1, level: 5}, {level: 1}]
       - {id: d.memo, type: text, text: {ko: 메모, en: Notes}}
+      - {id: d.fte, type: number, unit: {ko: 명, en: FTE}, text: {ko: 인력, en: Staff},
+         bands: [{level: 1}]}
 """
 
 
@@ -145,6 +147,45 @@ def test_number_cells(items, raw, expected):
 @pytest.mark.parametrize("raw", ["abc", "12개", True, "inf", "nan"])
 def test_not_a_number(items, raw):
     assert error(items["d.rate"], raw) == "not a number"
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("85명", 85.0), ("85 명", 85.0), ("1.5 FTE", 1.5), ("1.5fte", 1.5), ("１,５００명", 1500.0),
+    ("1,500", 1500.0), ("12,345,678.5", 12345678.5), ("-1,200", -1200.0),
+])
+def test_number_with_its_unit_and_thousands_commas(items, raw, expected):
+    assert normalize(items["d.fte"], raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "reason"), [
+    ("0,5", "'0,5' could be 0.5 or 5: write decimals with a point (0.5), thousands as 1,500"),
+    ("1,5", "'1,5' could be 1.5 or 15: write decimals with a point (1.5), thousands as 1,500"),
+    ("85,5명", "'85,5' could be 85.5 or 855: write decimals with a point (85.5), "
+               "thousands as 1,500"),
+    ("1,50", "'1,50' could be 1.50 or 150: write decimals with a point (1.50), "
+             "thousands as 1,500"),
+    ("1.500,5", "'1.500,5': a comma only groups thousands (1,500); write decimals with a "
+                "point (0.5)"),
+    ("12,34,567", "'12,34,567': a comma only groups thousands (1,500); write decimals with a "
+                  "point (0.5)"),
+])
+def test_a_comma_that_does_not_group_thousands_is_refused_never_guessed(items, raw, reason):
+    assert error(items["d.fte"], raw) == reason
+    with pytest.raises(AnswerError) as caught:
+        normalize(items["d.fte"], raw)
+    assert "알 수 없습니다" in caught.value.message.ko or "천 단위" in caught.value.message.ko
+
+
+@pytest.mark.parametrize("raw", ["85개", "명", "85명 정도", "about 85 FTE"])
+def test_not_the_unit_is_not_a_number(items, raw):
+    assert error(items["d.fte"], raw) == "not a number"
+
+
+def test_parse_number_is_the_one_rule_for_every_source():
+    assert answers.parse_number("85 employees", {"ko": "명", "en": "employees"}) == 85.0
+    assert answers.parse_number("85명", "명") == 85.0
+    with pytest.raises(AnswerError):
+        answers.parse_number("85명")  # no unit given: not a number
 
 
 def test_number_below_minimum(items):

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from interview_terminal import ABOUT, Q, spawn, typed
+from interview_terminal import ABOUT, SUMMARY, Q, finish, spawn, typed
 
 from diagnose.content import yamlio
 from diagnose.inputs import responses
@@ -46,6 +46,7 @@ except ImportError:  # the dev extra; only the interview test needs it
     pexpect = None
 
 COMPANY = "(주)울산정밀"
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\r")
 
 
 
@@ -365,14 +366,14 @@ def test_save_loop_killed_at_random_keeps_a_whole_file(tmp_path: Path) -> None:
 # --- the interview ----------------------------------------------------------------------------
 
 SHOWN = re.compile(ABOUT.pattern + r"[\s\S]*> ")  # a question screen with its prompt
-END = "PDF 보고서를 만들까요?"
+END = SUMMARY
 QUESTIONS = {q.id for q in Q.questions}
 
 
 
 
 def next_screen(child: Any) -> str | None:
-    """Wait for the next question and its prompt: its id; None at the end (the PDF offer)."""
+    """Wait for the next question and its prompt: its id; None at the end (the summary)."""
     if child.expect([ABOUT, re.escape(END)]) == 1:
         return None
     item_id = child.match.group(1)
@@ -462,6 +463,7 @@ MODES = (["answer in flight"] * 8 + ["note in flight"] * 3 + ["at the prompt"] *
          + ["typing"] * 2 + ["start-up"] * 4)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(pexpect is None, reason="needs pexpect (the dev extra)")
 def test_interview_killed_at_random_loses_no_given_answer(tmp_path: Path) -> None:
     """The interview in a terminal, killed with SIGKILL 20 times at random moments (at start-up,
@@ -531,6 +533,7 @@ def test_interview_killed_at_random_loses_no_given_answer(tmp_path: Path) -> Non
     current = next_screen(child)
     while current is not None:
         current = state.answer(child, current)
+    finish(child)
     child.sendline("n")
     child.expect(pexpect.EOF)
     child.close()
@@ -544,6 +547,37 @@ def test_interview_killed_at_random_loses_no_given_answer(tmp_path: Path) -> Non
     kills = counts["answer in flight"] + counts["note in flight"]
     assert 0 < counts["in flight, reached the file"] < kills  # both sides of the save hit
 
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(pexpect is None, reason="needs pexpect (the dev extra)")
+def test_a_second_interview_is_refused_until_the_first_is_killed(tmp_path: Path) -> None:
+    """Two sessions on one response file would each save over the other's answers: the
+    second is refused while the first runs; the first's lock survives its kill -9 and the
+    next session, finding its process gone, takes the file over."""
+    path = tmp_path / "two.yaml"
+    state = Interview(path)
+    first = spawn(tmp_path, "-o", path.name, "--company", COMPANY)
+    current = state.answer(first, next_screen(first))  # one answer on disk, a question shown
+    before = path.read_bytes()
+    second = spawn(tmp_path, "--resume", path.name)
+    second.expect(pexpect.EOF)
+    second.close()
+    said = " ".join(ANSI.sub("", second.before).split())
+    assert second.exitstatus == 2, said
+    assert f"다른 인터뷰(프로세스 {first.pid})가" in said and "Traceback" not in said
+    assert path.read_bytes() == before  # the refused session wrote nothing
+    kill_9(first)
+    assert (tmp_path / "two.yaml.lock").exists()  # no clean exit: the lock is still there
+    third = spawn(tmp_path, "--resume", path.name)
+    assert next_screen(third) == current  # its process is gone: the lock no longer holds
+    state.answer(third, current)
+    third.sendline("q")
+    third.expect(pexpect.EOF)
+    third.close()
+    assert third.exitstatus == 0
+    state.check()
+    assert not (tmp_path / "two.yaml.lock").exists()  # released when the session ended
 
 
 def test_a_killed_runs_temp_files_are_removed_by_the_next_run_once_stale(tmp_path: Path) -> None:

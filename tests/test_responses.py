@@ -41,7 +41,8 @@ KST = dt.timezone(dt.timedelta(hours=9))
 CONTRACT_EXAMPLE = """\
 questionnaire: {id: mfg-ai-readiness, version: "1.0", sha256: 9f2c}
 company: {id: ulsan-0042, name: (주)울산정밀, industry: auto-parts, employees: 85}
-assessment: {date: 2026-03-12, round: baseline, consultant: 김민수}
+assessment: {date: 2026-03-12, round: baseline, consultant: 김민수,
+             summary: "종합 의견: 데이터 수집이 절반은 수기 — 라인2 MES부터"}
 answers:
   data.collection: {value: 3, note: 설비 12대 중 4대만 PLC 연결, evidence: [photos/line2.jpg], answered_at: 2026-03-12T10:41:07+09:00}
   data.labelled_images: {value: na}
@@ -71,8 +72,9 @@ def test_contract_example_loads(write, model):
     assert loaded.key == "ulsan-0042"
     assert loaded.warnings == []
     response = loaded.response
-    assert response.assessment == Assessment(date=dt.date(2026, 3, 12), round="baseline",
-                                             consultant="김민수")
+    assert response.assessment == Assessment(
+        date=dt.date(2026, 3, 12), round="baseline", consultant="김민수",
+        summary="종합 의견: 데이터 수집이 절반은 수기 — 라인2 MES부터")  # contract section 5
     answer = response.answers["data.collection"]
     assert answer.note == "설비 12대 중 4대만 PLC 연결"
     assert answer.evidence == ["photos/line2.jpg"]
@@ -223,6 +225,7 @@ def sample_response(model) -> responses.Response:
         value=3, note="설비 12대 중 4대만 PLC 연결 <img src=x>", evidence=["photos/line2.jpg"])
     response.answers["data.labelled_images"] = Answer(value="na", note="yes")
     response.answers["infra.systems"] = Answer(value=["erp", "mes"], note="줄1\n줄2")
+    response.assessment.summary = "라인2부터: \"MES\" 먼저, #AI는 1년 뒤"
     response.status = "complete"
     return response
 
@@ -244,6 +247,20 @@ def test_save_then_load_round_trips(tmp_path, model):
     assert answers["data.collection"].evidence == ["photos/line2.jpg"]
     assert loaded.response.status == "complete"
     assert loaded.response.questionnaire.sha256 == model.sha256
+    assert loaded.response.assessment.summary == "라인2부터: \"MES\" 먼저, #AI는 1년 뒤"
+
+
+def test_where_an_interview_stopped_round_trips_and_is_optional(tmp_path, model):
+    response = sample_response(model)
+    response.status = "in_progress"
+    response.resume_at = "infra.systems"
+    path = tmp_path / "ulsan.yaml"
+    responses.save(response, path)
+    assert path.read_text(encoding="utf-8").rstrip().endswith("resume_at: infra.systems")
+    assert responses.load(path, model).response.resume_at == "infra.systems"
+    response.resume_at = None
+    responses.save(response, path)
+    assert "resume_at" not in path.read_text(encoding="utf-8")
 
 
 TRICKY_NOTES = ["yes", "no", "null", "10:30", "=1+2", "", "  앞뒤 공백  ", "'홑따옴표'", '"겹따옴표"',

@@ -86,21 +86,63 @@ def _special(item: ProfileItem | Question, raw: Any) -> str | None:
     return kind
 
 
-def parse_number(raw: Any) -> float:
-    """A number from a cell: full-width digits, thousands commas and a trailing % allowed."""
+# A comma groups thousands, as Korean Excel and forms write them: 1,500 and 12,345,678.5.
+THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
+NOT_A_NUMBER = Msg("숫자가 아닙니다", "not a number")
+
+
+def parse_number(raw: Any, unit: str | dict[str, str] | None = None) -> float:
+    """A number from a typed answer or a cell: the one rule for every source.
+
+    Full-width digits, a trailing ``%``, the item's ``unit`` in any language (``85명``,
+    ``85 employees``) and commas that group thousands (``1,500``) are read. A comma that
+    does not group thousands (``0,5``, ``85,5``) is refused, never guessed: in Korea ``1,500``
+    is fifteen hundred, so a comma decimal cannot be told from a mistyped thousands figure.
+    """
     if isinstance(raw, bool):
-        raise AnswerError(Msg("숫자가 아닙니다", "not a number"))
+        raise AnswerError(NOT_A_NUMBER)
     if isinstance(raw, (int, float)):
         value = float(raw)
     else:
-        text = unicodedata.normalize("NFKC", str(raw)).strip().replace(",", "").rstrip("%").strip()
+        text = _without_unit(unicodedata.normalize("NFKC", str(raw)).strip(), unit)
+        text = text.removesuffix("%").strip()
+        if "," in text:
+            text = _ungrouped(text)
         try:
             value = float(text)
         except ValueError:
-            raise AnswerError(Msg("숫자가 아닙니다", "not a number")) from None
+            raise AnswerError(NOT_A_NUMBER) from None
     if not math.isfinite(value):
-        raise AnswerError(Msg("숫자가 아닙니다", "not a number"))
+        raise AnswerError(NOT_A_NUMBER)
     return value
+
+
+def _without_unit(text: str, unit: str | dict[str, str] | None) -> str:
+    """``85`` from ``85명`` or ``85 employees`` when the item's unit is 명 / employees."""
+    if unit is None:
+        return text
+    folded = text.casefold()
+    for word in _labels(unit):
+        word = unicodedata.normalize("NFKC", word).strip().casefold()
+        if word and folded.endswith(word) and len(folded) > len(word):
+            return folded[: len(folded) - len(word)].strip()  # the figure: digits fold as-is
+    return text
+
+
+def _ungrouped(text: str) -> str:
+    """``text`` without its thousands commas; an ambiguous comma is an ``AnswerError``."""
+    if THOUSANDS.fullmatch(text):
+        return text.replace(",", "")
+    head, _, tail = text.partition(",")
+    if head.lstrip("+-").isdecimal() and tail.isdecimal():  # 0,5 or 85,5: one comma
+        whole = f"{int(head + tail)}"
+        raise AnswerError(Msg(
+            "'{t}'은(는) {d}인지 {w}인지 알 수 없습니다: 소수는 점으로({d}), 천 단위는 1,500처럼 쓰세요",
+            "'{t}' could be {d} or {w}: write decimals with a point ({d}), thousands as 1,500",
+        ).format(t=text, d=f"{head}.{tail}", w=whole))
+    raise AnswerError(Msg("'{t}': 쉼표는 천 단위 구분(1,500)에만 씁니다; 소수는 점으로(0.5) 쓰세요",
+                          "'{t}': a comma only groups thousands (1,500); write decimals with a "
+                          "point (0.5)").format(t=text))
 
 
 def _as_float(raw: Any) -> float | None:
@@ -148,7 +190,7 @@ def normalize(item: ProfileItem | Question, raw: Any, table: dict[str, Any] | No
     if kind == "text":
         return str(raw).strip()
     if kind == "number":
-        return _bounded(item, parse_number(raw))
+        return _bounded(item, parse_number(raw, item.unit))
     assert table is not None
     if kind == "multi":
         if isinstance(raw, str):
@@ -191,11 +233,12 @@ def split_multi(raw: str, table: dict[str, Any], joins: dict[str, str] | None = 
     joined = label_joins(table) if joins is None else joins
     if not joined:
         return parts
+    folded = [fold(p) for p in parts]  # once each, not once per span tried
     result: list[str] = []
     start = 0
     while start < len(parts):
         for end in range(len(parts), start + 1, -1):
-            key = ",".join(fold(p) for p in parts[start:end])
+            key = ",".join(folded[start:end])
             if key in joined:
                 result.append(joined[key])
                 start = end

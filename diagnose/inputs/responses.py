@@ -59,14 +59,29 @@ class Answer(_Model):
 
 
 class Assessment(_Model):
+    """Who assessed, when, in which round; ``summary`` is the consultant's own verdict."""
+
     date: dt.date | None = None
     round: str = "baseline"
     consultant: str | None = None
+    summary: str | None = None
+    support_since_last: list[str] | str | None = Field(
+        None, description="support received since the previous round: programme track ids "
+                          "or free text (the progress report shows it)")
 
-    @field_validator("round", "consultant", mode="before")
+    @field_validator("round", "consultant", "summary", mode="before")
     @classmethod
     def _text(cls, value: Any) -> Any:
         return None if value is None else str(value)
+
+    @field_validator("support_since_last", mode="before")
+    @classmethod
+    def _support_text(cls, value: Any) -> Any:
+        # YAML reads `2025` as a number and a blank item as null: every item is text
+        if isinstance(value, list):
+            return [item if isinstance(item, (dict, list)) else str(item)
+                    for item in value if item is not None]
+        return value if value is None or isinstance(value, dict) else str(value)
 
 
 class Response(_Model):
@@ -75,6 +90,8 @@ class Response(_Model):
     assessment: Assessment = Field(default_factory=Assessment)
     answers: dict[str, Answer] = Field(default_factory=dict)
     status: Status = "in_progress"
+    resume_at: str | None = Field(
+        None, description="the item the interview was at when last saved; where --resume goes")
 
     @field_validator("answers", mode="before")
     @classmethod

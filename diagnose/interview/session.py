@@ -10,8 +10,9 @@ The terminal side (screens, reading lines, the conversation loop) is ``diagnose.
 
 Navigation, in short: an answer or ``s`` moves to the next open question (wrapping round to
 open questions left behind); Enter on an answered question keeps it and moves to the next one
-in order; ``b`` goes to the previous visible one; ``j`` jumps. Questions hidden by ``show_if``
-are passed over, and their stored answers stay in the file.
+in order; ``b`` goes to the previous visible one; ``j`` jumps; ``r`` opens the review of all
+answers, from which a question is edited and the review comes back. Questions hidden by
+``show_if`` are passed over, and their stored answers stay in the file.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import datetime as dt
 import hashlib
 import re
 import shlex
+import time
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -33,7 +35,7 @@ from diagnose.core import files
 from diagnose.core.errors import DiagnoseError
 from diagnose.core.i18n import Msg, pick
 from diagnose.engine import batch, scoring
-from diagnose.inputs import answers, responses
+from diagnose.inputs import answers, evidence, responses
 from diagnose.inputs.answers import NA, SPECIAL, UNKNOWN, AnswerError
 from diagnose.inputs.frame import answers_frame
 from diagnose.inputs.responses import Answer, Assessment, LoadedResponse, Response
@@ -52,7 +54,7 @@ LIST_SEPARATORS = re.compile(r"[\s,;]+")
 COMMANDS: dict[str, str] = {
     "b": "back", "ㅠ": "back", "s": "skip", "ㄴ": "skip", "q": "quit", "ㅂ": "quit",
     "m": "memo", "ㅡ": "memo", "?": "help", "/": "help", "j": "jump", "ㅓ": "jump",
-    "n": NA, "ㅜ": NA, "d": UNKNOWN, "ㅇ": UNKNOWN,
+    "n": NA, "ㅜ": NA, "d": UNKNOWN, "ㅇ": UNKNOWN, "r": "review", "ㄱ": "review",
 }
 YES_WORDS = frozenset({"y", "yes", "ㅛ", "예", "네", "응"})
 NO_WORDS = frozenset({"n", "no", "ㅜ", "아니오", "아니요", "아니"})
@@ -61,7 +63,7 @@ NO_WORDS = frozenset({"n", "no", "ㅜ", "아니오", "아니요", "아니"})
 # --- typed input -------------------------------------------------------------------------------
 
 ActionKind = Literal["answer", "keep", "empty", "back", "skip", "jump", "memo", "quit", "help",
-                     "invalid"]
+                     "review", "invalid"]
 
 
 @dataclass(frozen=True)
@@ -155,8 +157,11 @@ def _value(item: Item, text: str) -> Any:
             return ()
         parts = [p for p in LIST_SEPARATORS.split(digits) if p]
         if parts and all(p.isdecimal() for p in parts):
-            if not all(1 <= int(p) <= len(options) for p in parts):
-                raise AnswerError(_multi_hint(len(options)))
+            bad = [p for p in parts if not 1 <= int(p) <= len(options)]
+            if bad:  # name the part that is wrong: '9' in 1,3,9
+                hint = _multi_hint(len(options))
+                raise AnswerError(Msg("{b}번 선택지는 없습니다: {ko}", "no option {b}: {en}").format(
+                    b=", ".join(bad), ko=hint.ko, en=hint.en))
             ticked = {options[int(p) - 1].value for p in parts}
             return tuple(o.value for o in options if o.value in ticked)
         try:
@@ -190,6 +195,27 @@ def now_iso() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
+def _parse_time(text: str) -> dt.datetime | None:
+    """An ``answered_at`` as local time; None when it is not a time (edited by hand)."""
+    try:
+        return dt.datetime.fromisoformat(str(text)).astimezone()
+    except (ValueError, OverflowError):
+        return None
+
+
+def shown_value(item: Item, value: Any, lang: str) -> str:
+    """An answer as the consultant reads it: the option number with its label (``2 예``),
+    the number with its unit, the text."""
+    if value is None:
+        return ""
+    shown = answers.display(item, value, lang)
+    if item.type in CHOICE_TYPES and not (isinstance(value, str) and value in SPECIAL):
+        number = next((k for k, o in enumerate(options_of(item), 1) if o.value == value), None)
+        if number is not None:
+            return f"{number} {shown}"
+    return shown
+
+
 # --- questionnaire changes between sessions ---------------------------------------------------
 
 @dataclass
@@ -210,6 +236,20 @@ class Changes:
     @property
     def any(self) -> bool:
         return bool(self.version_changed or self.text_changed or self.removed or self.invalid)
+
+    @property
+    def downgrade(self) -> bool:
+        """The file was answered with a newer version (or one that cannot be ordered)."""
+        if not self.version_changed:
+            return False
+        old, new = _version_key(self.old_version), _version_key(self.new_version)
+        return old is None or new is None or old > new
+
+
+def _version_key(version: str) -> tuple[int, ...] | None:
+    """``"2.10"`` as (2, 10), to order versions; None when a part is not a number."""
+    parts = version.strip().split(".")
+    return tuple(int(p) for p in parts) if all(p.isdecimal() for p in parts) else None
 
 
 def _signature(item: Item) -> str:
@@ -271,10 +311,13 @@ class Step:
 
 @dataclass
 class Outcome:
-    """What ``Session.apply`` did, for the screen: a notice, or why the input was refused."""
+    """What ``Session.apply`` did, for the screen: what was saved, a notice, a warning about
+    what was saved, or why the input was refused."""
 
     notice: Msg | None = None
     refused: Msg | None = None
+    saved: Msg | None = None  # the answer as it is now in the file, in words
+    warning: Msg | None = None
 
 
 @dataclass
@@ -308,13 +351,19 @@ class Session:
         self.by_id: dict[str, Step] = {s.id: s for s in steps}
         self.position: int | None = 0
         self.skipped: set[str] = set()  # 's' in this run: asked again in the end review
+        self.left_blank: set[str] = set()  # optional facts left blank with Enter: not chased
         self.review: list[str] | None = None  # ids under review, when reviewing
         self.reviewed: set[str] = set()
+        self.overview: int | None = None  # the review of all answers is open at this section
+        self.overview_page = 0
+        self.overview_from: int | None = None  # where the consultant was when it opened
+        self.edit_from: int | None = None  # section of the review an edited question came from
         self.stale: dict[str, Any] = {}  # answers a new questionnaire version no longer takes
-        self.changes: Changes | None = None
+        self.changes: Changes | None = None  # set while a questionnaire change awaits a yes
         self.save_error: Msg | None = None
         self.opening: Msg | None = None  # said on the first screen (resumed, version changed)
         self.resume_command = f"diagnose interview --resume {shlex.quote(str(path))}"
+        self.started = time.monotonic()
         self._visible: dict[str, bool] | None = None
 
     # -- starting and resuming --
@@ -322,8 +371,12 @@ class Session:
     @classmethod
     def start(cls, path: Path, questionnaire: Questionnaire, rubric: Rubric, *,
               company: str | None = None, consultant: str | None = None,
-              round_: str = "baseline", lang: str = "ko") -> Session:
-        """A new interview; the file is written at once, so even an empty one can be resumed."""
+              round_: str = "baseline", lang: str = "ko", program: str = "diagnose") -> Session:
+        """A new interview; the file is written at once, so even an empty one can be resumed.
+
+        ``program`` is how the consultant started diagnose (``.venv/bin/diagnose``), for the
+        hint when the file exists already.
+        """
         if path.suffix.lower() not in batch.RESPONSE_SUFFIXES:
             raise DiagnoseError(Msg("응답 파일 이름은 .yaml로 끝나야 합니다",
                                     "the response file name must end in .yaml"), where=path)
@@ -333,16 +386,16 @@ class Session:
                                     "(e.g. -o company.yaml)"), where=path)
         if path.exists():
             raise DiagnoseError(Msg(
-                "이미 있는 파일입니다: 이어 하려면 --resume {p}, 새로 하려면 다른 이름을 쓰세요",
-                "the file exists: continue it with --resume {p}, or choose another name",
-            ).format(p=shlex.quote(str(path))), where=path)
+                "이미 있는 파일입니다: 이어 하려면 {c}, 새로 하려면 다른 이름을 쓰세요",
+                "the file exists: continue it with {c}, or choose another name",
+            ).format(c=f"{program} interview --resume {shlex.quote(str(path))}"), where=path)
         values: dict[str, Any] = {}
         if company and company.strip():
             values["name"] = company.strip()
         response = responses.new_response(
             questionnaire, dict(values),
             Assessment(date=dt.date.today(), round=round_ or "baseline",
-                       consultant=consultant or None))
+                       consultant=(consultant or "").strip() or None))
         session = cls(questionnaire, rubric, response, path, values, lang)
         session.position = session.first_open()
         session.save(strict=True)
@@ -352,7 +405,12 @@ class Session:
     def resume(cls, path: Path, questionnaire: Questionnaire, rubric: Rubric, *,
                company: str | None = None, consultant: str | None = None, lang: str = "ko",
                search: Sequence[Path] = ()) -> Session:
-        """Continue a response file at its first open question, reconciling a new version."""
+        """Continue a response file where the consultant was.
+
+        When the questionnaire changed since the file was written, nothing is written yet:
+        ``changes`` says what would change, and ``accept_changes`` rewrites the file (keeping
+        a ``.bak`` copy) once the consultant agrees.
+        """
         response = responses.parse(yamlio.load(path))
         ref = response.questionnaire
         if ref.id != questionnaire.id:
@@ -362,32 +420,101 @@ class Session:
             ).format(r=ref.id, q=questionnaire.id), where=path)
         session = cls(questionnaire, rubric, response, path, {}, lang)
         changes = session._reconcile(search)
-        dirty = changes.any
-        if changes.any:
-            session.changes = changes
-            changes.backup = _backup(path, ref.version)
-            response.status = "in_progress"  # answers were set aside: not complete any more
-            response.questionnaire = responses.QuestionnaireRef(
-                id=questionnaire.id, version=questionnaire.version,
-                sha256=questionnaire.sha256 or None)
-        if consultant and not response.assessment.consultant:
-            response.assessment.consultant = consultant
+        dirty = False
+        if consultant and consultant.strip() and not response.assessment.consultant:
+            response.assessment.consultant = consultant.strip()
             dirty = True
         if company and company.strip() and "name" not in session.values:
             session.values["name"] = response.company["name"] = company.strip()
             dirty = True
-        if dirty:
+        if changes.any:
+            session.changes = changes  # written only when accepted
+        elif dirty:
             session.save(strict=True)
-        session.position = session.first_open()
-        if session.position is None:  # all answered: show the last one, Enter ends, j edits
-            shown = session.visible_steps()
-            session.position = shown[-1].index if shown else None
-            session.opening = Msg("모든 문항에 답했습니다: Enter로 마치거나 j로 이동해 고치세요",
-                                  "every question is answered: Enter to finish, j to go and edit")
-        else:
-            session.opening = Msg("이어서 합니다: 첫 미응답 문항부터",
-                                  "resumed at the first open question")
+        session._resume_where_left()
         return session
+
+    def accept_changes(self) -> None:
+        """Rewrite the file for the questionnaire in use, keeping the original as a ``.bak``."""
+        changes = self.changes
+        if changes is None:
+            return
+        changes.backup = _backup(self.path, self.response.questionnaire.version)
+        self.response.status = "in_progress"  # answers were set aside: not complete any more
+        self.response.questionnaire = responses.QuestionnaireRef(
+            id=self.questionnaire.id, version=self.questionnaire.version,
+            sha256=self.questionnaire.sha256 or None)
+        self.save(strict=True)
+        self.changes = None
+
+    def _resume_where_left(self) -> None:
+        """Go where the consultant was, and say so.
+
+        That is ``resume_at``, saved with every change and when the interview stops. A file
+        without it (written by hand or by another tool) goes on after the last answer given:
+        the newest ``answered_at`` of an answered question (a note alone does not move on:
+        the consultant was still at that question), else the last company fact in order. A
+        file with everything answered opens the review of all answers.
+        """
+        saved = self.by_id.get(str(self.response.resume_at or ""))
+        if saved is not None and self.visibility()[saved.id] and (
+                self.is_open(saved) or self.response.status == "in_progress"):
+            self.position = saved.index
+            self.opening = self._where(Msg("이어서 합니다: 지난번 멈춘 곳 {h}부터",
+                                           "resumed where you stopped: at {h}"), None)
+            return
+        last = self._last_answered()
+        if last is None:
+            self.position = self.first_open()
+        else:
+            self.position = last.index
+            self.position = self._next_open()
+        if self.position is None:
+            self.open_overview(PROFILE, None)
+            self.opening = Msg("모든 문항에 답한 파일입니다: 번호로 고치고, r로 닫으면 마칩니다",
+                               "every question is answered: type a number to edit one, r closes "
+                               "the review and finishes")
+            return
+        if last is None:
+            msg = Msg("이어서 합니다: {h}부터", "resumed at {h}")
+        else:
+            msg = Msg("이어서 합니다: 마지막 답 {l}{t} 다음, {h}부터",
+                      "resumed after the last answer, {l}{t}: at {h}")
+        self.opening = self._where(msg, last)
+
+    def _where(self, msg: Msg, last: Step | None) -> Msg:
+        """The opening line of a resumed interview: where it is, and what is open before."""
+        assert self.position is not None
+        earlier = sum(1 for s in self.visible_steps() if s.index < self.position
+                      and self.is_open(s) and not s.optional)
+        if earlier:
+            msg = Msg(msg.ko + " · 앞에 미응답 {e}개 (끝에서 다시 묻습니다)",
+                      msg.en + " · {e} open earlier (asked at the end)")
+        stamp = self._stamp(last)
+        return msg.format(h=self.steps[self.position].id, l=last.id if last else "",
+                          e=earlier, t=f" ({stamp})" if stamp else "")
+
+    def _last_answered(self) -> Step | None:
+        latest: tuple[dt.datetime, int] | None = None
+        for step in self.steps:
+            answer = self.answer_of(step)
+            if answer is None or step.id not in self.values or not answer.answered_at:
+                continue
+            when = _parse_time(answer.answered_at)
+            if when is not None and (latest is None or (when, step.index) > latest):
+                latest = (when, step.index)
+        if latest is not None:
+            return self.steps[latest[1]]
+        facts = [s for s in self.steps if s.is_profile and s.id in self.values]
+        return facts[-1] if facts else None
+
+    def _stamp(self, step: Step | None) -> str:
+        """When ``step`` was answered, briefly: 10:41 today, else 2026-03-12 10:41."""
+        answer = self.answer_of(step) if step is not None else None
+        when = _parse_time(answer.answered_at) if answer and answer.answered_at else None
+        if when is None:
+            return ""
+        return f"{when:%H:%M}" if when.date() == dt.date.today() else f"{when:%Y-%m-%d %H:%M}"
 
     def _reconcile(self, search: Sequence[Path]) -> Changes:
         """Canonical values from the file; what no longer fits is set aside, never guessed."""
@@ -486,9 +613,26 @@ class Session:
         return [s for s in self.steps if shown[s.id] and (section is None or s.section == section)]
 
     def progress(self) -> tuple[int, int]:
-        """Answered and asked (visible) items, company profile included."""
-        steps = self.visible_steps()
+        """Answered and asked items, company profile included.
+
+        Asked: the visible items, leaving out optional company facts that are blank (they
+        are a choice, not a gap), so that "all answered" is n/n.
+        """
+        steps = [s for s in self.visible_steps() if not s.optional or s.id in self.values]
         return sum(1 for s in steps if s.id in self.values), len(steps)
+
+    def section_progress(self, section: int) -> tuple[int, int]:
+        """``progress`` within one section (0: the company profile)."""
+        steps = [s for s in self.visible_steps(section) if not s.optional or s.id in self.values]
+        return sum(1 for s in steps if s.id in self.values), len(steps)
+
+    def open_required(self) -> list[Step]:
+        """Visible items that need an answer and have none ('don't know' is an answer)."""
+        return [s for s in self.visible_steps() if not s.optional and self.is_open(s)]
+
+    def elapsed_minutes(self) -> int:
+        """Minutes since this interview session started."""
+        return int((time.monotonic() - self.started) // 60)
 
     def value(self, step: Step) -> Any:
         return self.values.get(step.id)
@@ -507,7 +651,8 @@ class Session:
     # -- where to go --
 
     def first_open(self) -> int | None:
-        """Where a resumed interview starts: the first open question.
+        """The first open question: where a new interview starts, and a resumed one that does
+        not know where it stopped.
 
         Optional company facts count only while no question has been answered: once the
         interview is in the dimensions, a blank employee count is a choice, not a gap.
@@ -524,7 +669,8 @@ class Session:
         later: int | None = None
         earlier: int | None = None
         for step in self.visible_steps():
-            if not self.is_open(step) or step.id in self.skipped or step.index == here:
+            if not self.is_open(step) or step.id in self.skipped or step.index == here \
+                    or step.id in self.left_blank:
                 continue
             if step.index > here:
                 later = step.index
@@ -563,9 +709,11 @@ class Session:
         self.position = self._next_open()  # answers in the review may have shown new questions
 
     def review_items(self) -> list[Step]:
-        """Skipped, unanswered and don't-know questions not yet offered for review."""
-        return [s for s in self.visible_steps() if not s.optional and s.id not in self.reviewed
-                and (self.is_open(s) or self.values.get(s.id) == UNKNOWN)]
+        """Unanswered and don't-know questions, and anything put off with ``s`` (optional
+        company facts too), not yet offered for review."""
+        return [s for s in self.visible_steps() if s.id not in self.reviewed and (
+            (not s.optional and (self.is_open(s) or self.values.get(s.id) == UNKNOWN))
+            or (s.id in self.skipped and self.is_open(s)))]
 
     def begin_review(self, steps: list[Step]) -> None:
         self.review = [s.id for s in steps]
@@ -627,33 +775,68 @@ class Session:
         if step is None:
             return Outcome()
         if action.kind == "answer":
-            return self.set_value(step, action.value)
-        if action.kind == "keep":
+            outcome = self.set_value(step, action.value)
+        elif action.kind == "keep":
             self._next_in_order()
+            outcome = Outcome()
         elif action.kind == "empty":
-            if self.review is not None or step.optional:
-                self.skipped.add(step.id)
-                self._advance()
-            else:
+            if self.review is None and not step.optional:
                 return Outcome(refused=HINT_EMPTY)
+            if self.review is None:
+                self.left_blank.add(step.id)  # a choice, not a gap: never chased
+            self._advance()
+            outcome = Outcome()
         elif action.kind == "skip":
-            if not step.optional and step.is_profile and self.is_open(step):
-                return Outcome(refused=Msg("필수 항목이라 건너뛸 수 없습니다",
-                                           "required: it cannot be skipped"))
             if self.is_open(step):
                 self.skipped.add(step.id)
             self._advance()
+            outcome = Outcome()
         elif action.kind == "back":
+            self.edit_from = None
             return self._back()
         elif action.kind == "jump":
             where = self.locate(action.target or "")
             if isinstance(where, Msg):
                 return Outcome(refused=where)
             self.review = None
+            self.edit_from = None
             self.position = where
-        elif action.kind == "invalid":
+            return Outcome()
+        elif action.kind == "review":
+            self.open_overview(step.section, self.position)
+            return Outcome()
+        else:
             return Outcome(refused=action.hint)
-        return Outcome()
+        if self.edit_from is not None:  # edited from the review of all answers: back to it
+            self.position = step.index
+            self.open_overview(self.edit_from, self.overview_from, self.overview_page)
+        return outcome
+
+    # -- the review of all answers --
+
+    def open_overview(self, section: int, came_from: int | None, page: int = 0) -> None:
+        """Show the review of all answers at ``section``; ``came_from`` is where to return."""
+        self.overview = section
+        self.overview_page = page
+        self.overview_from = came_from
+        self.edit_from = None
+        self.review = None
+
+    def edit_from_overview(self, step: Step) -> None:
+        """Ask ``step`` again; after the answer (or Enter) the review comes back."""
+        assert self.overview is not None
+        self.edit_from = step.section
+        self.overview = None
+        self.position = step.index
+
+    def close_overview(self) -> None:
+        """Back to where the consultant was; from the end, on to the open questions or the end."""
+        came_from = self.overview_from
+        self.overview = self.overview_from = self.edit_from = None
+        if came_from is not None and self.visibility()[self.steps[came_from].id]:
+            self.position = came_from
+        else:
+            self.position = self.first_open()
 
     def _back(self) -> Outcome:
         if self.review is not None:
@@ -671,11 +854,13 @@ class Session:
         return Outcome()
 
     def set_value(self, step: Step, value: Any) -> Outcome:
-        """Record an answer, save, and move on; say which questions appeared or vanished."""
+        """Record an answer, save, and move on; say what was saved, in words, and which
+        questions appeared or vanished."""
         before = dict(self.visibility())
         self.values[step.id] = value
         self.stale.pop(step.id, None)
         self.skipped.discard(step.id)
+        self.left_blank.discard(step.id)
         if step.is_profile:
             self.response.company[step.id] = answers.to_yaml_value(value)
         else:
@@ -685,9 +870,15 @@ class Session:
             self.response.answers[step.id] = answer
         self.response.status = "in_progress"
         self._visible = None
-        self.save()
         self._advance()
-        return Outcome(notice=self._visibility_notice(before))
+        self.save()  # after moving on, so the file knows where the interview is
+        return Outcome(notice=self._visibility_notice(before), saved=self.said(step))
+
+    def said(self, step: Step) -> Msg:
+        """``step``'s answer as it stands in the file, in words: ``data.plc: 2 예``."""
+        return Msg("저장함 · {i}: {ko}", "saved · {i}: {en}").format(
+            i=step.id, ko=shown_value(step.item, self.value(step), "ko"),
+            en=shown_value(step.item, self.value(step), "en"))
 
     def _visibility_notice(self, before: dict[str, bool]) -> Msg | None:
         after = self.visibility()
@@ -704,25 +895,72 @@ class Session:
             return None
         return Msg(" · ".join(p.ko for p in parts), " · ".join(p.en for p in parts))
 
-    def set_note(self, step: Step, note: str | None, evidence: list[str] | None) -> Outcome:
-        """Change the note and evidence paths of a question (``None`` keeps what is there)."""
+    def set_note(self, step: Step, note: str | None, paths: list[str] | None) -> Outcome:
+        """Change the note and evidence paths of a question (``None`` keeps what is there).
+
+        Evidence paths are checked as they are typed, by the rule the report reads them with:
+        a path that leads outside the response file's folder is refused (a report never reads
+        it); a missing file is kept, with a warning (the photos are often copied in later).
+        """
         if step.is_profile:
             return Outcome(refused=Msg("기업 정보에는 메모를 달 수 없습니다",
                                        "company profile items take no note"))
+        kept, problems = self._checked_evidence(paths or [])
+        if paths and not kept and note is None:
+            return Outcome(refused=problems)
         answer = self.response.answers.get(step.id) or Answer()
         if note is not None:
             answer.note = note or None
-        if evidence is not None:
-            answer.evidence = evidence
+        if paths is not None and (kept or not paths):  # only refused paths: keep the old ones
+            answer.evidence = kept
         answer.answered_at = now_iso()
         self.response.answers[step.id] = answer
         self.save()
-        return Outcome(notice=Msg("메모를 저장했습니다", "note saved"))
+        return Outcome(notice=Msg("메모를 저장했습니다", "note saved"), warning=problems)
 
-    def finish(self) -> None:
-        """Mark the assessment complete and save it."""
-        self.response.status = "complete"
+    def _checked_evidence(self, paths: list[str]) -> tuple[list[str], Msg | None]:
+        """The paths to keep, and what is wrong with the others (each named, briefly)."""
+        kept: list[str] = []
+        problems: list[Msg] = []
+        for written in paths:
+            try:
+                evidence.locate(self.path.parent, written)
+            except evidence.EvidenceError as exc:
+                if exc.message is evidence.OUTSIDE:
+                    problems.append(Msg("{p}: 응답 파일 폴더 밖 — 저장하지 않음 (폴더 안에 복사하세요)",
+                                        "{p}: outside the response file's folder — not saved "
+                                        "(copy it in)").format(p=written))
+                    continue
+                reason = Msg("아직 없는 파일", "no such file yet") \
+                    if exc.message is evidence.NOT_FOUND else exc.message
+                problems.append(Msg("{p}: {ko} (저장함)", "{p}: {en} (saved)").format(
+                    p=written, ko=reason.ko, en=reason.en))
+            kept.append(written)
+        if not problems:
+            return kept, None
+        return kept, Msg("증빙: " + " · ".join(m.ko for m in problems),
+                         "evidence: " + " · ".join(m.en for m in problems))
+
+    def set_assessment(self, *, consultant: str | None = None,
+                       summary: str | None = None) -> Outcome:
+        """Set the consultant's name or the summary verdict (``""`` clears it), and save."""
+        assessment = self.response.assessment
+        if consultant is not None:
+            assessment.consultant = consultant.strip() or None
+        if summary is not None:
+            assessment.summary = " ".join(summary.split()) or None  # one paragraph
+        self.save()
+        return Outcome(notice=Msg("저장했습니다", "saved"))
+
+    def finish(self) -> bool:
+        """Save at the end; ``status: complete`` only when nothing required is unanswered.
+
+        Returns whether the assessment is complete.
+        """
+        complete = not self.open_required()
+        self.response.status = "complete" if complete else "in_progress"
         self.save(strict=True)
+        return complete
 
     # -- saving --
 
@@ -733,6 +971,9 @@ class Session:
         in memory, the screen says so, and the next answer tries again. ``strict`` raises.
         """
         self._order()
+        here = self.current
+        self.response.resume_at = here.id if here is not None and \
+            self.response.status == "in_progress" else None
         try:
             responses.save(self.response, self.path)
         except OSError as exc:
