@@ -916,3 +916,21 @@ def test_a_reused_pid_does_not_hold_the_lock(tmp_path: Path) -> None:
         encoding="utf-8")
     holder = lock.acquire(path)
     lock.release(path, holder)
+
+
+def test_no_pdf_stack_at_the_end_says_so_and_keeps_the_interview(
+        interview: Callable[..., tuple[int, str, Path]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A laptop without Pango: asked for the PDF, the interview says what is missing in one
+    line and still ends as a finished interview (exit 0, the file complete)."""
+    from diagnose.interview import screens
+    from diagnose.render.pdf import PdfUnavailable
+
+    def no_pango(*_: object) -> Path:
+        raise PdfUnavailable("libgobject-2.0-0")
+
+    monkeypatch.setattr(screens, "render_report", no_pango)
+    code, out, path = interview([*FULL, "", "y"])
+    assert code == 0, out
+    assert "Pango" in out and "libgobject-2.0-0" in out
+    assert "status: complete" in path.read_text(encoding="utf-8")

@@ -45,6 +45,7 @@ from diagnose.interview.session import (
     options_of,
     shown_value,
 )
+from diagnose.render.pdf import PdfUnavailable
 
 TYPE_NAMES: dict[str, Msg] = {
     "level": Msg("수준", "level"), "multi": Msg("복수 선택", "multiple choice"),
@@ -962,8 +963,11 @@ def _end(session: Session, ui: Terminal) -> int | Outcome | None:
     ui.show(result_screen(session, result))
     if ui.confirm(Msg("PDF 보고서를 만들까요?", "Render the PDF report?")):
         ui.say(Msg("PDF를 만드는 중…", "rendering the PDF…"), "dim")
-        path = render_report(session, result)
-        ui.say(Msg("PDF: {p}", "PDF: {p}").format(p=path), "green")
+        try:
+            path = render_report(session, result)
+            ui.say(Msg("PDF: {p}", "PDF: {p}").format(p=path), "green")
+        except PdfUnavailable as exc:  # a laptop without Pango: the answers are all saved
+            ui.say(Msg("{m}", "{m}").format(m=exc.render(session.lang)), "yellow")
     if complete:
         ui.say(Msg("인터뷰를 마쳤습니다 (status: complete): {p}",
                    "interview complete (status: complete): {p}").format(p=session.path), "green")
