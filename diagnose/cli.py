@@ -632,9 +632,14 @@ def interview(
 def main() -> None:
     """Console-script entry point."""
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
-    # pyarrow (pandas' string engine; the CSV reader) takes mimalloc by default, which reserves
-    # 1 GiB of address space at first use: half of what a run capped by ``ulimit -v`` may have.
-    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+    if sys.platform == "linux" and os.uname().machine == "x86_64":
+        # pyarrow (pandas' string engine; the CSV reader) allocates with mimalloc by default,
+        # which reserves 1 GiB of address space at first use (half of what a run capped by
+        # ``ulimit -v`` may have) and keeps what it freed. The jemalloc of its x86-64 Linux
+        # wheels, told not to retain address space, does neither (the C library's malloc
+        # keeps pyarrow's freed blocks in its heaps).
+        os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
+        os.environ.setdefault("JE_ARROW_MALLOC_CONF", "retain:false")
     # None: started with standard error closed (2>&-); messages then go nowhere, codes stay
     sys.stderr = _Diagnostics(sys.stderr or open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
     try:

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from diagnose.content.questionnaire import Questionnaire
 from diagnose.core.errors import ValidationFailed
 from diagnose.engine import batch
-from diagnose.inputs import answers, survey
+from diagnose.inputs import answers, csvrows, survey
 from diagnose.render import report
 
 MINI = """
@@ -203,11 +203,13 @@ def test_a_row_with_more_cells_than_the_header_is_rejected(
     assert result.rows.tolist() == [2, 4]  # the row after it keeps its own number
 
 
-@pytest.mark.parametrize("chunk_rows", [2, 3, 7, 1000])
-def test_rows_after_skipped_rows_keep_their_numbers_in_every_chunk(
-        tmp_path: Path, mini: Questionnaire, monkeypatch, chunk_rows: int) -> None:
-    """Skipped rows among the first rows (read twice) and far below them, in any chunk."""
-    monkeypatch.setattr(survey, "CHUNK_ROWS", chunk_rows)
+@pytest.mark.parametrize("block", [16, 40, 100, 1 << 20])
+def test_rows_after_skipped_rows_keep_their_numbers_in_every_block(
+        tmp_path: Path, mini: Questionnaire, monkeypatch, block: int) -> None:
+    """Skipped rows among the first rows and far below them, in any block of the parser
+    (blocks shorter than a row are read again, larger, past the rows already read)."""
+    monkeypatch.setattr(csvrows, "BLOCK_BYTES", block)
+    monkeypatch.setattr(csvrows, "BATCH_BYTES", 1)  # each block's batch on its own
     too_long, nameless = {3, 7, 8, 25, 31, 32, 44}, {10, 40}
     lines = ["기업명,data.collection"]
     for row in range(2, 46):
@@ -331,8 +333,7 @@ def test_split_multi_keeps_labels_that_contain_commas(mini: Questionnaire) -> No
 
 # --- the same engine for survey rows and response files ---------------------------------------
 
-ANSWERS = {"strategy.vision": 3, "strategy.ai_owner": "partial",
-           "strategy.support_programs": ("smart_factory", "kamp"), "data.collection": 2,
+ANSWERS = {"strategy.vision": 3, "data.collection": 2,
            "data.has_vision_images": "yes", "data.labelled_images": 4,
            "data.defect_image_count": 350.0, "infra.systems": ("erp", "mes"),
            "infra.connected_equipment_ratio": 35.0, "process.energy": "na",
@@ -341,8 +342,8 @@ ANSWERS = {"strategy.vision": 3, "strategy.ai_owner": "partial",
 
 
 def _response_yaml(path: Path, name: str) -> Path:
-    lines = ["questionnaire: {id: mfg-ai-readiness, version: '1.0'}",
-             f"company: {{name: '{name}', employees: 85, industry: metal}}",
+    lines = ["questionnaire: {id: mfg-ai-readiness, version: '2.0'}",
+             f"company: {{name: '{name}', employees: 85, industry: metal, visual_inspection: yes}}",
              "assessment: {round: baseline}", "answers:"]
     for key, value in ANSWERS.items():
         shown = list(value) if isinstance(value, tuple) else value
@@ -355,9 +356,11 @@ def test_a_survey_row_scores_exactly_as_the_same_response_file(
         tmp_path: Path, bundled: Questionnaire) -> None:
     name = "(주)울산정밀"
     items = bundled.items
-    header = ["타임스탬프", "기업명", "상시 근로자 수", "주 업종 (한국표준산업분류 기준)"]
+    header = ["타임스탬프", "기업명", items["employees"].text["ko"], items["industry"].text["ko"],
+              items["visual_inspection"].text["ko"]]  # it shows the vision questions
     row = ["2026. 3. 12 오후 2:41:07", name, "85",
-           answers.display(items["industry"], "metal", "ko")]
+           answers.display(items["industry"], "metal", "ko"),
+           answers.display(items["visual_inspection"], "yes", "ko")]
     for key, value in ANSWERS.items():
         header.append(items[key].text["ko"])
         row.append(answers.display(items[key], value, "ko"))  # labels, ', '-joined
@@ -380,7 +383,7 @@ def test_a_report_of_a_survey_row_shows_its_answers(tmp_path: Path, bundled: Que
     rows = {r["id"]: r for section in context["answers"] for r in section["rows"]}
     assert rows["data.collection"]["answer"].startswith("주요 설비·공정의 생산 실적")
     assert rows["data.collection"]["state"] == "answered"
-    assert context["company"] == {"name": "(주)울산정밀", "id": ""}
+    assert (context["company"]["name"], context["company"]["id"]) == ("(주)울산정밀", "")
 
 
 # --- duplicates --------------------------------------------------------------------------------
@@ -484,16 +487,27 @@ NUMBER_CELLS = st.one_of(
     st.integers(-5, 5), st.floats(-10, 10), st.booleans(), st.none(), st.text(max_size=6))
 
 
+def quick_number(cell: Any, low: float, high: float) -> float | None:
+    """One cell as ``_quick_numbers`` means to read it: ``float(cell)`` of a text in range."""
+    if type(cell) is not str:
+        return None
+    try:
+        value = float(cell)
+    except ValueError:
+        return None
+    return value if low <= value <= high and math.isfinite(value) else None
+
+
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(st.lists(NUMBER_CELLS, max_size=30), st.sampled_from([(0.0, 100.0), (-np.inf, np.inf),
                                                              (1.0, 1e6)]))
 def test_numbers_at_once_are_what_one_by_one_gives(cells: list[Any],
                                                    bounds: tuple[float, float]) -> None:
-    """Every number the fast pass reads is read as ``_quick_number`` reads it; the cells it
+    """Every number the fast pass reads is read as ``quick_number`` reads it; the cells it
     leaves (NaN) go one by one, and plain decimals never need to."""
     found = survey._quick_numbers(np.array([*cells, None], dtype=object)[:-1], *bounds)
     for cell, value in zip(cells, found.tolist(), strict=True):
-        one = survey._quick_number(cell, *bounds)
+        one = quick_number(cell, *bounds)
         if not math.isnan(value):
             assert one is not None and value == one, cell
             assert math.copysign(1, value) == math.copysign(1, one), cell

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import errno
 import io
 import json
@@ -26,7 +27,7 @@ from diagnose.core.errors import DiagnoseError
 from diagnose.engine import batch
 from diagnose.inputs import responses
 from diagnose.jobs import demo
-from diagnose.render import tables
+from diagnose.render import tables, xlsx
 
 TEXT = st.one_of(
     st.sampled_from(["(주)울산정밀", "=1+1", "-5", "+82 52", "@sum", "\tx", "\rx", 'a "b"',
@@ -170,7 +171,7 @@ def test_xlsx_scores_read_back_rounded_with_two_decimals(scored: batch.Batch,
     header = [c.value for c in sheet[1]]
     assert header[1] == "Company name" and "Overall score" in header
     last = sheet.cell(1, len(header)).column_letter
-    assert sheet["A1"].font.b and sheet.auto_filter.ref == f"A1:{last}7"
+    assert sheet["A1"].font.b and sheet.tables["Table1"].ref == f"A1:{last}7"
     at = header.index("Overall score") + 1
     table = scored.scores.table
     assert [sheet.cell(r, at).value for r in range(2, 8)] == pytest.approx(
@@ -262,3 +263,65 @@ def test_a_cell_over_excels_limit_is_cut_with_a_warning_and_csv_keeps_it(
     assert run.exit_code == 0 and "32,767" not in run.stderr
     assert pd.read_csv(tmp_path / "s.csv", encoding="utf-8-sig")[
         "company.main_customers"].iloc[0] == long
+
+
+def test_xlsx_reads_as_a_person_reads_and_csv_json_keep_the_contract(
+        scored: batch.Batch, tmp_path: Path) -> None:
+    """The score workbook showed codes (auto-parts, baseline, True), dates as text, money without
+    its unit and where each file lay on the consultant's laptop."""
+    table = scored.scores.table.copy()
+    q = scored.questionnaire
+    table.loc[0, "source"] = "/home/kim/진단 2026/responses/a.yaml"
+    table.loc[1, "assessment.round"] = "followup"
+    table.loc[1, "data.insufficient"] = True
+    table.loc[2, "overall.gates"] = "data;infra"
+    tables.write(table, tmp_path / "s.xlsx", q, lang="ko")
+    sheet = load_workbook(tmp_path / "s.xlsx")["scores"]
+    header = [c.value for c in sheet[1]]
+
+    def cell(column: str, row: int = 2) -> Any:
+        return sheet.cell(row, header.index(tables.titles(q, "ko")[column]) + 1)
+
+    industry = q.items["industry"]
+    labels = {o.value: o.label["ko"] for o in industry.options}
+    assert cell("company.industry").value == labels[table.loc[0, "company.industry"]]
+    assert cell("company.oem_demands").value == ", ".join(
+        next(o.label["ko"] for o in q.items["oem_demands"].options if o.value == v)
+        for v in table.loc[0, "company.oem_demands"])
+    assert cell("assessment.date").value == dt.datetime.fromisoformat(
+        table.loc[0, "assessment.date"])
+    assert cell("assessment.date").number_format == "yyyy-mm-dd"
+    assert (cell("assessment.round").value, cell("assessment.round", 3).value) == (
+        "기준 진단", "후속 진단")
+    assert cell("company.annual_production_value").number_format == '#,##0"백만원"'
+    assert cell("company.employees").number_format == '#,##0"명"'
+    assert (cell("data.insufficient").value, cell("data.insufficient", 3).value) == (
+        "아니오", "예")
+    assert cell("overall.gates", 4).value == "데이터, 인프라·시스템"
+    assert cell("data.completeness").number_format == "0%"
+    assert cell("source").value == "a.yaml"
+    (heat,) = sheet.conditional_formatting  # the PDF's heatmap on every score
+    scores = {cell(c).column_letter for c in table.columns if c.endswith(".score")}
+    assert {ref.split(":")[0][:-1] for ref in str(heat.sqref).split()} == scores
+    assert heat.rules[0].colorScale.color[0].rgb == "FFE8B4B8"
+    assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$1:$1"
+    assert sheet.column_dimensions["B"].width >= xlsx.text_width(
+        max(table["company.name"], key=xlsx.text_width))  # the names show whole
+    # CSV and JSON keep the contract's columns and values
+    tables.write(table, tmp_path / "s.csv", q)
+    tables.write(table, tmp_path / "s.json", q)
+    rows = list(csv.DictReader(io.StringIO(
+        (tmp_path / "s.csv").read_text(encoding="utf-8-sig"))))
+    records = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    for row in (rows[0], records[0]):
+        assert row["company.industry"] == table.loc[0, "company.industry"]
+        assert row["source"] == "/home/kim/진단 2026/responses/a.yaml"
+    assert rows[1]["assessment.round"] == records[1]["assessment.round"] == "followup"
+    assert rows[1]["data.insufficient"] == "True" and records[1]["data.insufficient"] is True
+
+
+def test_round_names_in_words() -> None:
+    assert [tables.round_name(r, "ko") for r in ("baseline", "T0", "Follow-up", "followup2",
+                                                 "2차 점검", None)] == [
+        "기준 진단", "기준 진단", "후속 진단", "후속 진단 2", "2차 점검", None]
+    assert tables.round_name("t1", "en") == "Follow-up"

@@ -10,8 +10,9 @@ response files, so one engine scores both. It:
   such as ``3.2`` or ``Q3.``, a trailing ``*``, spacing, line breaks and full-width characters
   do not matter), through the id row of a sheet made by ``diagnose questionnaire template``,
   or through a map file (``--map``, see ``load_map``);
-* normalises answers once per distinct value of a column (``pd.factorize``), never per row,
-  reading the file in chunks so a 100,000-row export stays small in memory;
+* normalises answers once per distinct value of a column and file, never per row: pyarrow's
+  CSV reader (``diagnose.inputs.csvrows``) hashes the cells of option columns and parses plain
+  numbers in C++, in batches, so a 100,000-row export stays small in memory;
 * rejects a row whose cells cannot be read, listing every bad cell with its spreadsheet row
   (the header is row 1), its column header, its value and the reason.
 """
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import math
 import re
 import stat
 import unicodedata
@@ -38,13 +38,12 @@ from diagnose.content import yamlio
 from diagnose.content.questionnaire import ProfileItem, Question, Questionnaire
 from diagnose.core.errors import DiagnoseError, Problem, Rejection, ValidationFailed
 from diagnose.core.i18n import Msg, pick
-from diagnose.inputs import answers, csvparts
+from diagnose.inputs import answers, csvrows
 from diagnose.inputs.frame import frame_columns, profile_column
 
 SUFFIXES = frozenset({".csv", ".xlsx"})
-# pandas drops a UTF-8 BOM itself; naming "utf-8-sig" would route every byte through Python.
+# The CSV reader drops a UTF-8 BOM itself; CP949 it transcodes to UTF-8 as it reads.
 ENCODINGS = ("utf-8", "cp949")
-CHUNK_ROWS = 20_000
 # One file's limits: a million-row export needs some 4 GB to score (split it); an XLSX sheet
 # is refused past this many cells (rows x used width), as a few-kilobyte "sparse" sheet with
 # one cell at XFD1048576 would otherwise be padded to 17 billion cells.
@@ -476,23 +475,12 @@ def _number_bounds(item: ProfileItem | Question) -> tuple[float, float]:
     return low, high
 
 
-def _quick_number(cell: Any, low: float, high: float) -> float | None:
-    """``float(cell)`` when that is all ``answers.normalize`` would do; else None (ask it)."""
-    if type(cell) is not str:
-        return None
-    try:
-        value = float(cell)  # the same float() that answers.parse_number ends in
-    except ValueError:
-        return None
-    # NaN fails both comparisons; inf would pass an open range, and normalize refuses it
-    return value if low <= value <= high and math.isfinite(value) else None
-
-
 def _quick_numbers(cells: np.ndarray, low: float, high: float) -> np.ndarray:
-    """``_quick_number`` of many cells at once: NaN where it would give None.
+    """``float(cell)`` of each text cell that is a finite number in ``[low, high]``, when that
+    is all ``answers.normalize`` would do; NaN for the others (ask it).
 
     pandas picks the cells that look like numbers (in C); their values come from ``float()``
-    itself, through NumPy, so a number is read exactly as ``_quick_number`` reads it.
+    itself (the one ``answers.parse_number`` ends in), through NumPy.
     """
     found = np.full(len(cells), np.nan)
     text = np.fromiter((type(cell) is str for cell in cells.tolist()), dtype=bool,
@@ -518,7 +506,7 @@ class _ColumnState:
     convert: Converter
     free_text: bool = False
     bounds: tuple[float, float] | None = None  # number items: the accepted range
-    cache: dict[Any, tuple[Any, Msg | None]] = field(default_factory=dict)
+    distinct: _Distinct = field(default_factory=lambda: _Distinct())
     parts: list[np.ndarray] = field(default_factory=list)
     # Coded columns (scored single-answer questions) keep integer codes into ``codes``, the
     # distinct canonical values in order of appearance: the engine reads them as a
@@ -543,7 +531,7 @@ class _ColumnState:
 
 @dataclass
 class _Converted:
-    """One chunk of one column: canonical values, and which cells were filled or bad."""
+    """One batch of one column: canonical values, and which cells were filled or bad."""
 
     values: np.ndarray  # object, one per row, None when blank or bad; or codes (-1 for those)
     filled: np.ndarray  # bool per row: the cell was not blank
@@ -551,18 +539,21 @@ class _Converted:
     messages: dict[int, Msg] = field(default_factory=dict)  # row -> why it is bad
 
 
-def _convert_column(state: _ColumnState, raw: pd.Series) -> _Converted:
-    """Convert one chunk of a column, each distinct raw value once.
+def _convert_column(state: _ColumnState, raw: csvrows.Cells) -> _Converted:
+    """Convert one batch of a column, each distinct raw value once per file (``_Distinct``).
 
-    ``pd.factorize`` hashes the column in C; only its distinct values reach Python, and the
-    rows take their canonical values by index. Free text, mostly distinct, is stripped by
-    pandas instead.
+    A CSV's columns come coded (pyarrow hashed them in C++), an XLSX's are factorized by
+    pandas in C; only the distinct values reach Python, and the rows take their canonical
+    values by index. Plain numbers in range are read all at once (pyarrow parsed a CSV's), as
+    they are mostly distinct. Free text, mostly distinct too, is only stripped.
     """
-    kind = pd.api.types.infer_dtype(raw, skipna=True) if state.free_text else ""
+    kind = ("" if isinstance(raw, csvrows.Coded) or not state.free_text
+            else pd.api.types.infer_dtype(raw, skipna=True))
     if kind == "empty":
         return _Converted(np.full(len(raw), None, dtype=object), np.zeros(len(raw), dtype=bool))
     if kind == "string":
-        values = raw.to_numpy(dtype=object, copy=True)
+        assert isinstance(raw, np.ndarray)
+        values = raw.copy()
         filled = _filled(values)
         cells = values[filled].tolist()
         stripped = [cell.strip() for cell in cells]  # the same object when nothing to strip
@@ -571,51 +562,85 @@ def _convert_column(state: _ColumnState, raw: pd.Series) -> _Converted:
             filled = ~np.equal(values, None) & filled
         values[~filled] = None
         return _Converted(values, filled)
-    if isinstance(raw.dtype, pd.CategoricalDtype):
-        codes, uniques = raw.cat.codes.to_numpy(), raw.cat.categories
+    if isinstance(raw, csvrows.Coded):
+        codes, uniques = raw.codes, raw.distinct
     else:
         codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-    size = len(uniques)
-    table = np.empty(size + 1, dtype=object)  # the last slot (code -1, blank) stays None
-    blank = np.zeros(size + 1, dtype=bool)
-    blank[size] = True
-    bad = np.zeros(size + 1, dtype=bool)
-    reasons: dict[int, Msg] = {}
     cells = np.asarray(uniques, dtype=object)
-    pending: Any = range(size)
-    if state.bounds is not None:  # plain numbers in range, all at once; the rest one by one
-        quick = _quick_numbers(cells, *state.bounds)
-        fast = ~np.isnan(quick)
-        table[:size][fast] = quick[fast]
-        pending = np.flatnonzero(~fast).tolist()
-    for code in pending:
-        cell = cells[code]
-        hit = state.cache.get(cell)  # each distinct cell is converted once per file
-        if hit is None:
-            quick = _quick_number(cell, *state.bounds) if state.bounds is not None else None
-            if quick is not None:
-                hit = (quick, None)
-            elif _blank(cell):
-                hit = (None, None)
-            else:
-                try:
-                    hit = (state.convert(cell), None)
-                except answers.AnswerError as exc:
-                    hit = (None, exc.message)
-            state.cache[cell] = hit
-        table[code], reason = hit
-        if reason is not None:
-            bad[code] = True
-            reasons[code] = reason
-        elif hit[0] is None:
-            blank[code] = True  # spaces only
-    if state.codes is not None:
-        table = np.array([state.code_of(value) for value in table.tolist()], dtype=np.int32)
-    result = _Converted(table[codes], ~blank[codes])
-    if reasons:
-        result.bad = bad[codes]
-        result.messages = {int(i): reasons[int(codes[i])] for i in np.flatnonzero(result.bad)}
+    seen = state.distinct
+    slots = np.zeros(len(cells) + 1, dtype=np.int64)  # the last, for code -1: 0, blank
+    pending = np.arange(len(cells))
+    quick = None
+    if state.bounds is not None:  # plain numbers in range, all at once: most are distinct
+        low, high = state.bounds
+        if isinstance(raw, csvrows.Coded) and raw.numbers is not None:
+            quick = raw.numbers.copy()  # pyarrow parsed the plain decimals
+            quick[~((quick >= low) & (quick <= high) & np.isfinite(quick))] = np.nan
+        else:
+            quick = _quick_numbers(cells, low, high)
+        pending = np.flatnonzero(np.isnan(quick))
+    found = np.fromiter((seen.index.get(cell, -1) for cell in cells[pending].tolist()),
+                        dtype=np.int64, count=len(pending))
+    if (found < 0).any():  # not seen before in this file: converted once
+        fresh = cells[pending[found < 0]]
+        _convert_distinct(state, fresh)
+        found[found < 0] = [seen.index[cell] for cell in fresh.tolist()]
+    slots[pending] = found
+    rows = slots[codes]
+    result = _Converted(seen.values[rows], ~seen.blank[rows])
+    if quick is not None:  # the plain numbers: their own values (in no slot)
+        number = np.append(~np.isnan(quick), False)[codes]
+        result.values[number] = np.append(quick, np.nan)[codes][number]
+        result.filled |= number
+    bad = seen.bad[rows]
+    if bad.any():
+        result.bad = bad
+        result.messages = {int(i): seen.reasons[int(rows[i])] for i in np.flatnonzero(bad)}
     return result
+
+
+@dataclass
+class _Distinct:
+    """A column's distinct raw cells so far, each converted once per file: its slot in
+    ``values`` (the canonical value, or its code), ``blank`` and ``bad``. Slot 0 is blank."""
+
+    index: dict[Any, int] = field(default_factory=dict)
+    values: np.ndarray = field(default_factory=lambda: np.array([None], dtype=object))
+    blank: np.ndarray = field(default_factory=lambda: np.ones(1, dtype=bool))
+    bad: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=bool))
+    reasons: dict[int, Msg] = field(default_factory=dict)  # slot -> why it is bad
+
+    def add(self, cells: list[Any], values: list[Any], blank: list[bool],
+            reasons: list[Msg | None]) -> None:
+        """New slots for ``cells`` (none of them seen before)."""
+        start = len(self.values)
+        for offset, (cell, reason) in enumerate(zip(cells, reasons, strict=True)):
+            self.index.setdefault(cell, start + offset)  # 1 and True are one key: the first
+            if reason is not None:
+                self.reasons[start + offset] = reason
+        # fromiter: a tuple (a multi answer) stays one value, as np.array would not keep it
+        added = np.fromiter(values, dtype=self.values.dtype, count=len(values))
+        self.values = np.concatenate([self.values, added])
+        self.blank = np.concatenate([self.blank, np.array(blank, dtype=bool)])
+        self.bad = np.concatenate([self.bad, [reason is not None for reason in reasons]])
+
+
+def _convert_distinct(state: _ColumnState, cells: np.ndarray) -> None:
+    """Convert cells not seen before in this file, and give them slots."""
+    values: list[Any] = [None] * len(cells)
+    reasons: list[Msg | None] = [None] * len(cells)
+    for i, cell in enumerate(cells.tolist()):
+        if _blank(cell):
+            continue
+        try:
+            values[i] = state.convert(cell)
+        except answers.AnswerError as exc:
+            reasons[i] = exc.message
+    blank = [value is None and reason is None for value, reason in zip(values, reasons,
+                                                                        strict=True)]
+    if state.codes is not None:  # coded columns keep codes (-1: blank or bad)
+        values = [state.code_of(value) for value in values]
+    state.distinct.add(cells.tolist(), values, blank, reasons)
 
 
 # --- the file -------------------------------------------------------------------------------
@@ -647,7 +672,7 @@ def read(path: Path, q: Questionnaire, mapping: SurveyMap | None = None) -> Surv
                                     "not a regular file (a pipe or a device)"))
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        return _read(path, q, mapping, lambda reader: _xlsx_chunks(path, reader))
+        return _read(path, q, mapping, lambda reader: _xlsx_records(path, reader))
     if suffix != ".csv":
         raise _file_error(path, Msg("설문 내보내기는 .csv 또는 .xlsx여야 합니다",
                                     "survey exports must be .csv or .xlsx"))
@@ -657,12 +682,8 @@ def read(path: Path, q: Questionnaire, mapping: SurveyMap | None = None) -> Surv
     encodings = ENCODINGS[:1] if _starts_as_utf8(head) else ENCODINGS
     for encoding in encodings:
         try:
-            try:
-                return _read(path, q, mapping,
-                             lambda reader, e=encoding: _csv_chunks(path, e, head, reader))
-            except csvparts.Recut:  # the parts could not be trusted: one pass, from the top
-                return _read(path, q, mapping, lambda reader, e=encoding: _csv_chunks(
-                    path, e, head, reader, parallel=False))
+            return _read(path, q, mapping,
+                         lambda reader, e=encoding: _csv_records(path, e, head, reader))
         except UnicodeDecodeError:
             continue
     tried = ", ".join(e.upper() for e in encodings)
@@ -691,7 +712,7 @@ def _head_bytes(path: Path, size: int = 65536) -> bytes:
 
 
 def _blank_lines(head: bytes) -> int:
-    """The empty lines the file starts with (the parser sees no columns in them)."""
+    """The empty lines the file starts with (the header line comes after them)."""
     count = 0
     for line in head.removeprefix(b"\xef\xbb\xbf").split(b"\n"):
         if line.strip(b"\r \t"):
@@ -717,22 +738,16 @@ def _delimiter(head: bytes, encoding: str) -> str:
     return best if counts[best] > counts[","] else ","
 
 
-# Read as categories by the CSV parser: few distinct answers, hashed in C from the raw bytes.
-CATEGORY_TYPES = frozenset({"level", "choice", "yesno", "multi"})
 HEAD_ROWS = 20  # read first, to find the header (blank rows above it allowed) and the id row
 
-# The spreadsheet row of the chunk's first row, and its cells (converted by a worker: _Chunk)
-Chunk = tuple[int, "pd.DataFrame | _Chunk"]
 
+def _csv_records(path: Path, encoding: str, head: bytes, reader: _Reader
+                 ) -> Iterator[csvrows.Records]:
+    """The rows under the header, in batches (``diagnose.inputs.csvrows``).
 
-def _csv_chunks(path: Path, encoding: str, head: bytes, reader: _Reader,
-                parallel: bool = True) -> Iterator[Chunk]:
-    """The rows under the header, in chunks.
-
-    ``reader.plan`` sees the first rows and says how many to skip (header, id row) and the
-    dtype of each column: option columns are read as categories, hashed by the C parser
-    itself. A big file is parsed on every core (``diagnose.inputs.csvparts``) unless ``parallel`` is
-    false; its workers convert the cells they parsed too (chunks come as ``_Chunk``).
+    ``reader.plan`` sees the first rows and says how many to skip (blank rows, the header, the
+    id row). Every row is read as wide as the header: a shorter one is padded with blank
+    cells, a longer one is rejected. Option columns come coded, hashed by the parser itself.
     """
     if not head.strip():
         raise _file_error(path, Msg("빈 파일입니다", "the file is empty"))
@@ -740,39 +755,36 @@ def _csv_chunks(path: Path, encoding: str, head: bytes, reader: _Reader,
         raise _file_error(path, Msg(
             "텍스트 CSV가 아닙니다 (바이너리 또는 UTF-16): 'CSV UTF-8'로 다시 저장하세요",
             "not a text CSV (binary or UTF-16): save it again as 'CSV UTF-8'"))
-    options: dict[str, Any] = {
-        "header": None, "encoding": encoding, "sep": _delimiter(head, encoding),
-        "na_filter": False, "skip_blank_lines": False,  # blanks stay "": faster, rows counted
-        "on_bad_lines": "warn", "engine": "c",
-        "index_col": False,  # a row one cell too long is too long, not an index
-        }
+    sep = _delimiter(head, encoding)
     try:
-        lead = _blank_lines(head)  # empty lines above the header: rows too, but column-less
-        first = pd.read_csv(path, skiprows=lead, nrows=HEAD_ROWS, dtype=object, **options)
-        start, skip, dtypes = reader.plan(first)
-        if not dtypes:
+        lead = _blank_lines(head)  # empty lines (or spaces only) above the header: rows too
+        first = csvrows.head(path, encoding, sep, lead + HEAD_ROWS)[lead:]
+        start = _header_row(first)
+        if start is None:
             return
-        start, skip = start + lead, skip + lead
-        # Parsing starts at the header, so rows are as wide as the header (not as the first
-        # row: a short one would make every full row after it "too long"); the header and
-        # the id row are dropped from the first chunk.
-        options = {**options, "dtype": dtypes}
-        parts = csvparts.parts_for(path) if parallel else 1
-        points = csvparts.cut_points(path, parts) if parts > 1 else []
-        if points:  # a big file, read on every core
-            chunks = csvparts.chunks(path, points, start, skip - start, options, CHUNK_ROWS,
-                                     prepare=lambda chunk: reader.convert(chunk, portable=True))
-        else:
-            chunks = csvparts.one_pass(path, start, skip - start, options, CHUNK_ROWS)
-        row = skip + 1
-        for chunk in chunks:
-            yield row, chunk
-            row += len(chunk)
-    except pd.errors.EmptyDataError:
-        return
-    except pd.errors.ParserError as exc:
+        width = len(first[start])  # rows are read as wide as the header
+        _, skip = reader.plan(first, width)
+        # Answers to choose from, numbers and dates repeat: coded, each distinct text is
+        # converted once. Free text (names, notes) is mostly distinct: plain.
+        plain = {state.column.position for state in reader.states if state.free_text}
+        coded = {state.column.position for state in reader.states} - plain
+        numeric = {state.column.position for state in reader.states if state.bounds}
+        yield from csvrows.read(path, encoding, sep, width, lead + skip + 1, coded, plain,
+                                numeric)
+    except csvrows.UnclosedQuote as exc:
+        raise _file_error(path, Msg(
+            "CSV 형식 오류: {r}행에서 연 따옴표(\")가 파일 끝까지 닫히지 않습니다",
+            "malformed CSV: a quote (\") opened in row {r} is never closed").format(r=exc.row),
+            row=exc.row) from None
+    except csvrows.Malformed as exc:
         raise _file_error(path, Msg("CSV 형식 오류: {e}", "malformed CSV: {e}")
                           .format(e=str(exc).strip())) from None
+
+
+def _header_row(rows: list[list[Any]]) -> int | None:
+    """The first row with anything in it (blank rows above the header are allowed)."""
+    return next((i for i, row in enumerate(rows)
+                 if _filled(np.array(row, dtype=object)).any()), None)
 
 
 def _sheet_rows(path: Path) -> list[list[Any]]:
@@ -809,7 +821,7 @@ def _sheet_rows(path: Path) -> list[list[Any]]:
         book.close()
 
 
-def _xlsx_chunks(path: Path, reader: _Reader) -> Iterator[Chunk]:
+def _xlsx_records(path: Path, reader: _Reader) -> Iterator[csvrows.Records]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl: "Data Validation extension ..."
@@ -820,64 +832,30 @@ def _xlsx_chunks(path: Path, reader: _Reader) -> Iterator[Chunk]:
         raise _file_error(path, Msg("XLSX 파일을 열 수 없습니다: {e}", "cannot open the XLSX file: {e}")
                           .format(e=f"{type(exc).__name__}: {exc}")) from None
     frame.columns = range(frame.shape[1])
-    frame = frame.reset_index(drop=True)
-    _, skip, _ = reader.plan(frame.head(HEAD_ROWS))
-    yield skip + 1, frame.iloc[skip:]
-
-
-def _skipped_lines(caught: list[warnings.WarningMessage]) -> Iterator[tuple[int, int]]:
-    """(row, cells) of each row pandas skipped for having more cells than the header."""
-    for warning in caught:
-        for line, seen in re.findall(r"Skipping line (\d+): expected \d+ fields, saw (\d+)",
-                                     str(warning.message)):
-            yield int(line), int(seen)
-
-
-def _row_numbers(start: int, count: int, skipped: set[int]) -> tuple[np.ndarray, int]:
-    """The sheet rows of ``count`` parsed rows from ``start`` on, past ``skipped`` rows; and
-    the row after them."""
-    if not skipped or max(skipped) < start:
-        return np.arange(start, start + count), start + count
-    rows = []
-    while len(rows) < count:
-        if start not in skipped:
-            rows.append(start)
-        start += 1
-    return np.array(rows, dtype=int), start
-
-
-def _bad_lines(caught: list[warnings.WarningMessage], path: Path) -> list[Rejection]:
-    """Rows with more cells than the header (pandas skips them with a warning)."""
-    found: dict[int, Rejection] = {}  # the first rows are read twice: each line once
-    for line, seen in _skipped_lines(caught):
-        found[line] = Rejection(str(path), line, "", "", Msg(
-            "이 행의 칸 수({n})가 제목 행보다 많아 읽을 수 없습니다",
-            "this row has more cells ({n}) than the header").format(n=seen))
-    return list(found.values())
+    _, skip = reader.plan(frame.head(HEAD_ROWS).to_numpy().tolist(), frame.shape[1])
+    if reader.layout is None:
+        return
+    wanted = {state.column.position for state in reader.states}
+    body = frame.iloc[skip:]
+    yield csvrows.Records(
+        np.arange(skip + 1, skip + 1 + len(body)),
+        {p: body[p].to_numpy(dtype=object) for p in wanted},
+        {p: _filled(body[p].to_numpy(dtype=object)) for p in range(frame.shape[1])
+         if p not in wanted})
 
 
 def _read(path: Path, q: Questionnaire, mapping: SurveyMap | None,
-          chunks: Callable[[_Reader], Iterator[Chunk]]) -> SurveyResult:
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", pd.errors.ParserWarning)
-        reader = _Reader(path, q, mapping)
-        row: int | None = None
-        skipped: set[int] = set()
-        for first_row, chunk in chunks(reader):
-            # A row with too many cells is skipped by the parser, warning as it reads the chunk
-            # that held it: the rows after it keep their own numbers.
-            skipped.update(line for line, _ in _skipped_lines(caught))
-            row = first_row if row is None else row
-            rows, row = _row_numbers(row, len(chunk), skipped)
-            reader.feed(rows, chunk)
+          records: Callable[[_Reader], Iterator[csvrows.Records]]) -> SurveyResult:
+    reader = _Reader(path, q, mapping)
+    for part in records(reader):
+        reader.feed(part)
     result = reader.result()
-    result.rejections.extend(_bad_lines(caught, path))
     result.rejections.sort(key=lambda r: (r.row or 0))
     return result
 
 
 class _Reader:
-    """Reads chunks of one file: the header first, then rows."""
+    """Reads one file: the header first, then its rows, some at a time."""
 
     def __init__(self, path: Path, q: Questionnaire, mapping: SurveyMap | None) -> None:
         self.path, self.q, self.mapping = path, q, mapping
@@ -888,86 +866,74 @@ class _Reader:
         self.rejections: list[Rejection] = []
         self.ignored_with_data: set[int] = set()
 
-    def convert(self, chunk: pd.DataFrame, portable: bool = False) -> _Chunk:
-        """Convert one chunk's cells, before its rows are numbered. ``portable``: for another
-        process (a worker converts the part it parsed), with the values its codes stand for."""
+    def feed(self, part: csvrows.Records) -> None:
+        """Take some rows: convert their cells, note their rejections."""
         assert self.layout is not None
-        converted = [_convert_column(state, chunk[state.column.position])
-                     for state in self.states]
-        shown = []
-        for state, column in zip(self.states, converted, strict=True):
-            raw = chunk[state.column.position].to_numpy() if column.bad is not None else ()
-            shown.append({int(i): _shown(raw[i]) for i in np.flatnonzero(column.bad)}
-                         if column.bad is not None else {})
-        ignored = [_filled(chunk[position].to_numpy(dtype=object))
-                   for position, _ in self.layout.ignored]
-        codes = [list(state.codes) if portable and state.codes is not None else None
-                 for state in self.states]
-        return _Chunk(len(chunk), converted, ignored, shown, codes)
-
-    def feed(self, rows: np.ndarray, chunk: pd.DataFrame | _Chunk) -> None:
-        """Take one chunk, raw or converted; ``rows`` are the sheet rows of its rows."""
-        if self.layout is None or not len(chunk):
+        for row, cells in part.too_long:
+            self.rejections.append(Rejection(str(self.path), row, "", "", Msg(
+                "이 행의 칸 수({n})가 제목 행보다 많아 읽을 수 없습니다",
+                "this row has more cells ({n}) than the header").format(n=cells)))
+        if not len(part):
             return
-        assert self.layout is not None
-        if rows[-1] > MAX_ROWS + 1:  # row 1 is the header
+        if part.rows.max() > MAX_ROWS + 1:  # row 1 is the header
             raise _file_error(self.path, Msg(
                 "행이 너무 많습니다 (최대 {n:,}행): 파일을 나누세요",
                 "too many rows (at most {n:,}): split the file").format(n=MAX_ROWS))
-        part = chunk if isinstance(chunk, _Chunk) else self.convert(chunk)
         keep = np.zeros(len(part), dtype=bool)
-        for column in part.columns:
-            keep |= column.filled
-        for (position, _), filled in zip(self.layout.ignored, part.ignored, strict=True):
+        for position, _ in self.layout.ignored:
+            filled = part.filled[position]
             keep |= filled
             if filled.any():
                 self.ignored_with_data.add(position)
+        converted = [_convert_column(state, part.cells[state.column.position])
+                     for state in self.states]
+        for column in converted:
+            keep |= column.filled
         # keep: rows with anything in them. Wholly blank rows are no answers: skipped silently.
         bad = np.zeros(len(part), dtype=bool)
-        for state, column, shown, codes in zip(self.states, part.columns, part.shown,
-                                               part.codes, strict=True):
-            state.parts.append(_recoded(state, column.values, codes))
+        for state, column in zip(self.states, converted, strict=True):
+            state.parts.append(column.values)
             if column.bad is not None:
                 cell_bad = column.bad & keep
                 bad |= cell_bad
+                raw = part.cells[state.column.position]
                 for i in np.flatnonzero(cell_bad):
                     self.rejections.append(Rejection(
-                        str(self.path), int(rows[i]), state.column.header, shown[int(i)],
-                        column.messages[int(i)]))
+                        str(self.path), int(part.rows[i]), state.column.header,
+                        _shown(_cell(raw, int(i))), column.messages[int(i)]))
             if _required(state.column):
                 missing = keep & ~column.filled
                 for i in np.flatnonzero(missing):
                     self.rejections.append(Rejection(
-                        str(self.path), int(rows[i]), state.column.header, "",
+                        str(self.path), int(part.rows[i]), state.column.header, "",
                         _missing_message(state.column)))
                 bad |= missing
-        self.rows.append(rows)
+        self.rows.append(part.rows)
         self.keep.append(keep & ~bad)
 
-    def plan(self, head: pd.DataFrame) -> tuple[int, int, dict[int, Any]]:
-        """From the first rows: the layout; the header's row (0-based), the rows to skip
-        (blank rows above the header, the header, the id row) and each column's dtype."""
-        start = next((i for i in range(len(head))  # blank rows above the header are allowed
-                      if _filled(head.iloc[i].to_numpy(dtype=object)).any()), None)
+    def plan(self, head: list[list[Any]], width: int) -> tuple[int, int]:
+        """From the first rows (``width`` cells read from each): the layout; the header's row
+        (0-based) and the rows to skip (blank rows above the header, the header, the id row).
+        No header row in ``head``: no layout, and every row of it skipped."""
+        start = _header_row(head)
         if start is None:
-            return len(head), len(head), {}
-        headers = head.iloc[start].tolist()
-        second = head.iloc[start + 1].tolist() if start + 1 < len(head) else None
+            return len(head), len(head)
+        headers = (list(head[start]) + [None] * width)[:width]
+        second = ((list(head[start + 1]) + [None] * width)[:width] if start + 1 < len(head)
+                  else None)
         self.layout = match_columns(self.path, headers, second, self.q, self.mapping)
-        dtypes: dict[int, Any] = dict.fromkeys(range(len(headers)), object)
         for column in self.layout.columns:
             item = column.item
             state = _ColumnState(column, _converter(column, self.mapping),
                                  free_text=_free_text(column))
             if item is not None and item.type == "number":
                 state.bounds = _number_bounds(item)
-            if item is not None and item.type in CATEGORY_TYPES:
-                dtypes[column.position] = "category"
-                if isinstance(item, Question) and item.type in {"level", "choice", "yesno"}:
-                    state.codes = {}  # one answer each: codes (a multi answer, a tuple, is no
-                    # pandas category; blank numbers stay None for the reports)
+            if isinstance(item, Question) and item.type in {"level", "choice", "yesno"}:
+                state.codes = {}  # one answer each: codes (a multi answer, a tuple, is no
+                # pandas category; blank numbers stay None for the reports)
+                state.distinct.values = np.full(1, -1, dtype=np.int32)  # slot 0: blank
             self.states.append(state)
-        return start, start + 1 + (1 if self.layout.id_row else 0), dtypes
+        return start, start + 1 + (1 if self.layout.id_row else 0)
 
     def result(self) -> SurveyResult:
         columns = frame_columns(self.q)
@@ -978,9 +944,13 @@ class _Reader:
                 n=HEAD_ROWS))
         keep = np.concatenate(self.keep) if self.keep else np.zeros(0, dtype=bool)
         rows = np.concatenate(self.rows)[keep] if self.rows else np.zeros(0, dtype=int)
+        # Padded short rows of a CSV come after the batch around them: put rows in file order.
+        order = np.argsort(rows, kind="stable") if np.any(np.diff(rows) < 0) else None
         data: dict[str, Any] = {}
         for state in self.states:  # no parts: a header without rows
-            data[state.column.target] = state.collect(keep)
+            values = state.collect(keep)
+            data[state.column.target] = values if order is None else values[order]
+        rows = rows if order is None else rows[order]
         n = len(rows)
         rounds = data.get("assessment.round")
         if rounds is None:
@@ -1003,31 +973,9 @@ def _as_column(values: Any) -> Any:
     return values
 
 
-@dataclass
-class _Chunk:
-    """One chunk's cells converted, rows not yet numbered; picklable, so that a worker that
-    parsed part of the file can convert it too (``diagnose.inputs.csvparts``)."""
-
-    size: int
-    columns: list[_Converted]  # per matched column
-    ignored: list[np.ndarray]  # per ignored column: which cells hold something
-    shown: list[dict[int, str]]  # per matched column: the text of each bad cell
-    codes: list[list[Any] | None]  # per coded column: the values its codes stand for
-
-    def __len__(self) -> int:
-        return self.size
-
-
-def _recoded(state: _ColumnState, values: np.ndarray, codes: list[Any] | None) -> np.ndarray:
-    """A coded column's codes as this reader numbers their values (a worker numbered its own)."""
-    if state.codes is None or codes is None:
-        return values
-    if list(state.codes)[:len(codes)] == codes:
-        for value in codes:  # the same numbering so far
-            state.code_of(value)
-        return values
-    table = np.array([state.code_of(value) for value in codes] + [-1], dtype=np.int32)
-    return table[values]  # code -1 (blank) picks the trailing -1
+def _cell(raw: csvrows.Cells, i: int) -> Any:
+    """The raw text (or XLSX value) of row ``i`` of a column."""
+    return raw.distinct[raw.codes[i]] if isinstance(raw, csvrows.Coded) else raw[i]
 
 
 def _required(column: Column) -> bool:

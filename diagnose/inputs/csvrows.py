@@ -1,0 +1,405 @@
+"""CSV records numbered as a spreadsheet shows them, parsed by pyarrow's CSV reader.
+
+pyarrow parses the file in C++, a block at a time (``BLOCK_BYTES``), in a thread of its own
+while the caller converts the batch before (``_Ahead``): memory stays a few blocks whatever the
+file's size. A record is one spreadsheet row: a line break inside a quoted cell stays in its
+cell and does not start a row, and the first record is row 1.
+
+Records as wide as the header come in batches. pyarrow hands every other record to its
+``invalid_row_handler`` with its row number, counted by the serial reader (``use_threads``
+off: the threaded one does not count). A record with more cells than the header is reported
+and left out; one with fewer (a sheet saved without its trailing blank cells) is padded with
+blank cells and read like any other. The rows of a batch are numbered by counting on from the
+previous batch past the numbers the handler reported.
+
+CP949 is transcoded to UTF-8 as pyarrow reads (``ReadOptions.encoding``: a streamed Python
+codec). A UTF-8 file that turns out not to be raises ``UnicodeDecodeError``, so that the
+caller may try the next encoding.
+"""
+
+from __future__ import annotations
+
+import codecs
+import collections
+import contextlib
+import csv
+import io
+import queue
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+# pyarrow's block. Its reader reads up to 32 blocks ahead of the one it parses: their size
+# bounds the memory a big file takes (64 MB blocks held a whole 663 MB export). A record longer
+# than a block is read again, in blocks 16 times larger.
+BLOCK_BYTES = 4 * 1024 * 1024
+GROWTH = 16
+# The batches parsed from blocks are handed on together, up to this size: the cells are
+# converted a column at a time, and each column's turn has a cost of its own.
+BATCH_BYTES = 8 * 1024 * 1024
+HEAD_BYTES = 4 * 1024 * 1024  # read by ``head``: a header longer than this is cut there
+# Python's csv refuses fields over 128 KB by default; a header cell or a padded short record
+# may hold far more (the reader's input limits bound the file, not the cell).
+_FIELD_LIMIT = min(sys.maxsize, 2**31 - 1)
+
+
+@dataclass(frozen=True)
+class Coded:
+    """A column as codes into its distinct cells (pyarrow dictionary-encodes it in C++)."""
+
+    codes: np.ndarray  # int, one per record
+    distinct: np.ndarray  # object: the text of each code
+    # A numeric column's: each distinct text as a number where it is a plain decimal
+    # (``_PLAIN``), else NaN. pyarrow parses it, correctly rounded as ``float()`` is.
+    numbers: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+
+Cells = np.ndarray | Coded  # object cells, one per record, or codes into distinct cells
+
+
+@dataclass
+class Records:
+    """Some records of a file, and the records with too many cells among them."""
+
+    rows: np.ndarray  # spreadsheet row of each record (the first record of the file is row 1)
+    cells: dict[int, Cells]  # the columns asked for, by position
+    filled: dict[int, np.ndarray]  # every other column: which cells hold something
+    too_long: list[tuple[int, int]] = field(default_factory=list)  # (row, cells), left out
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+class UnclosedQuote(Exception):
+    """The file ends inside a quoted cell: a ``"`` opened in ``row`` is never closed."""
+
+    def __init__(self, row: int) -> None:
+        super().__init__(row)
+        self.row = row
+
+
+class Malformed(Exception):
+    """pyarrow cannot parse the file, even in one block; the message is pyarrow's."""
+
+
+def head(path: Path, encoding: str, delimiter: str, count: int) -> list[list[str]]:
+    """The first ``count`` records (fewer in a shorter file); an empty line is ``[]``.
+
+    Read by Python's csv module, which takes records of any width, to find the header; from
+    the first ``HEAD_BYTES`` only (a 100 MB line is no header, and csv holds 4 bytes a
+    character).
+    """
+    text = "utf-8-sig" if encoding == "utf-8" else encoding
+    with path.open(encoding=text, newline="") as handle:
+        start = handle.read(HEAD_BYTES)
+    with _field_limit():
+        reader = csv.reader(io.StringIO(start, newline=""), delimiter=delimiter)
+        return [record for _, record in zip(range(count), reader, strict=False)]
+
+
+@contextlib.contextmanager
+def _field_limit() -> Iterator[None]:
+    old = csv.field_size_limit(_FIELD_LIMIT)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
+def read(path: Path, encoding: str, delimiter: str, width: int, first_row: int,
+         coded: set[int], plain: set[int], numeric: set[int] | None = None
+         ) -> Iterator[Records]:
+    """The records from row ``first_row`` on, ``width`` cells each, in batches.
+
+    ``coded`` columns come as ``Coded`` (``numeric`` ones with their plain numbers), ``plain``
+    ones as object arrays of text, the others only as which cells hold something. Records
+    padded from fewer cells come in ``Records`` of their own after the batch around them:
+    rows are not always in order. Raises ``UnicodeDecodeError``, ``UnclosedQuote`` or
+    ``Malformed``.
+    """
+    import pyarrow as pa
+
+    block = BLOCK_BYTES
+    size = path.stat().st_size
+    done = first_row - 1  # the records up to this row are given, or not wanted
+    while True:
+        run = _Run(path, encoding, delimiter, width, done, coded, plain, numeric or set())
+        try:
+            yield from run.records(block)
+            run.check_end()
+            return
+        except pa.ArrowInvalid as exc:
+            done = run.through
+            _check_decodes(path, encoding)
+            if block > size:  # one block held the whole file: no larger block can help
+                raise Malformed(str(exc)) from None
+            # A record longer than the block ("straddles two block boundaries"), or another
+            # failure at a block boundary: parse again in larger blocks, past the rows given.
+            block = min(block * GROWTH, size + 1)
+
+
+class _Run:
+    """One pass of pyarrow's reader over the file, from the top."""
+
+    def __init__(self, path: Path, encoding: str, delimiter: str, width: int, done: int,
+                 coded: set[int], plain: set[int], numeric: set[int]) -> None:
+        self.path, self.encoding, self.delimiter, self.width = path, encoding, delimiter, width
+        self.coded, self.plain, self.numeric = coded, plain, numeric
+        self.done = done  # records up to this row are not given again
+        self.through = done  # the last row given so far
+        self.next_row = 1  # the row of the next record of a batch, unless reported invalid
+        self.invalid: list[tuple[int, int, str]] = []  # (row, cells, text), not yet given
+        self.last_cell: tuple[int, str] | None = None  # (row, text): the last record's last cell
+
+    def records(self, block: int) -> Iterator[Records]:
+        parser = _Ahead(lambda handler: self._open(block, handler))
+        try:
+            for batch, invalid in parser:
+                self.invalid.extend(invalid)
+                parts = list(self._numbered(batch)) if batch is not None else []
+                batch = None  # pyarrow's buffers go before the cells are converted
+                yield from parts
+            yield from self._invalid(None)
+        finally:
+            parser.close()
+
+    def _open(self, block: int, handler: Callable[[Any], str]) -> Any:
+        """pyarrow's serial streaming reader: every column text, dictionary-encoded or not."""
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        names = [str(i) for i in range(self.width)]
+        types = {name: (pa.dictionary(pa.int32(), pa.string()) if i in self.coded
+                        else pa.string()) for i, name in enumerate(names)}
+        return pacsv.open_csv(
+            self.path,
+            read_options=pacsv.ReadOptions(
+                column_names=names, block_size=block, use_threads=False,
+                encoding="utf8" if self.encoding == "utf-8" else self.encoding),
+            parse_options=pacsv.ParseOptions(
+                delimiter=self.delimiter, newlines_in_values=True, ignore_empty_lines=False,
+                invalid_row_handler=handler),
+            convert_options=pacsv.ConvertOptions(
+                column_types=types, null_values=[], strings_can_be_null=False,
+                quoted_strings_can_be_null=False))
+
+    def _numbered(self, batch: Any) -> Iterator[Records]:
+        rows = self._rows(batch.num_rows)
+        if not len(rows):
+            return
+        last = int(rows[-1])
+        self.last_cell = (last, batch.column(self.width - 1)[-1].as_py())
+        wanted = rows > self.done
+        if wanted.any():
+            start = int(np.argmax(wanted))
+            yield self._batch_records(batch.slice(start), rows[start:], last)
+        yield from self._invalid(last)
+        self.through = max(self.through, last)  # all given up to here: a new pass goes on
+
+    def _rows(self, count: int) -> np.ndarray:
+        """The rows of the next ``count`` batch records: on from the last, past the invalid."""
+        start = self.next_row
+        skipped = sorted(row for row, _, _ in self.invalid if row >= start)
+        candidates = np.arange(start, start + count + len(skipped))
+        if skipped:
+            candidates = candidates[~np.isin(candidates, skipped)]
+        rows = candidates[:count]
+        if count:
+            self.next_row = int(rows[-1]) + 1
+        return rows
+
+    def _batch_records(self, batch: Any, rows: np.ndarray, last: int) -> Records:
+        import pyarrow.compute as pc
+
+        cells: dict[int, Cells] = {}
+        filled: dict[int, np.ndarray] = {}
+        for position, column in enumerate(batch.columns):
+            if position in self.coded:
+                cells[position] = Coded(
+                    column.indices.to_numpy(zero_copy_only=False),
+                    column.dictionary.to_numpy(zero_copy_only=False),
+                    _plain_numbers(column.dictionary) if position in self.numeric else None)
+            elif position in self.plain:
+                cells[position] = column.to_numpy(zero_copy_only=False)
+            else:
+                filled[position] = pc.greater(pc.binary_length(column), 0).to_numpy(
+                    zero_copy_only=False)
+        too_long = [(row, count) for row, count, _ in self.invalid
+                    if self.done < row <= last and count > self.width]
+        return Records(rows, cells, filled, too_long)
+
+    def _invalid(self, last: int | None) -> Iterator[Records]:
+        """The short records up to row ``last`` (all: ``None``), padded, and at the end of the
+        file the too-long ones after the last batch. Later records wait for their batch."""
+        given = [item for item in self.invalid if last is None or item[0] <= last]
+        self.invalid = [item for item in self.invalid if last is not None and item[0] > last]
+        if last is None and given and (self.last_cell is None
+                                       or given[-1][0] > self.last_cell[0]):
+            self.last_cell = (given[-1][0], self._cells(given[-1][2])[-1])
+        given = [item for item in given if item[0] > self.done]
+        if last is None:  # batches carry the too-long records up to their last row
+            too_long = [(row, count) for row, count, _ in given
+                        if count > self.width and row > self.through]
+            if too_long:
+                yield Records(np.zeros(0, dtype=int), {}, {}, too_long)
+        short = [(row, text) for row, count, text in given if count < self.width]
+        if short:
+            yield self._padded(short)
+
+    def _cells(self, text: str) -> list[str]:
+        """The cells of one record's text (pyarrow gives it as it stands in the file)."""
+        with _field_limit():
+            record = next(csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter),
+                          [])
+        return record or [""]
+
+    def _padded(self, short: list[tuple[int, str]]) -> Records:
+        table = [(self._cells(text) + [""] * self.width)[:self.width] for _, text in short]
+        columns = np.array(table, dtype=object).reshape(len(table), self.width).T
+        cells: dict[int, Cells] = {}
+        filled: dict[int, np.ndarray] = {}
+        for position, column in enumerate(columns):
+            if position in self.coded or position in self.plain:
+                cells[position] = column.copy()
+            else:
+                filled[position] = column != ""
+        return Records(np.array([row for row, _ in short], dtype=int), cells, filled)
+
+    def check_end(self) -> None:
+        """Refuse a file that ends inside a quoted cell.
+
+        pyarrow takes everything after an unclosed ``"`` as one cell; pandas and Excel call the
+        file broken. That cell, the last record's last, then holds a line break (an unquoted
+        cell cannot), and the file's last quotes (before one final line end) are an even run,
+        ``""`` pairs or none: a quoted cell closes with an odd one.
+        """
+        if self.last_cell is None:
+            return
+        row, text = self.last_cell
+        if "\n" not in text and "\r" not in text:
+            return
+        with self.path.open("rb") as handle:
+            handle.seek(max(0, self.path.stat().st_size - 4096))
+            tail = handle.read()
+        tail = tail.removesuffix(b"\n").removesuffix(b"\r")
+        if (len(tail) - len(tail.rstrip(b'"'))) % 2 == 0:
+            raise UnclosedQuote(row)
+
+
+# A plain decimal: ASCII digits, a point, an exponent, no spaces. ``float()`` takes more (spaces,
+# ``1_000``, other scripts' digits, ``inf``): those are left to the caller.
+_PLAIN = r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$"
+
+
+def _plain_numbers(texts: Any) -> np.ndarray:
+    """Each text as a float where it is a plain decimal (``_PLAIN``), else NaN."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    plain = pc.match_substring_regex(texts, _PLAIN)
+    numbers = pc.cast(pc.if_else(plain, texts, "nan"), pa.float64())
+    return numbers.to_numpy(zero_copy_only=False)
+
+
+class _Ahead:
+    """pyarrow's reader in a thread of its own, a batch ahead: it parses the next block
+    (without the GIL) while the caller's thread converts the batch before.
+
+    Yields each batch with the records the reader reported invalid while reading up to it,
+    then ``None`` with the rest; an error of the reader is raised here.
+    """
+
+    def __init__(self, open_reader: Callable[[Callable[[Any], str]], Any]) -> None:
+        self.queue: queue.Queue[Any] = queue.Queue()
+        # The next block is parsed once the caller has taken the batch before: two batches
+        # at most (one converted, one parsed) hold memory, however slow either side is.
+        self.turn = threading.Semaphore(1)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, args=(open_reader,),
+                                       name="csv-parser", daemon=True)
+        self.thread.start()
+
+    def _run(self, open_reader: Callable[[Callable[[Any], str]], Any]) -> None:
+        # pyarrow may parse ahead, and call the handler, in a thread of its own: a deque takes
+        # its records safely, and each batch leaves with those reported until it came.
+        invalid: collections.deque[tuple[int, int, str]] = collections.deque()
+
+        def handler(row: Any) -> str:  # pyarrow's invalid_row_handler: note it, leave it out
+            invalid.append((row.number, row.actual_columns, row.text))
+            return "skip"
+
+        def reported() -> list[tuple[int, int, str]]:
+            return [invalid.popleft() for _ in range(len(invalid))]
+
+        reader = None
+        try:
+            reader = open_reader(handler)
+            more = True
+            while more and self._my_turn():
+                group: list[Any] = []
+                while more and sum(batch.nbytes for batch in group) < BATCH_BYTES:
+                    try:
+                        group.append(reader.read_next_batch())
+                    except StopIteration:
+                        more = False
+                if group:
+                    self.queue.put((_together(group), reported()))
+                del group  # not held while the next blocks are parsed
+            self.queue.put((None, reported()))
+        except BaseException as exc:  # raised in the thread that reads the records
+            self.queue.put(exc)
+        finally:
+            # A reader left alive after an error can hang the interpreter at exit
+            # (apache/arrow#43892): close it, and drop the last reference to it here.
+            if reader is not None:
+                reader.close()
+            del reader
+
+    def _my_turn(self) -> bool:
+        """Wait until the caller took the last batch; false once it stopped reading."""
+        while not self.stop.is_set():
+            if self.turn.acquire(timeout=0.1):
+                return True
+        return False
+
+    def __iter__(self) -> Iterator[tuple[Any, list[tuple[int, int, str]]]]:
+        while True:
+            item = self.queue.get()
+            self.turn.release()  # the next block may be parsed while this one is converted
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+            if item[0] is None:
+                return
+
+    def close(self) -> None:
+        """Stop reading (after the block being parsed) and wait for the thread."""
+        self.stop.set()
+        self.thread.join()
+
+
+def _together(batches: list[Any]) -> Any:
+    """Consecutive batches as one, each column's dictionary merged (in C++)."""
+    if len(batches) == 1:
+        return batches[0]
+    import pyarrow as pa
+
+    table = pa.Table.from_batches(batches).unify_dictionaries().combine_chunks()
+    return table.to_batches()[0]
+
+
+def _check_decodes(path: Path, encoding: str) -> None:
+    """Raise the ``UnicodeDecodeError`` of the first byte ``encoding`` cannot decode, if any."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with path.open("rb") as handle:
+        while block := handle.read(1024 * 1024):
+            decoder.decode(block)
+        decoder.decode(b"", final=True)
