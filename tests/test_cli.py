@@ -202,7 +202,7 @@ def test_report_in_english(tmp_path: Path) -> None:
                  "--quiet")
     assert result.returncode == 0, result.stderr
     text = pdf_text(next((tmp_path / "out").glob("*.pdf")))
-    assert "AI Readiness Diagnosis Report" in text and "Maturity overview" in text
+    assert "AI Readiness Diagnosis Report" in text and "Level by dimension" in text
 
 
 @pytest.mark.slow

@@ -107,3 +107,70 @@ def test_medians_excluding_leaves_out_the_same_consultant(q) -> None:
     assert others[:3].tolist() == [3.0, 3.0, 3.0]  # 이's seven: median of 1 2 3 4 5 2 3
     assert all(math.isnan(v) for v in others[3:])  # only three of 김's: no group of five
     assert np.isnan(peers.medians_excluding(t, q, "assessment.round")).all()  # blank: none
+
+
+# --- the reference benchmark ---------------------------------------------------------------------
+
+BENCHMARK = """\
+    id: b
+    version: "1"
+    date: 2026-12-06
+    status: provisional
+    questionnaire: {id: pq, version: "1"}
+    title: {ko: 참조 벤치마크, en: Reference}
+    source: 데모
+    method: 중앙값
+    groups:
+      - {industry: all, size: all, n: 40, medians: {overall: 2.0, data: 2.1}}
+      - {industry: metal, size: all, n: 12, medians: {overall: 2.4, data: 2.5}}
+      - {industry: metal, size: small, n: 7, medians: {overall: 2.2, data: 2.3}}
+    """
+
+
+def test_the_benchmark_narrows_to_industry_and_size_and_falls_back(q, write) -> None:
+    from diagnose.content import benchmark
+
+    bench = benchmark.load(write("b.yaml", BENCHMARK), q)
+    small = peers.reference(bench, "metal", 20, q)
+    assert (small.level, small.size, small.fell_back, small.source) == (
+        "industry-size", 7, False, "benchmark")
+    assert small.medians == {"overall.score": 2.2, "data.score": 2.3}
+    assert small.name("ko") == "금속 · 50인 미만"
+    large = peers.reference(bench, "metal", 120, q)  # no 50-299 group: the industry
+    assert (large.level, large.size, large.fell_back) == ("industry", 12, True)
+    assert large.name("en") == "Metal"
+    other = peers.reference(bench, "chem", None, q)
+    assert (other.level, other.size, other.name("ko")) == ("all", 40, "전체 참여 기업")
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ("n: 7,", "smaller than min_group"),
+    ("industry: metal, size: small", "not in the questionnaire"),
+    ("{industry: all, size: all", "for everyone"),
+])
+def test_a_bad_benchmark_names_its_line(q, write, change: str, message: str) -> None:
+    from diagnose.content import benchmark
+    from diagnose.core.errors import ValidationFailed
+
+    text = {"n: 7,": BENCHMARK.replace("n: 7,", "n: 3,"),
+            "industry: metal, size: small": BENCHMARK.replace(
+                "industry: metal, size: small", "industry: wood, size: small"),
+            "{industry: all, size: all": BENCHMARK.replace(
+                "{industry: all, size: all", "{industry: metal, size: large")}[change]
+    with pytest.raises(ValidationFailed) as failed:
+        benchmark.load(write("b.yaml", text), q)
+    rendered = [p.render("en") for p in failed.value.problems]
+    assert any(message in line and "b.yaml:" in line for line in rendered), rendered
+
+
+def test_the_bundled_benchmark_fits_the_bundled_questionnaire() -> None:
+    from diagnose.content import benchmark
+    from diagnose.engine import batch
+
+    bundled, _ = batch.load_content()
+    bench = benchmark.load_for(bundled)
+    assert bench is not None and bench.provisional
+    dims = {d.id for d in bundled.dimensions}
+    whole = bench.group("all", "all")
+    assert whole is not None and set(whole.medians) == dims | {"overall"}
+    assert all(g.n >= bench.min_group for g in bench.groups)

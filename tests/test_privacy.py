@@ -101,11 +101,11 @@ def pdf_info(path: Path) -> str:
 def jobs_for(folder: Path, tmp_path: Path) -> tuple[batch.Batch, list[report.ReportJob]]:
     result = batch.score_inputs([folder])
     assert not result.rejections, [r.render("en") for r in result.rejections]
-    return result, reports.report_jobs(result, tmp_path / "out", "ko")
+    return result, reports.report_jobs(result, tmp_path / "out", "ko", batch_peers=True)
 
 
 def peer_series(job: report.ReportJob) -> list[dict[str, Any]]:
-    return [s for s in job.context["radar_data"]["series"] if s["role"] == "peers"]
+    return [s for s in job.context["chart_data"]["series"] if s["role"] == "peers"]
 
 
 # --- eight companies, every report rendered through the command line ------------------------
@@ -118,7 +118,7 @@ COHORT = [(w, "metal", 120, True) for w in WORDS[:5]] + [
 def cohort(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("privacy")
     folder = write(root / "responses", COHORT)
-    run = runner.invoke(app, ["report", str(folder), "--out", str(root / "reports"),
+    run = runner.invoke(app, ["report", str(folder), "--peers", "--out", str(root / "reports"),
                               "--workers", "2", "--quiet"])
     assert run.exit_code == 0, (run.stderr, run.exception)
     pdfs = {word: root / "reports" / f"priv-{word.lower()}_baseline.pdf" for word in WORDS}

@@ -1,8 +1,15 @@
 """Peer groups: companies compared with others like them, never with fewer than five.
 
-A company's peers are the companies of its industry and size class; when that group has
-fewer than ``MIN_GROUP`` companies it falls back to the industry, then to the whole cohort,
-and says so. Only group statistics leave this module: never another company's name or answers.
+Two sources, one shape (``PeerGroup``):
+
+* ``reference``: the dated reference benchmark (``scoring/benchmark.yaml``), the default of
+  the company report, so a report never depends on which other files were in the command;
+* ``peer_groups``: the assessments scored together (the cohort, and ``diagnose report
+  --peers``).
+
+Either way a company's group is its industry and size class; when that group is missing or has
+fewer than ``MIN_GROUP`` companies it falls back to the industry, then to everyone, and says
+so. Only group statistics leave this module: never another company's name or answers.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from diagnose.content.benchmark import ALL, SIZES, Benchmark
 from diagnose.content.questionnaire import Questionnaire
 from diagnose.core.i18n import pick
 
@@ -51,6 +59,7 @@ class PeerGroup:
     label: dict[str, str]
     medians: dict[str, float]  # "<dim>.score" and "overall.score" -> median
     fell_back: bool
+    source: str = "batch"  # "batch": scored together; "benchmark": the reference benchmark
 
     def name(self, lang: str) -> str:
         return pick(self.label, lang)
@@ -180,3 +189,33 @@ def group_names(table: pd.DataFrame, questionnaire: Questionnaire, lang: str
     industries = [unknown if _blank(v) else names[v] for v in profile.industries]
     sizes: Sequence[int | None] = profile.sizes.tolist()
     return industries, [size_class_name(s, lang) for s in sizes]
+
+
+def reference(benchmark: Benchmark, industry: object, employees: object,
+              questionnaire: Questionnaire) -> PeerGroup:
+    """A company's group in the reference benchmark: its industry and size class, else its
+    industry, else everyone (the file holds only groups of at least its ``min_group``)."""
+    industry_item = questionnaire.items.get("industry")
+    labels = {o.value: o.label for o in industry_item.options} if industry_item else {}
+    size = size_class(employees)
+    known = not _blank(industry)
+    chain: list[tuple[str, str, str]] = []
+    if known and size is not None:
+        chain.append(("industry-size", str(industry), SIZES[size]))
+    if known:
+        chain.append(("industry", str(industry), ALL))
+    chain.append(("all", ALL, ALL))
+    for rank, (level, key, size_key) in enumerate(chain):
+        group = benchmark.group(key, size_key)
+        if group is None:
+            continue
+        parts = [] if key == ALL else [labels.get(industry) or key]
+        label = {lang: " · ".join([*(pick(p, lang) for p in parts),
+                                   *([SIZE_CLASSES[size][1][lang]] if size_key != ALL
+                                     and size is not None else [])]) or WHOLE[lang]
+                 for lang in ("ko", "en")}
+        medians = {("overall.score" if k == "overall" else f"{k}.score"): v
+                   for k, v in group.medians.items()}
+        return PeerGroup(level, group.n, label, medians, fell_back=rank > 0,
+                         source="benchmark")
+    return PeerGroup("none", 0, dict(WHOLE), {}, fell_back=True, source="benchmark")

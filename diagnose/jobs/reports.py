@@ -86,6 +86,9 @@ def report_jobs(result: Batch, out: Path, lang: str, templates: Path | None = No
                          table.get("company.employees", [None] * len(table)), strict=True)]
     else:
         groups = [None] * len(table)
+    shared = report.provenance(result.scores, None, advisory.catalogue if advisory else None,
+                               advisory.programme if advisory else None,
+                               None if batch_peers else reference)  # the same for every report
     jobs, taken = [], set()
     for position in range(len(table)):
         row = table.iloc[position]
@@ -95,10 +98,7 @@ def report_jobs(result: Batch, out: Path, lang: str, templates: Path | None = No
             advisory.catalogue.ranking if advisory else None,
             programme=advisory.programme if advisory else None,
             benchmark=None if batch_peers else reference, issued=issued,
-            sources=report.provenance(result.scores, loaded,
-                                      advisory.catalogue if advisory else None,
-                                      advisory.programme if advisory else None,
-                                      None if batch_peers else reference))
+            sources=shared + report.response_provenance(loaded))
         key = (report.plain(row.get("company.id")) or report.plain(row["company.name"])
                or f"assessment-{position + 1}")
         name = report_name(key, report.plain(row["assessment.round"]), taken, lang)

@@ -1,9 +1,16 @@
 """Charts for the reports, as vector SVG with Korean labels kept as text.
 
-matplotlib draws with the bundled NanumGothic and writes text as ``<text>`` elements
-(``svg.fonttype: none``), so labels stay selectable in the PDF and WeasyPrint sets them in the
-same embedded font as the page. The hash salt and a missing date make the SVG the same for the
-same data, so reports are reproducible byte for byte.
+The company report's charts (``dimension_svg``: a sorted dot chart per dimension;
+``gantt_svg``: the 24-month roadmap by quarter) are written here as SVG directly: a few dozen
+rectangles, lines and ``<text>`` elements, laid out in millimetres of the A4 page, with a
+``<title>`` that the tagged PDF carries as the chart's text alternative. Writing them directly
+keeps matplotlib out of the report worker (its import alone costs more than a page) and makes
+the bytes depend on the data only.
+
+The radar, bars and spreads of the progress and cohort documents are drawn by matplotlib with
+the bundled NanumGothic and text as ``<text>`` elements (``svg.fonttype: none``). The hash salt
+and a missing date make that SVG the same for the same data, so every document is reproducible
+byte for byte.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from html import escape
 from typing import Any
 
 from diagnose.core import fonts
@@ -206,3 +214,236 @@ def matplotlib_style() -> Any:
     import matplotlib
 
     return matplotlib.rc_context(_style())
+
+
+# --- the company report's charts, written as SVG -------------------------------------------------
+
+INK, MUTED, GRID = "#1d2733", "#6b7785", "#e1e6ec"
+PAGE_WIDTH_MM = 174.0  # A4 less the report's side margins
+
+
+def text_width(text: str, size: float) -> float:
+    """The width of ``text`` at font size ``size`` (same unit), estimated for NanumGothic:
+    Hangul and other wide characters are one em, Latin letters and digits a little over half."""
+    width = 0.0
+    for char in text:
+        if ord(char) >= 0x1100:
+            width += 1.0
+        elif char == " ":
+            width += 0.3
+        elif char in "il.,:;'|!()[]·":
+            width += 0.32
+        elif char.isupper() or char in "mwMW%":
+            width += 0.7
+        else:
+            width += 0.56
+    return width * size
+
+
+def wrap(text: str, width: float, size: float, lines: int = 2) -> list[str]:
+    """``text`` in at most ``lines`` lines of ``width``, broken at spaces (a Korean word is
+    never split); what does not fit ends the last line with '…'."""
+    words, result, current = text.split(), [], ""
+    for word in words:
+        candidate = f"{current} {word}".strip()
+        if text_width(candidate, size) <= width or not current:
+            current = candidate
+        else:
+            result.append(current)
+            current = word
+    result.append(current)
+    if len(result) > lines:
+        result = [*result[:lines - 1], " ".join(result[lines - 1:])]
+    last = result[-1]
+    while text_width(last, size) > width and len(last) > 1:
+        last = last[:-2] + "…"
+    return [*result[:-1], last]
+
+
+def _text(x: float, y: float, text: str, size: float, colour: str = INK, anchor: str = "start",
+          weight: int = 400) -> str:
+    return (f'<text x="{x:.2f}" y="{y:.2f}" font-size="{size:.2f}" fill="{colour}" '
+            f'text-anchor="{anchor}" font-weight="{weight}">{escape(text)}</text>')
+
+
+def _svg_document(width: float, height: float, title: str, body: list[str]) -> str:
+    """An inline SVG in millimetres; ``title`` is its text alternative (PDF /Alt)."""
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width:.1f}mm" '
+            f'height="{height:.1f}mm" viewBox="0 0 {width:.2f} {height:.2f}" '
+            f'font-family="{fonts.FAMILY}"><title>{escape(title)}</title>'
+            + "".join(body) + "</svg>")
+
+
+@dataclass(frozen=True)
+class DimensionRow:
+    """One dimension on the dot chart: the company's score and the comparison's median."""
+
+    label: str
+    score: float | None
+    median: float | None
+
+
+def dimension_svg(rows: Sequence[DimensionRow], target: float | None, names: dict[str, str],
+                  title: str, no_score: str) -> str:
+    """Scores per dimension on a 1-5 scale, highest first: the company (dot, with its value),
+    the benchmark or peer median (hollow diamond) and the next-level target (one dashed line).
+
+    ``names`` holds the legend words: ``company``, ``median`` (empty: no median shown),
+    ``target``. ``no_score`` is written for a dimension without a score (listed last).
+    """
+    size, row_h, top = 3.0, 7.2, 17.0
+    left, right = 50.0, 158.0
+    def x(score: float) -> float:
+        return left + (score - 1) / 4 * (right - left)
+    ordered = sorted(rows, key=lambda r: (r.score is None, -(r.score or 0.0)))
+    height = top + row_h * len(ordered) + 2
+    body = []
+    legend_x = 0.0
+    for role, colour in (("company", PALETTE["company"]), ("median", PALETTE["peers"]),
+                         ("target", PALETTE["target"])):
+        if not names.get(role) or (role == "target" and target is None):
+            continue
+        if role == "company":
+            body.append(f'<circle cx="{legend_x + 1.6:.2f}" cy="3.0" r="1.5" fill="{colour}"/>')
+        elif role == "median":
+            body.append(_diamond(legend_x + 1.6, 3.0, 1.5, colour))
+        else:
+            body.append(f'<line x1="{legend_x + 1.6:.2f}" y1="1.2" x2="{legend_x + 1.6:.2f}" '
+                        f'y2="4.8" stroke="{colour}" stroke-width="0.6" '
+                        f'stroke-dasharray="1.2 0.8"/>')
+        body.append(_text(legend_x + 4.2, 4.1, names[role], 2.7, INK))
+        legend_x += 4.2 + text_width(names[role], 2.7) + 6
+    for tick in (1, 2, 3, 4, 5):
+        body.append(f'<line x1="{x(tick):.2f}" y1="{top - 3:.2f}" x2="{x(tick):.2f}" '
+                    f'y2="{height - 2:.2f}" stroke="{GRID}" stroke-width="0.3"/>')
+        body.append(_text(x(tick), top - 4, str(tick), 2.6, MUTED, "middle"))
+    if target is not None:
+        body.append(f'<line x1="{x(target):.2f}" y1="{top - 3:.2f}" x2="{x(target):.2f}" '
+                    f'y2="{height - 2:.2f}" stroke="{PALETTE["target"]}" stroke-width="0.6" '
+                    f'stroke-dasharray="1.2 0.8"/>')
+    for i, row in enumerate(ordered):
+        y = top + row_h * i + row_h / 2
+        body.append(_text(0, y + 1.0, wrap(row.label, left - 3, size, 1)[0], size, INK))
+        body.append(f'<line x1="{x(1):.2f}" y1="{y:.2f}" x2="{x(5):.2f}" y2="{y:.2f}" '
+                    f'stroke="#c5ced8" stroke-width="0.3"/>')
+        if row.median is not None:
+            body.append(_diamond(x(row.median), y, 1.5, PALETTE["peers"]))
+        if row.score is None:
+            body.append(_text(right + 3, y + 1.0, no_score, 2.7, MUTED))
+            continue
+        if row.median is not None and abs(row.score - row.median) > 0.05:
+            body.append(f'<line x1="{x(row.median):.2f}" y1="{y:.2f}" x2="{x(row.score):.2f}" '
+                        f'y2="{y:.2f}" stroke="{PALETTE["company"]}" stroke-width="0.8" '
+                        'stroke-opacity="0.45"/>')
+        body.append(f'<circle cx="{x(row.score):.2f}" cy="{y:.2f}" r="1.7" '
+                    f'fill="{PALETTE["company"]}"/>')
+        body.append(_text(right + 3, y + 1.0, f"{row.score:.2f}", size, INK, weight=700))
+    return _svg_document(PAGE_WIDTH_MM, height, title, body)
+
+
+def _diamond(cx: float, cy: float, r: float, colour: str) -> str:
+    points = f"{cx:.2f},{cy - r:.2f} {cx + r:.2f},{cy:.2f} {cx:.2f},{cy + r:.2f} {cx - r:.2f},{cy:.2f}"
+    return f'<polygon points="{points}" fill="white" stroke="{colour}" stroke-width="0.5"/>'
+
+
+@dataclass(frozen=True)
+class GanttRow:
+    """One row of the roadmap: a solution, or a step that prepares the solution below it."""
+
+    label: str
+    start: int  # first month (1 = the month after the diagnosis)
+    end: int  # last month
+    kind: str = "solution"  # solution | prepare | alongside
+    after: tuple[int, ...] = ()  # rows (indexes) that must finish before this one starts
+    note: str = ""  # written after the bar (e.g. the owner role)
+
+
+def gantt_svg(rows: Sequence[GanttRow], months: int, header: dict[str, str], title: str) -> str:
+    """The roadmap as a Gantt chart by quarter over ``months`` (24): one bar per row, arrows
+    from each preparation step to the solution it unlocks. A bar running past the last month
+    is cut there with an arrow and its end month written beside it.
+
+    ``header`` holds the words: ``year`` ("{n}년 차"), ``months`` (the label over the quarter
+    columns), ``range`` ("{a}~{b}"), ``beyond`` ("→ {n}개월 차").
+    """
+    size, row_h, top = 2.8, 8.0, 12.0
+    left, right = 66.0, PAGE_WIDTH_MM - 2
+    span = right - left
+    def x(month: float) -> float:
+        return left + (month - 1) / months * span
+    height = top + row_h * len(rows) + 3
+    body = []
+    for year in range(months // 12):
+        x0, x1 = x(1 + 12 * year), x(13 + 12 * year)
+        body.append(f'<rect x="{x0:.2f}" y="0" width="{x1 - x0 - 0.4:.2f}" height="4.6" '
+                    f'fill="#12355b"/>')
+        body.append(_text((x0 + x1) / 2, 3.4, header["year"].format(n=year + 1), 2.7, "white",
+                          "middle", 700))
+    body.append(_text(0, 9.6, header["months"], 2.6, MUTED))
+    for quarter in range(months // 3):
+        first = 1 + 3 * quarter
+        shade = "#f3f6f9" if quarter % 2 == 0 else "#ffffff"
+        body.append(f'<rect x="{x(first):.2f}" y="5.4" width="{x(first + 3) - x(first):.2f}" '
+                    f'height="{height - 5.4:.2f}" fill="{shade}"/>')
+        body.append(_text((x(first) + x(first + 3)) / 2, 9.6,
+                          header["range"].format(a=first, b=first + 2), 2.5, MUTED, "middle"))
+    for i, row in enumerate(rows):
+        y = top + row_h * i
+        indent = 3.0 if row.kind != "solution" else 0.0
+        weight = 700 if row.kind == "solution" else 400
+        colour = INK if row.kind == "solution" else "#40566b"
+        lines = wrap(row.label, left - 3 - indent, size, 2)
+        for k, line in enumerate(lines):
+            offset = (row_h - 3.4 * len(lines)) / 2 + 2.6 + 3.4 * k
+            body.append(_text(indent, y + offset, line, size, colour, weight=weight))
+        body.append(f'<line x1="0" y1="{y + row_h:.2f}" x2="{right:.2f}" y2="{y + row_h:.2f}" '
+                    f'stroke="{GRID}" stroke-width="0.2"/>')
+        if i and row.kind != "alongside" and rows[i - 1].kind != "prepare":
+            # a new project (its preparation steps, then itself) starts here
+            body.append(f'<line x1="0" y1="{y:.2f}" x2="{right:.2f}" y2="{y:.2f}" '
+                        'stroke="#9aa5b1" stroke-width="0.4"/>')
+        start, end = max(row.start, 1), min(row.end, months)
+        if start > months:
+            body.append(_text(x(months + 1) - 1, y + row_h / 2 + 1, header["beyond"].format(
+                n=row.start), 2.5, MUTED, "end"))
+            continue
+        bar_y, bar_h = y + 2.0, row_h - 4.0
+        fill = {"solution": PALETTE["company"], "prepare": PALETTE["target"]}.get(row.kind)
+        x0, x1 = x(start), x(end + 1)
+        if fill is None:  # alongside: outlined, it runs with the project
+            body.append(f'<rect x="{x0:.2f}" y="{bar_y + 1:.2f}" width="{x1 - x0:.2f}" '
+                        f'height="{bar_h - 2:.2f}" fill="none" stroke="{PALETTE["target"]}" '
+                        'stroke-width="0.5" stroke-dasharray="1 0.6"/>')
+        else:
+            body.append(f'<rect x="{x0:.2f}" y="{bar_y:.2f}" width="{x1 - x0:.2f}" '
+                        f'height="{bar_h:.2f}" rx="0.8" fill="{fill}"/>')
+        if row.end > months:
+            body.append(f'<polygon points="{x1:.2f},{bar_y - 0.6:.2f} {x1 + 2:.2f},'
+                        f'{bar_y + bar_h / 2:.2f} {x1:.2f},{bar_y + bar_h + 0.6:.2f}" '
+                        f'fill="{fill or PALETTE["target"]}"/>')
+        label = (header["range"].format(a=row.start, b=row.end) if row.end != row.start
+                 else str(row.start))
+        inside = text_width(label, 2.4) + 1.5 < x1 - x0 and fill is not None
+        if inside:
+            body.append(_text((x0 + x1) / 2, bar_y + bar_h / 2 + 0.85, label, 2.4, "white",
+                              "middle", 700))
+        note = " ".join(t for t in ((label if not inside else ""), row.note) if t)
+        if row.end > months:
+            note = header["beyond"].format(n=row.end)
+        if note:
+            tx = x1 + (2.6 if row.end > months else 1.2)
+            anchor = "start"
+            if tx + text_width(note, 2.4) > right:
+                tx, anchor = x0 - 1.2, "end"
+            body.append(_text(tx, bar_y + bar_h / 2 + 0.85, note, 2.4, MUTED, anchor))
+        for before in row.after:
+            prev = rows[before]
+            if prev.start > months:
+                continue
+            px = x(min(prev.end, months) + 1)
+            py = top + row_h * before + row_h / 2
+            body.append(f'<path d="M{px:.2f},{py + 1.9:.2f} L{px:.2f},{bar_y - 0.3:.2f}" '
+                        f'stroke="#7a8699" stroke-width="0.35" fill="none"/>')
+            body.append(f'<polygon points="{px - 0.9:.2f},{bar_y - 1.4:.2f} {px + 0.9:.2f},'
+                        f'{bar_y - 1.4:.2f} {px:.2f},{bar_y:.2f}" fill="#7a8699"/>')
+    return _svg_document(PAGE_WIDTH_MM, height, title, body)

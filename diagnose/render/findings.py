@@ -76,7 +76,9 @@ def observation(question: Question, value: Any, lang: str, lacking: bool = False
     shown = answers.display(question, value, lang)
     if question.type == "level":
         return shown
-    return f"{topic(question, lang)}: {shown}"
+    subject = topic(question, lang)
+    # a checklist's subject is a noun ("보유 시스템: ERP"); a yes/no or number one a question
+    return f"{subject}: {shown}" if question.type == "multi" else f"{subject} → {shown}"
 
 
 def _score(value: Any) -> float | None:
@@ -143,8 +145,12 @@ def dimension_findings(scores: Scores, position: int, loaded: Any, values: dict[
             if note and note not in shown_notes and question.id not in OWN_WORDS:
                 shown_notes.add(note)
                 other_notes.append({"topic": topic(question, lang), "note": note})
+        weakest = [x for x in by_level if x[0].type == "level"][:1] or by_level[:1]
         result[dim.id] = {
             "gaps": gaps, "strengths": strengths, "notes": other_notes,
+            "weakest": [{"qid": x.id, "topic": topic(x, lang), "note": notes.get(x.id, ""),
+                         "seen": observation(x, values.get(x.id), lang, True)}
+                        for x, _ in weakest],
             "actions": _actions(by_level, lang),
             "why": _why(dim.id, q, recs or [], fired or [], lang),
             "unknown": [topic(x, lang) for x in dim.questions

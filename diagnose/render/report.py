@@ -8,10 +8,10 @@ gets the bundled assets: no network, no file outside the template and font folde
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import as_completed
 from dataclasses import dataclass
@@ -20,83 +20,190 @@ from typing import Any
 
 import pandas as pd
 
-from diagnose.content import yamlio
-from diagnose.content.rubric import Gate
-from diagnose.core import fonts, processes, resources
+from diagnose.content.benchmark import Benchmark
+from diagnose.content.catalogue import Ranking
+from diagnose.core import files, fonts, money, processes, resources
 from diagnose.core.errors import DiagnoseError
 from diagnose.core.i18n import Msg, pick, without_controls
+from diagnose.engine import gates
 from diagnose.engine.peers import PeerGroup
-from diagnose.engine.recommend import Catalogue, Recommendation
+from diagnose.engine.recommend import Recommendation
 from diagnose.engine.scoring import STATE_NAMES, Scores
 from diagnose.inputs import answers, evidence
 from diagnose.inputs.responses import LoadedResponse
-from diagnose.render import findings
+from diagnose.render import findings, pdf, typography, verdict
 
 PROGRAMME = {"ko": "울산 AI 사업단 · AI-on Ulsan 기업 진단", "en": "Ulsan AI Programme · AI-on Ulsan diagnosis"}
+ROUND_NAMES = {"baseline": {"ko": "1차 진단 (기준)", "en": "First diagnosis (baseline)"},
+               "followup": {"ko": "후속 진단", "en": "Follow-up diagnosis"}}
 LABELS: dict[str, dict[str, str]] = {
     "report": {"ko": "AI 준비도 진단 보고서", "en": "AI Readiness Diagnosis Report"},
     "company_id": {"ko": "기업 관리번호", "en": "Company ID"},
-    "date": {"ko": "진단일", "en": "Date"},
+    "date": {"ko": "진단일", "en": "Diagnosed on"},
+    "issued": {"ko": "발행일", "en": "Issued on"},
     "round": {"ko": "진단 차수", "en": "Round"},
     "consultant": {"ko": "담당 컨설턴트", "en": "Consultant"},
-    "overall": {"ko": "종합 진단 결과", "en": "Overall result"},
+    "programme_label": {"ko": "사업", "en": "Programme"},
+    "confidential": {"ko": "대외비", "en": "Confidential"},
+    "confidential_text": {"ko": "이 보고서는 진단 기업과 울산 AI 사업단 담당자만 봅니다. 기업의 동의 없이 복제하거나 다른 곳에 주지 않습니다.",
+                          "en": "For the diagnosed company and the Ulsan AI Programme staff only. "
+                                "Not to be copied or passed on without the company's consent."},
+    "contact": {"ko": "문의", "en": "Contact"},
+    "contents": {"ko": "차례", "en": "Contents"},
+    # part 1: the verdict
+    "part_verdict": {"ko": "한눈에 보는 진단 결과", "en": "The diagnosis at a glance"},
+    "your_goal": {"ko": "대표님이 물으신 것", "en": "What you asked"},
+    "goal": {"ko": "목표", "en": "Goal"},
+    "pains": {"ko": "현장의 어려움", "en": "Pain points"},
+    "our_answer": {"ko": "답", "en": "Our answer"},
+    "no_answer": {"ko": "이 목표에 바로 답하는 과제는 카탈로그에 없습니다. 아래 과제와 함께 담당 컨설턴트와 범위를 정하십시오.",
+                  "en": "No project of the catalogue answers this goal directly; settle the scope "
+                        "with the consultant, with the projects below."},
+    "verdict": {"ko": "컨설턴트 종합 의견", "en": "Consultant's verdict"},
+    "generated": {"ko": "자동 작성 요약", "en": "Generated summary"},
+    "generated_note": {"ko": "컨설턴트 의견이 아직 적히지 않아 진단 결과로 만든 문장입니다.",
+                       "en": "The consultant has not written a verdict yet; these sentences "
+                             "were generated from the results."},
     "level": {"ko": "성숙도 수준", "en": "Maturity level"},
-    "score": {"ko": "점수", "en": "Score"},
-    "percent": {"ko": "백분율", "en": "Percent"},
-    "completeness": {"ko": "응답 완성도", "en": "Completeness"},
-    "dimensions": {"ko": "영역별 진단 결과", "en": "Results by dimension"},
+    "of_levels": {"ko": "/ 5단계", "en": "of 5"},
+    "score_scale": {"ko": "종합 점수 {s} (1~5점)", "en": "Overall score {s} (scale 1-5)"},
+    "smart_factory": {"ko": "귀사가 답한 스마트공장 수준", "en": "Smart-factory level you reported"},
+    "gated": {"ko": "단계 제한", "en": "Level capped"},
+    "value_at_stake": {"ko": "걸려 있는 가치", "en": "Value at stake"},
+    "per_year": {"ko": "연간 (추정)", "en": "a year (estimate)"},
+    "value_note": {"ko": "서로 다른 손실을 줄이는 과제만 더했습니다. 산정식과 가정은 부록 B에 있습니다.",
+                   "en": "Only projects that reduce different losses are added up. Formulas and "
+                         "assumptions are in appendix B."},
+    "no_value": {"ko": "효과 금액을 낼 기업 수치(불량률, 정지 시간, 생산액 등)가 없습니다: 다음 방문에서 확인합니다.",
+                 "en": "The company figures a value needs (defect rate, downtime, production "
+                       "value, ...) are missing: to be collected at the next visit."},
+    "key_findings": {"ko": "주요 발견 세 가지", "en": "Three key findings"},
+    "seen": {"ko": "확인한 것", "en": "What we saw"},
+    "why_matters": {"ko": "왜 중요한가", "en": "Why it matters"},
+    "photos": {"ko": "증빙 사진 {n}장", "en": "{n} evidence photo(s)"},
+    "decisions": {"ko": "대표님이 결정할 것", "en": "Decisions for the CEO"},
+    "next_days": {"ko": "앞으로 90일", "en": "The next 90 days"},
+    "when": {"ko": "시기", "en": "When"},
+    "what": {"ko": "할 일", "en": "What"},
+    "who": {"ko": "담당", "en": "Who"},
+    "nothing_soon": {"ko": "90일 안에 시작하는 과제가 없습니다: 준비 단계부터 일정이 잡혀 있습니다.",
+                     "en": "Nothing starts within 90 days: the schedule begins with preparation."},
+    "who_to_call": {"ko": "연락처", "en": "Who to call"},
+    # part 2: results and findings
+    "part_results": {"ko": "진단 결과", "en": "Results"},
+    "overview": {"ko": "영역별 수준", "en": "Level by dimension"},
     "dimension": {"ko": "영역", "en": "Dimension"},
+    "band": {"ko": "수준", "en": "Level"},
+    "score": {"ko": "점수", "en": "Score"},
+    "median": {"ko": "비교 중앙값", "en": "Median"},
+    "completeness": {"ko": "응답 완성도", "en": "Answered"},
     "insufficient": {"ko": "근거 부족", "en": "Insufficient evidence"},
     "no_score": {"ko": "점수 없음", "en": "No score"},
-    "gated": {"ko": "단계 제한", "en": "Level capped"},
-    "gate_text": {"ko": "'{dim}' 영역 점수가 {below} 미만이어서 종합 수준이 {cap}단계로 제한되었습니다.",
-                  "en": "The overall level is capped at {cap} because '{dim}' scores below {below}."},
-    "profile": {"ko": "기업 정보", "en": "Company profile"},
-    "answers": {"ko": "부록: 전체 응답", "en": "Appendix: all answers"},
-    "evidence": {"ko": "부록: 증빙 자료", "en": "Appendix: evidence"},
-    "evidence_files": {"ko": "다른 증빙 파일 (보고서에 넣지 않음)",
-                       "en": "Other evidence files (not included in the report)"},
-    "evidence_refused": {"ko": "보여 주지 않은 증빙", "en": "Evidence not shown"},
-    "question": {"ko": "문항", "en": "Question"},
-    "answer": {"ko": "응답", "en": "Answer"},
+    "chart_alt": {"ko": "영역별 점수(1~5점), 높은 순", "en": "Scores by dimension (1-5), highest first"},
+    "strengths": {"ko": "강점", "en": "Strengths"},
+    "no_strength": {"ko": "특이 강점 없음", "en": "No particular strength"},
+    "gaps": {"ko": "보완할 점", "en": "Gaps"},
+    "findings": {"ko": "영역별 진단", "en": "Findings by dimension"},
+    "next_level": {"ko": "다음 단계로 가려면", "en": "To reach the next level"},
+    "consultant_notes": {"ko": "현장 메모", "en": "Notes from the visit"},
     "note": {"ko": "메모", "en": "Note"},
-    "missing": {"ko": "미응답", "en": "Unanswered"},
-    "hidden": {"ko": "해당 없음(조건)", "en": "Not applicable (condition)"},
-    "sources": {"ko": "질문지 {qid} v{qv} (sha256 {sha}) · 채점 기준 {rid} v{rv}",
-                "en": "Questionnaire {qid} v{qv} (sha256 {sha}) · rubric {rid} v{rv}"},
-    "page": {"ko": "쪽", "en": "Page"},
-    "summary": {"ko": "요약", "en": "Executive summary"},
-    "strengths": {"ko": "상대적 강점", "en": "Relative strengths"},
-    "gaps": {"ko": "보완이 필요한 영역", "en": "Gaps"},
-    "top_recs": {"ko": "우선 추천 과제", "en": "Top recommendations"},
-    "overview": {"ko": "성숙도 개요", "en": "Maturity overview"},
+    "unknowns": {"ko": "'모름'으로 답해 확인이 필요한 것", "en": "Answered 'don't know', to be confirmed"},
     "peer_fallback": {"ko": "동종 그룹이 5개 사 미만이어서 더 넓은 그룹 '{group}'(n={n})과 비교했습니다.",
                       "en": "The peer group has fewer than 5 companies, so the broader group "
                             "'{group}' (n={n}) is shown."},
     "peer_none": {"ko": "비교할 동종 그룹(5개 사 이상)이 없어 동종 비교는 표시하지 않습니다.",
                   "en": "No peer group of at least 5 companies: no peer comparison is shown."},
-    "findings": {"ko": "영역별 진단", "en": "Findings by dimension"},
-    "strong_answers": {"ko": "잘 되고 있는 점", "en": "What works"},
-    "weak_answers": {"ko": "부족한 점", "en": "What is missing"},
-    "consultant_notes": {"ko": "컨설턴트 메모", "en": "Consultant's notes"},
-    "next_level": {"ko": "다음 단계로 가려면", "en": "To reach the next level"},
-    "now": {"ko": "현재", "en": "Now"},
-    "unknowns": {"ko": "'모름' 응답 {n}개: 확인이 필요합니다.", "en": "{n} 'don't know' answer(s) to confirm."},
-    "recs": {"ko": "AI 솔루션 추천", "en": "Recommended AI solutions"},
-    "roadmap": {"ko": "추진 로드맵", "en": "Roadmap"},
-    "track": {"ko": "지원 트랙", "en": "Programme track"},
-    "kpi": {"ko": "개선 지표", "en": "KPI"},
-    "impact": {"ko": "효과", "en": "Impact"},
-    "effort": {"ko": "난이도", "en": "Effort"},
+    "bench_note": {"ko": "비교 기준: {title}, {date} 기준, {group} 중앙값(n={n}). {status}",
+                   "en": "Compared with: {title}, as of {date}, median of {group} (n={n}). {status}"},
+    "bench_fallback": {"ko": "같은 업종·규모 그룹이 벤치마크에 없어 더 넓은 그룹과 비교했습니다.",
+                       "en": "The benchmark has no group of this industry and size, so a broader "
+                             "group is used."},
+    "provisional": {"ko": "잠정치입니다: 부록 C의 출처를 보십시오.",
+                    "en": "Provisional figures: see the source in appendix C."},
+    "batch_note": {"ko": "비교 기준: 같은 명령에서 함께 채점한 진단 가운데 {group} 중앙값(n={n}).",
+                   "en": "Compared with: the median of {group} among the assessments scored "
+                         "together (n={n})."},
+    # part 3: recommendations
+    "part_recs": {"ko": "추천 과제와 로드맵", "en": "Recommendations and roadmap"},
+    "recs": {"ko": "추천 과제", "en": "Recommended projects"},
+    "recs_intro": {"ko": "우선순위 상·중·하는 대표 목표 부합, 투자 회수, 준비도, 현장 근거로 정했습니다(산정식과 가중치는 부록 B). 금액은 추정치이며 지원 비율은 올해 공고로 확인합니다.",
+                   "en": "High, medium and low priority come from fit to the CEO's goal, payback, "
+                         "readiness and evidence from the site (formula and weights in appendix B). "
+                         "Amounts are estimates; check subsidy rates against this year's call."},
     "priority": {"ko": "우선순위", "en": "Priority"},
+    "why": {"ko": "추천 이유", "en": "Why"},
+    "to_check": {"ko": "확인 필요", "en": "To be checked"},
+    "schedule": {"ko": "일정", "en": "Schedule"},
+    "investment": {"ko": "투자 규모", "en": "Investment"},
+    "track": {"ko": "지원 트랙", "en": "Programme track"},
+    "subsidy": {"ko": "지원", "en": "Subsidy"},
+    "window": {"ko": "신청", "en": "Applications"},
+    "own_share": {"ko": "자부담", "en": "Own share"},
+    "owner": {"ko": "담당", "en": "Owner"},
+    "kpi": {"ko": "성과 지표", "en": "KPI"},
+    "value": {"ko": "연간 효과", "en": "Yearly value"},
+    "payback": {"ko": "회수 기간", "en": "Payback"},
+    "payback_text": {"ko": "자부담 {a}개월 · 총투자 {b}개월", "en": "own share {a} months · total {b} months"},
     "prepare_first": {"ko": "먼저 준비할 것", "en": "Prepare first"},
-    "enables": {"ko": "이후 가능해지는 과제", "en": "Enables"},
-    "business_case": {"ko": "기대 효과(추정)", "en": "Business case (estimate)"},
+    "alongside": {"ko": "과제와 병행", "en": "alongside the project"},
+    "rec_risks": {"ko": "유의할 점", "en": "Watch out for"},
     "no_recs": {"ko": "추천할 과제가 없습니다.", "en": "No recommendation applies."},
-    "priority_note": {"ko": "우선순위 = 격차 {gap}% + 효과 {impact}% + 지표 중요도 {kpi}% + 실행 용이성 {ease}% (SIRI 우선순위 매트릭스 방식)",
-                      "en": "Priority = gap {gap}% + impact {impact}% + KPI importance {kpi}% + ease {ease}% (after SIRI's prioritisation matrix)"},
-    "of_levels": {"ko": "/ 5단계", "en": "of 5"},
+    "roadmap": {"ko": "24개월 로드맵", "en": "24-month roadmap"},
+    "roadmap_intro": {"ko": "분기별 일정입니다. 주황 막대는 먼저 준비할 것, 청록 막대는 과제, 화살표는 앞 단계가 끝나야 시작할 수 있음을 뜻합니다. 막대 옆은 담당입니다.",
+                      "en": "By quarter. Amber bars are preparation steps, teal bars the projects; "
+                            "an arrow means the step must finish first. The owner is written "
+                            "beside each bar."},
+    "gantt_year": {"ko": "{n}년 차", "en": "Year {n}"},
+    "gantt_months": {"ko": "개월 차", "en": "Months"},
+    "gantt_range": {"ko": "{a}~{b}", "en": "{a}-{b}"},
+    "gantt_beyond": {"ko": "→ {n}개월 차", "en": "→ month {n}"},
+    "gantt_alt": {"ko": "24개월 로드맵", "en": "24-month roadmap"},
+    "risks": {"ko": "위험과 대응", "en": "Risks and responses"},
+    "risk": {"ko": "위험", "en": "Risk"},
+    "in_company": {"ko": "이 회사에서", "en": "Here"},
+    "response": {"ko": "대응", "en": "Response"},
+    "risk_level": {"ko": "수준", "en": "Level"},
+    # appendix
+    "part_appendix": {"ko": "부록", "en": "Appendix"},
+    "profile": {"ko": "부록 A. 기업 정보", "en": "Appendix A. Company profile"},
+    "method": {"ko": "부록 B. 우선순위와 효과 산정", "en": "Appendix B. Priority and value"},
+    "priority_formula": {"ko": "우선순위 점수", "en": "Priority score"},
+    "value_method": {"ko": "과제별 연간 효과 산정", "en": "Yearly value per project"},
+    "formula": {"ko": "산정식", "en": "Formula"},
+    "inputs": {"ko": "입력값", "en": "Inputs"},
+    "term": {"ko": "항목", "en": "Term"},
+    "default": {"ko": "기본값", "en": "default"},
+    "benchmark": {"ko": "부록 C. 비교 기준", "en": "Appendix C. Comparison"},
+    "bench_source": {"ko": "출처", "en": "Source"},
+    "bench_method": {"ko": "방법", "en": "Method"},
+    "bench_date": {"ko": "기준일", "en": "As of"},
+    "bench_status": {"ko": "상태", "en": "Status"},
+    "bench_provisional": {"ko": "잠정", "en": "Provisional"},
+    "bench_final": {"ko": "확정", "en": "Final"},
+    "bench_group": {"ko": "이 보고서의 비교 그룹", "en": "This report's group"},
+    "answers": {"ko": "부록 D. 전체 응답", "en": "Appendix D. All answers"},
+    "answers_note": {"ko": "단계 문항은 문항 id와 고른 단계의 문장으로 적습니다. 문항 전문은 질문지에 있습니다.",
+                     "en": "Level questions are listed by id with the chosen level's wording; the "
+                           "questions themselves are in the questionnaire."},
+    "evidence": {"ko": "부록 E. 증빙 목록", "en": "Appendix E. Evidence"},
+    "evidence_shown": {"ko": "본문에 실은 사진", "en": "Photos shown in the findings"},
+    "evidence_files": {"ko": "다른 증빙 파일 (보고서에 넣지 않음)",
+                       "en": "Other evidence files (not included in the report)"},
+    "evidence_refused": {"ko": "보여 주지 않은 증빙", "en": "Evidence not shown"},
+    "question": {"ko": "문항", "en": "Question"},
+    "answer": {"ko": "응답", "en": "Answer"},
+    "missing": {"ko": "미응답", "en": "Unanswered"},
+    "hidden": {"ko": "해당 없음(조건)", "en": "Not applicable (condition)"},
+    "colophon": {"ko": "발행 정보", "en": "Colophon"},
+    "colophon_text": {"ko": "이 보고서는 아래 파일과 프로그램으로 만들었습니다. 같은 입력은 언제나 같은 PDF를 만듭니다.",
+                      "en": "Made from the files and programs below; the same inputs always give "
+                            "the same PDF."},
+    "page": {"ko": "쪽", "en": "page"},
 }
+
+
+def _msg(key: str) -> Msg:
+    return Msg(**LABELS[key])
 
 
 def plain(value: Any) -> str:
@@ -121,8 +228,19 @@ def _profile(loaded: LoadedResponse | None, scores: Scores, row: pd.Series,
         value = loaded.values.get(item.id) if loaded else row.get(f"company.{item.id}")
         if value is None or (isinstance(value, float) and math.isnan(value)):
             continue
-        shown.append({"label": pick(item.text, lang), "value": answers.display(item, value, lang)})
+        shown.append({"label": findings.topic(item, lang), "value": _shown(item, value, lang)})
     return shown
+
+
+MILLION_WON = {"백만원", "백만 원", "KRW million"}  # the questionnaire's money unit
+
+
+def _shown(item: Any, value: Any, lang: str) -> str:
+    """A profile answer as the report writes it: money as "200억 원" / "KRW 20 billion"."""
+    unit = pick(item.unit, "ko") if getattr(item, "unit", None) else ""
+    if item.type == "number" and unit in MILLION_WON and isinstance(value, (int, float)):
+        return money.krw(value * 1_000_000, lang)
+    return answers.display(item, value, lang)
 
 
 def _band_name(scores: Scores, score: float | None, lang: str) -> str:
@@ -184,13 +302,14 @@ def _answers(scores: Scores, position: int, loaded: LoadedResponse | None,
             answer = loaded.response.answers.get(question.id) if loaded else None
             state = STATE_NAMES[int(states[question.id])] if question.scored else (
                 "answered" if value else "missing")
-            shown = answers.display(question, value, lang) if value is not None else ""
+            shown = _shown(question, value, lang) if value is not None else ""
             if state == "hidden":
                 shown = pick(LABELS["hidden"], lang)
             elif state == "missing":
                 shown = pick(LABELS["missing"], lang)
             level = scores.levels.iloc[position].get(question.id)
-            rows.append({"id": question.id, "text": pick(question.text, lang), "answer": shown,
+            rows.append({"id": question.id, "text": findings.topic(question, lang),
+                         "answer": shown, "level_question": question.type == "level",
                          "state": state, "level": _round(level, 1),
                          "note": (answer.note or "") if answer else ""})
         sections.append({"title": pick(dim.title, lang), "rows": rows})
@@ -227,88 +346,185 @@ def evidence_problems(context: dict[str, Any]) -> list[tuple[str, str, str]]:
             if item["kind"] == "refused"]
 
 
-def capping_gates(scores: Scores, position: int) -> list[Gate]:
-    """For each dimension in ``overall.gates``, the strictest of its gates that fired."""
-    row = scores.table.iloc[position]
-    banded = scores.band_levels.iloc[position]
-    result = []
-    for dim in filter(None, plain(row["overall.gates"]).split(";")):
-        score = round(float(row[f"{dim}.score"]), 9)
-        fired = [g for g in scores.rubric.gates
-                 if g.dimension == dim and score < g.below and g.cap_level < banded]
-        result.append(min(fired, key=lambda g: g.cap_level))
-    return result
+def _comparison(peer: PeerGroup | None, benchmark: Benchmark | None, lang: str
+                ) -> dict[str, Any]:
+    """What the company is compared with, as the line under the dimension chart (``note``),
+    and the warning alone when the group was widened or missing (``warning``)."""
+    if peer is None or peer.level == "none":
+        none = pick(LABELS["peer_none"], lang)
+        return {"note": none, "warning": none, "source": "none"}
+    if peer.source == "benchmark" and benchmark is not None:
+        status = pick(LABELS["provisional"], lang) if benchmark.provisional else ""
+        note = _msg("bench_note").format(title=pick(benchmark.title, lang),
+                                         date=benchmark.date.isoformat(),
+                                         group=peer.name(lang), n=peer.size,
+                                         status=status).render(lang)
+        warning = pick(LABELS["bench_fallback"], lang) if peer.fell_back else ""
+        return {"note": f"{note} {warning}".strip(), "warning": warning, "source": "benchmark"}
+    warning = _msg("peer_fallback").format(group=peer.name(lang), n=peer.size).render(lang) \
+        if peer.fell_back else ""
+    note = warning or _msg("batch_note").format(group=peer.name(lang), n=peer.size).render(lang)
+    return {"note": note, "warning": warning, "source": "batch"}
 
 
-def _findings(scores: Scores, position: int, loaded: LoadedResponse | None, lang: str,
-              recs: list[Recommendation], catalogue: Catalogue | None,
-              peer: PeerGroup | None) -> dict[str, Any]:
-    strengths, gaps = findings.strengths_and_gaps(scores, position, lang)
-    top, phases = findings.roadmap(recs, catalogue, lang) if catalogue else ([], [])
-    if not top:
-        phases = []  # no empty timeline
-    weights = catalogue.priority if catalogue else None
-    peer_note = ""
-    if peer is not None and peer.level != "none" and peer.fell_back:
-        peer_note = Msg(**LABELS["peer_fallback"]).format(group=peer.name(lang), n=peer.size
-                                                          ).render(lang)
-    elif peer is None or peer.level == "none":
-        peer_note = pick(LABELS["peer_none"], lang)
-    return {
-        "strengths": strengths, "gaps": gaps, "recommendations": top, "roadmap": phases,
-        "findings": findings.dimension_findings(scores, position, loaded,
-                                                answer_values(scores, position, loaded), lang),
-        "radar_data": findings.radar_series(scores, position, peer, lang),
-        "radar": "", "peer_note": peer_note,
-        "priority_note": Msg(**LABELS["priority_note"]).format(
-            gap=round(weights.gap * 100), impact=round(weights.impact * 100),
-            kpi=round(weights.kpi * 100), ease=round(weights.effort * 100)).render(lang)
-        if weights else "",
-    }
+def _benchmark_info(benchmark: Benchmark | None, peer: PeerGroup | None, lang: str
+                    ) -> dict[str, str] | None:
+    if benchmark is None:
+        return None
+    return {"title": pick(benchmark.title, lang), "date": benchmark.date.isoformat(),
+            "status": pick(LABELS["bench_provisional" if benchmark.provisional
+                                  else "bench_final"], lang),
+            "source": pick(benchmark.source, lang), "method": pick(benchmark.method, lang),
+            "group": (f"{peer.name(lang)} (n={peer.size})"
+                      if peer is not None and peer.source == "benchmark"
+                      and peer.level != "none" else "")}
+
+
+def _priority_note(ranking: Ranking | None, lang: str) -> dict[str, Any] | None:
+    if ranking is None:
+        return None
+    parts = [("goal", ranking.goal, {"ko": "대표 목표 부합 (목표 1, 현장 고충 0.6, 그 밖 0)",
+                                     "en": "fit to the CEO's goal (goal 1, a stated pain 0.6, else 0)"}),
+             ("value", ranking.value, {"ko": "투자 회수 (자부담 회수 12·24·36개월 이내 1·0.75·0.5, 그 이상 0.25, 금액 없음 0.3)",
+                                       "en": "payback (own share back within 12/24/36 months: 1/0.75/0.5, later 0.25, no figure 0.3)"}),
+             ("readiness", ranking.readiness, {"ko": "준비도 (1 - 준비 개월 수 / 12, 최소 0)",
+                                               "en": "readiness (1 - months of preparation / 12, at least 0)"}),
+             ("need", ranking.need, {"ko": "현장 근거 (맞는 신호의 가중 비율)",
+                                     "en": "need (weighted share of the signals that hold)"})]
+    rules = Msg("상: 상위 {r}개 안에서 점수 {h} 이상, 6개월 안에 착수하고 적용이 확인됨. "
+                "중: 점수 {m} 이상이거나 대표 목표에 답함. 하: 그 밖. 적용 여부 확인이 필요한 과제는 점수 × 0.85.",
+                "High: among the first {r}, score {h} or more, a start within 6 months and "
+                "applicability known. Medium: score {m} or more, or it answers the CEO's goal. "
+                "Low: otherwise. A project still to be checked counts x 0.85.").format(
+        r=ranking.high_ranks, h=f"{ranking.high:.2f}", m=f"{ranking.medium:.2f}").render(lang)
+    return {"weights": [{"id": key, "weight": f"{weight:.2f}", "text": pick(text, lang)}
+                        for key, weight, text in parts], "rules": rules}
+
+
+def _round_name(value: str, lang: str) -> str:
+    return pick(ROUND_NAMES[value], lang) if value in ROUND_NAMES else value
+
+
+def _content_hash(model: Any) -> str:
+    """A short hash of parsed content (what the engine used, whatever the file's layout)."""
+    return hashlib.sha256(model.model_dump_json().encode("utf-8")).hexdigest()[:12]
+
+
+def provenance(scores: Scores, loaded: LoadedResponse | None, catalogue: Any = None,
+               programme: Any = None, benchmark: Benchmark | None = None) -> list[list[str]]:
+    """What made this report, for the colophon: program versions and content hashes."""
+    from diagnose import __version__
+
+    q, rubric = scores.questionnaire, scores.rubric
+    rows = [["diagnose", __version__], ["WeasyPrint", pdf.version()],
+            [f"questionnaire {q.id}", f"v{q.version} · sha256 {(q.sha256 or '-')[:12]}"],
+            [f"rubric {rubric.id}", f"v{rubric.version} · {_content_hash(rubric)}"]]
+    for name, model in (("catalogue", catalogue), ("programme", programme),
+                        ("benchmark", benchmark)):
+        if model is not None and getattr(model, "id", "none") != "none":
+            rows.append([f"{name} {model.id}", f"v{model.version} · {_content_hash(model)}"])
+    return rows + response_provenance(loaded)
+
+
+def response_provenance(loaded: LoadedResponse | None) -> list[list[str]]:
+    """The colophon row of one response file: its name and sha256 (none for a survey row)."""
+    if loaded is None:
+        return []
+    digest = hashlib.sha256(Path(loaded.path).read_bytes()).hexdigest()[:12]
+    return [["response", f"{Path(loaded.path).name} · sha256 {digest}"]]
 
 
 def build_context(scores: Scores, position: int, loaded: LoadedResponse | None = None,
                   lang: str = "ko", recommendations: list[Recommendation] | None = None,
-                  catalogue: Catalogue | None = None, peer: PeerGroup | None = None
+                  peer: PeerGroup | None = None, ranking: Ranking | None = None,
+                  *, programme: Any = None, benchmark: Benchmark | None = None,
+                  issued: str | None = None, sources: list[list[str]] | None = None
                   ) -> dict[str, Any]:
     """Everything a report template needs, as plain data (picklable for worker processes).
 
-    ``loaded`` is the assessment's response file (for notes); a survey-export row has none,
-    and its answers come from the scored answers frame. ``recommendations`` (with their
-    ``catalogue``) and the ``peer`` group come from the batch the assessment was scored in.
+    ``loaded`` is the assessment's response file (for notes, evidence and the consultant's
+    verdict); a survey-export row has none, and its answers come from the scored answers
+    frame. ``peer`` is the comparison group: the reference benchmark's (``peers.reference``)
+    or, with ``--peers``, the batch's. ``ranking`` is the catalogue's priority weights and
+    ``programme`` the programme file (its name); ``issued`` the date of issue (default: the
+    assessment date, so the same inputs give the same PDF); ``sources`` the colophon rows.
     """
     row = scores.table.iloc[position]
     q, rubric = scores.questionnaire, scores.rubric
     level = row["overall.level"]
     level = None if pd.isna(level) else int(level)
     band = rubric.band(level) if level is not None else None
-    gates = [Msg(**LABELS["gate_text"]).format(
-        dim=pick(q.dimension(gate.dimension).title, lang), below=gate.below, cap=gate.cap_level
-    ).render(lang) for gate in capping_gates(scores, position)]
-    date = row["assessment.date"]
+    banded = scores.band_levels.iloc[position]
+    fired = scores.fired_gates[position]
+    capped = [gates.explain(item, q, None if pd.isna(banded) else int(banded), lang)
+              for item in fired]
+    values = answer_values(scores, position, loaded)
+    date = plain(row["assessment.date"])
+    recs = findings.roadmap(recommendations or [], q, lang)
+    dims = _dimensions(scores, position, row, lang)
+    evidence_items = _evidence(scores, loaded, lang)
+    found = findings.dimension_findings(scores, position, loaded, values, lang,
+                                        recommendations or [], fired)
+    strengths, gaps = findings.strengths_and_gaps(scores, position, lang)
+    company_name = plain(row["company.name"])
+    overall = {"score": _round(row["overall.score"]), "level": level,
+               "level_name": row["overall.level_name"] or "",
+               "level_description": pick(band.description, lang) if band and
+               band.description else "", "gates": capped}
+    words = verdict.own_words(q, values, lang)
+    answer = verdict.goal_answer(recs, lang)
+    summary = getattr(loaded.response.assessment, "summary", None) if loaded else None
+    summary = (summary or "").strip()
+    programme_name = pick(programme.name, lang) if programme is not None and \
+        getattr(programme, "id", "none") != "none" else ""
+    consultant = plain(row["assessment.consultant"])
+    levels = {k: float(v) for k, v in scores.levels.iloc[position].items() if not pd.isna(v)}
+    sf_item = q.items.get("smart_factory_level")
     return {
         "lang": lang,
         "labels": {key: pick(text, lang) for key, text in LABELS.items()},
         "programme": pick(PROGRAMME, lang),
+        "programme_name": programme_name,
         "title": pick(q.title, lang),
-        "company": {"name": plain(row["company.name"]), "id": plain(row.get("company.id"))},
+        "company": {"name": company_name, "id": plain(row.get("company.id")),
+                    "name_en": plain(values.get("name_en")) if lang == "en" else ""},
         "profile": _profile(loaded, scores, row, lang),
-        "assessment": {"date": plain(date),
+        "assessment": {"date": date, "issued": issued or date,
                        "round": plain(row["assessment.round"]),
-                       "consultant": plain(row["assessment.consultant"])},
-        "overall": {"score": _round(row["overall.score"]),
-                    "percent": _round(row["overall.percent"], 0),
-                    "level": level, "level_name": row["overall.level_name"] or "",
-                    "level_description": pick(band.description, lang) if band and
-                    band.description else "",
-                    "gates": gates},
-        "dimensions": _dimensions(scores, position, row, lang),
+                       "round_name": _round_name(plain(row["assessment.round"]), lang),
+                       "consultant": consultant},
+        "overall": overall,
+        "smart_factory": answers.display(sf_item, values["smart_factory_level"], lang)
+        if sf_item is not None and values.get("smart_factory_level") not in (None, "na",
+                                                                          "unknown") else "",
+        "ladder": verdict.ladder(rubric.bands, level, lang),
+        "dimensions": dims,
         "answers": _answers(scores, position, loaded, lang),
-        "evidence": _evidence(scores, loaded, lang),
-        **_findings(scores, position, loaded, lang, recommendations or [], catalogue, peer),
-        "sources": Msg(**LABELS["sources"]).format(
-            qid=q.id, qv=q.version, sha=(q.sha256 or "-")[:12], rid=rubric.id,
-            rv=rubric.version).render(lang),
+        "evidence": evidence_items,
+        "strengths": strengths, "gaps": gaps,
+        "recommendations": recs,
+        "gantt_data": findings.gantt_rows(recs, lang),
+        "findings": found,
+        "chart_data": findings.dimension_series(scores, position, peer, lang),
+        "chart": "", "gantt": "",
+        "comparison": (comparison := _comparison(peer, benchmark, lang)),
+        "peer_note": comparison["warning"],
+        "benchmark": _benchmark_info(benchmark, peer, lang),
+        "verdict": {
+            "words": words, "answer": answer,
+            "text": summary or verdict.headline(
+                plain(values.get("name_en")) if lang == "en" and values.get("name_en")
+                else company_name, overall, gaps, answer, words, lang),
+            "generated": not summary,
+            "value": verdict.value_at_stake(recs, lang),
+            "findings": verdict.three_findings(found, dims, evidence_items, lang),
+            "decisions": verdict.decisions(recs, lang),
+            "next_days": verdict.next_days(recs, lang),
+            "contacts": verdict.contacts(consultant, programme_name, recs, lang),
+        },
+        "risks": findings.risk_register(q, values, levels, recs, lang) if recs else [],
+        "priority": _priority_note(ranking, lang) if recs else None,
+        "sources": sources or [],
         "font": {weight: fonts.font_file(weight).as_uri() for weight in ("regular", "bold",
                                                                           "extrabold")},
     }
@@ -349,6 +565,7 @@ def render_html(context: dict[str, Any], templates: Sequence[Path],
 
     env.globals["asset"] = asset
     env.filters["without_controls"] = without_controls
+    env.filters["typeset"] = typography.typeset
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateError as exc:
@@ -368,7 +585,8 @@ def _safe_fetcher(roots: Sequence[Path], pictures: dict[str, bytes] | None = Non
     import mimetypes
     from urllib.parse import unquote, urlparse
 
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    urls = pdf.submodule("urls")
+    URLFetcher, URLFetcherResponse = urls.URLFetcher, urls.URLFetcherResponse
 
     allowed = [r.resolve() for r in roots]
 
@@ -393,9 +611,7 @@ def _safe_fetcher(roots: Sequence[Path], pictures: dict[str, bytes] | None = Non
 def write_pdf(html: str, out: Path, templates: Sequence[Path],
               pictures: dict[str, bytes] | None = None) -> None:
     """Render HTML to ``out``; the PDF appears under its name only once complete."""
-
-    import weasyprint
-
+    weasyprint = pdf.weasyprint()  # the one place that loads it; PdfUnavailable without Pango
     # WeasyPrint logs every CSS property it skips in inline SVG; keep that off the user's
     # terminal (a handler here stops Python's last-resort printing; tests still capture it).
     quiet = logging.getLogger("weasyprint")
@@ -405,19 +621,10 @@ def write_pdf(html: str, out: Path, templates: Sequence[Path],
     roots = [*templates, fonts.font_dir()]
     document = weasyprint.HTML(string=html, base_url=templates[0].resolve().as_uri() + "/",
                                url_fetcher=_safe_fetcher(roots, pictures))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        os.fchmod(fd, yamlio.FILE_MODE)
-        with os.fdopen(fd, "wb") as handle:
-            document.write_pdf(handle, pdf_identifier=b"diagnose", uncompressed_pdf=False)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    yamlio.sync_folder(out.parent)  # the rename itself survives a power cut
+    # PDF/UA-1: a tagged PDF (structure tree, the document's language, the charts' text
+    # alternatives from their <title>); WeasyPrint adds no date or random id to it
+    files.write_atomic(out, lambda handle: document.write_pdf(
+        handle, pdf_identifier=b"diagnose", uncompressed_pdf=False, pdf_variant="pdf/ua-1"))
 
 
 @dataclass(frozen=True)
@@ -431,17 +638,45 @@ class ReportJob:
 
 def render_job(job: ReportJob) -> Path:
     """Draw the charts and render one PDF (runs in a worker process)."""
-    context = dict(job.context)
-    radar = context.get("radar_data")
-    if radar and not context.get("radar"):
-        from diagnose.render import charts
-
-        context["radar"] = charts.radar_svg(
-            radar["labels"], [charts.Series(s["name"], s["values"], s["role"])
-                              for s in radar["series"]])
+    context = draw_charts(job.context)
     context["evidence"], pictures = _pictures(context.get("evidence", []), context["lang"])
     write_pdf(render_html(context, job.templates), job.out, job.templates, pictures)
     return job.out
+
+
+def draw_charts(context: dict[str, Any]) -> dict[str, Any]:
+    """The context with its charts drawn as SVG: the dimension chart and the roadmap."""
+    from diagnose.render import charts
+
+    context = dict(context)
+    labels = context["labels"]
+    data = context.get("chart_data")
+    if data and not context.get("chart"):
+        by_role = {s["role"]: s for s in data["series"]}
+        company, peers = by_role["company"], by_role.get("peers")
+        target = by_role.get("target")
+        rows = [charts.DimensionRow(label, company["values"][i],
+                                    peers["values"][i] if peers else None)
+                for i, label in enumerate(data["labels"])]
+        alt = "; ".join(
+            f"{r.label} {r.score:.2f}" if r.score is not None else f"{r.label} –"
+            for r in sorted(rows, key=lambda r: (r.score is None, -(r.score or 0))))
+        context["chart"] = charts.dimension_svg(
+            rows, target["values"][0] if target else None,
+            {"company": company["name"], "median": peers["name"] if peers else "",
+             "target": target["name"] if target else ""},
+            f"{labels['chart_alt']}: {alt}", labels["no_score"])
+    rows = context.get("gantt_data")
+    if rows and not context.get("gantt"):
+        alt = "; ".join(f"{r['label']} {r['start']}~{r['end']}" for r in rows)
+        context["gantt"] = charts.gantt_svg(
+            [charts.GanttRow(r["label"], r["start"], r["end"], r["kind"], tuple(r["after"]),
+                             r["note"]) for r in rows],
+            findings.ROADMAP_MONTHS,
+            {"year": labels["gantt_year"], "months": labels["gantt_months"],
+             "range": labels["gantt_range"], "beyond": labels["gantt_beyond"]},
+            f"{labels['gantt_alt']}: {alt}")
+    return context
 
 
 def _pictures(items: list[dict[str, Any]], lang: str

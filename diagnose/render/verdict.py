@@ -1,0 +1,239 @@
+"""The report's first two pages: the verdict a CEO reads in thirty seconds.
+
+Built from what the rest of the report shows (recommendations with their schedule, findings,
+level), so the summary can never disagree with the pages after it: the company's own goal and
+pain in its own words, answered first; the consultant's verdict (``assessment.summary`` in the
+response file) or, when there is none, a generated headline marked as such; the value at stake
+with the figures it comes from; three findings with their evidence; the decisions the CEO has to
+take; the next 90 days with owner roles and the programme's application windows; who to call.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from diagnose.content.questionnaire import Questionnaire
+from diagnose.core import money
+from diagnose.core.i18n import Msg, pick
+from diagnose.inputs import answers
+from diagnose.render.findings import months_label
+
+FIRST_DAYS = 3  # months: "the next 90 days"
+VALUE_COUNT = 3  # recommendations whose yearly value makes the value at stake
+NEXT_ROWS = 5  # rows of the 90-day plan: the second page has room for that many
+
+LABELS = {
+    "ceo": {"ko": "대표이사", "en": "CEO"},
+    "consultant": {"ko": "담당 컨설턴트", "en": "Consultant"},
+    "office": {"ko": "사업단", "en": "Programme office"},
+    "starts": {"ko": "'{n}' 착수", "en": "Start '{n}'"},
+    "apply": {"ko": "'{t}' 신청", "en": "Apply to '{t}'"},
+    "check_call": {"ko": "당해 연도 공고 확인", "en": "check this year's call"},
+    "with_consultant": {"ko": "대표이사 (컨설턴트 지원)", "en": "CEO (with the consultant)"},
+}
+
+
+def _say(key: str, lang: str, **params: Any) -> str:
+    text = pick(LABELS[key], lang)
+    return text.format(**params) if params else text
+
+
+def own_words(q: Questionnaire, values: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The CEO's goal and the plant's pains: the chosen options and the words as written."""
+    def label(item_id: str) -> list[str]:
+        item = q.items.get(item_id)
+        value = values.get(item_id)
+        if item is None or value is None or value in {"na", "unknown"}:
+            return []
+        return [x.strip() for x in answers.display(item, value, lang).split(", ") if x.strip()] \
+            if item.type == "multi" else [answers.display(item, value, lang)]
+
+    def words(item_id: str) -> str:
+        value = values.get(item_id)
+        return str(value).strip() if isinstance(value, str) and value not in {"na", "unknown"} \
+            else ""
+
+    goal = label("goal_area")
+    return {"goal": goal[0] if goal else "", "goal_words": words("strategy.ai_goal"),
+            "pains": label("pain_areas"), "pain_words": words("process.pain_point")}
+
+
+def goal_answer(recs: list[dict[str, Any]], lang: str) -> dict[str, Any] | None:
+    """The recommendation that answers the CEO's goal (else a stated pain), as one sentence."""
+    best = (next((r for r in recs if r["goal_hit"]), None)
+            or next((r for r in recs if r["pain_hit"]), None))
+    if best is None:
+        return None
+    first = [s for s in best["steps"] if not s["alongside"]]
+    if first:
+        parts = [Msg("준비 {n}단계 뒤 {m} 착수", "starts in {m}, after {n} preparation step(s)")
+                 .format(n=len(first), m=months_label(best["start_month"], best["start_month"],
+                                                      lang)).render(lang)]
+    else:
+        parts = [Msg("{m} 착수", "starts in {m}").format(
+            m=months_label(best["start_month"], best["start_month"], lang)).render(lang)]
+    parts.append(Msg("투자 {i}, 자부담 {o}", "investment {i}, own share {o}").format(
+        i=best["investment_text"], o=best["own_share_text"]).render(lang))
+    if best["value_text"]:
+        parts.append(Msg("연간 효과 약 {v}(추정)", "about {v} a year (estimate)").format(
+            v=best["value_text"]).render(lang))
+    if best["payback_months"] is not None:
+        parts.append(Msg("자부담 회수 약 {m}개월", "own share paid back in about {m} months")
+                     .format(m=max(1, round(best["payback_months"]))).render(lang))
+    return {"name": best["name"], "rank": best["rank"], "track": best["track"],
+            "facts": parts, "direct": best["goal_hit"]}
+
+
+def value_at_stake(recs: list[dict[str, Any]], lang: str) -> dict[str, Any]:
+    """The yearly value of the first recommendations that have one, one per category (two
+    quality projects would count the same defects twice), with the company figures used."""
+    chosen, categories = [], set()
+    for rec in recs:
+        if rec["value"]["yearly_krw"] is None or rec["category"] in categories:
+            continue
+        categories.add(rec["category"])
+        figures = [f"{i['label']} {i['text']}" for t in rec["value"]["terms"] for i in t["inputs"]
+                   if i["source"].startswith("profile:") and i["value"] is not None]
+        chosen.append({"name": rec["name"], "rank": rec["rank"], "text": rec["value_text"],
+                       "figures": list(dict.fromkeys(figures))})
+        if len(chosen) == VALUE_COUNT:
+            break
+    total = sum(rec["value"]["yearly_krw"] for rec in recs if rec["name"] in
+                {c["name"] for c in chosen})
+    return {"projects": chosen, "total": money.krw(total, lang) if chosen else ""}
+
+
+def three_findings(findings: dict[str, dict[str, Any]], dimensions: list[dict[str, Any]],
+                   evidence: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """The three findings that matter most: dimensions that hold the level down or hold up a
+    recommendation first, then the weakest; each with its weakest answer, note and photos."""
+    def weight(dim: dict[str, Any]) -> tuple[Any, ...]:
+        why = findings[dim["id"]]["why"]
+        return (-len(why), dim["score"] if dim["score"] is not None else 9, dim["id"])
+
+    chosen: list[dict[str, Any]] = []
+    said: set[str] = set()  # two dimensions waiting for one project: say it once
+    for dim in sorted(dimensions, key=weight):
+        f = findings[dim["id"]]
+        # the weakest answer shows what holds the dimension back, gap or not
+        seen = f["gaps"][0] if f["gaps"] else (f["weakest"][0] if f["weakest"] else None)
+        if seen is None or dim["score"] is None:
+            continue
+        photos = [e for e in evidence if e["qid"] == seen["qid"] and e["kind"] not in
+                  {"refused", "file"}]
+        chosen.append({"dimension": dim["title"], "band": dim["level_name"],
+                       "score": dim["score"], "seen": seen["seen"], "topic": seen["topic"],
+                       "note": seen["note"], "photos": len(photos),
+                       "why": next((w["short"] for w in f["why"] if w["short"] not in said),
+                                   "")})
+        said.update(w["short"] for w in f["why"])
+        if len(chosen) == 3:
+            break
+    return chosen
+
+
+def decisions(recs: list[dict[str, Any]], lang: str) -> list[str]:
+    """What only the CEO can decide now: go-ahead and own share for the first projects, and
+    the preparation steps the catalogue gives to the CEO (an owner, a maintenance budget)."""
+    found: list[str] = []
+    leading = [r for r in recs if r["priority"]["level"] == "high"][:2] or recs[:1]
+    goal = next((r for r in recs if r["goal_hit"]), None)
+    if goal is not None and goal not in leading:
+        leading.append(goal)
+    for rec in leading:
+        found.append(Msg("'{n}' 추진 승인: 자부담 {o}, {m} 착수 ({t})",
+                         "Go-ahead for '{n}': own share {o}, start in {m} ({t})")
+                     .format(n=rec["name"], o=rec["own_share_text"], t=rec["track"],
+                             m=months_label(rec["start_month"], rec["start_month"], lang))
+                     .render(lang))
+    seen: set[str] = set()
+    for rec in leading:
+        for step in rec["steps"]:
+            if step["ceo"] and step["id"] not in seen:
+                seen.add(step["id"])
+                found.append(step["text"])
+    return found[:3]
+
+
+def next_days(recs: list[dict[str, Any]], lang: str) -> list[dict[str, str]]:
+    """What happens in the next 90 days: preparation steps and starts in months 1-3, and the
+    application to each primary track of a project starting within six months."""
+    rows: list[tuple[int, int, dict[str, str]]] = []
+    seen: set[tuple[str, str]] = set()
+    active = [r for r in recs if r["priority"]["level"] != "low"] or recs[:3]
+    for rec in active:
+        for step in rec["steps"]:
+            key = (step["id"], step["text"])
+            if step["alongside"] or step["start"] > FIRST_DAYS or key in seen:
+                continue
+            seen.add(key)
+            rows.append((step["start"], rec["rank"], {  # the step names its project itself
+                "when": months_label(step["start"], step["end"], lang), "what": step["text"],
+                "who": step["owner"], "for": ""}))
+        if rec["start_month"] <= FIRST_DAYS:
+            rows.append((rec["start_month"], rec["rank"], {
+                "when": months_label(rec["start_month"], rec["start_month"], lang),
+                "what": _say("starts", lang, n=rec["name"]), "who": rec["owner"], "for": ""}))
+    tracks: set[str] = set()
+    for rec in active:
+        if rec["start_month"] > 6 or rec["track"] in tracks:
+            continue
+        tracks.add(rec["track"])
+        rows.append((0, rec["rank"], {
+            "when": rec["track_window"] or _say("check_call", lang),
+            "what": _say("apply", lang, t=rec["track"]),
+            "who": _say("with_consultant", lang), "for": rec["name"]}))
+    rows.sort(key=lambda r: (r[0], r[1]))
+    for _, _, row in rows:  # a table cell starts with a capital
+        row["when"] = row["when"][:1].upper() + row["when"][1:]
+    return [r[2] for r in rows][:NEXT_ROWS]
+
+
+def contacts(consultant: str, programme: str, recs: list[dict[str, Any]], lang: str
+             ) -> list[dict[str, str]]:
+    """Who to call: the consultant, the programme office, and each outside programme that
+    funds a project of the next six months."""
+    found = []
+    if consultant:
+        found.append({"role": _say("consultant", lang), "name": consultant,
+                      "about": Msg("진단 결과, 과제 범위, 신청서 준비",
+                                   "the diagnosis, project scope, applications").render(lang)})
+    if programme:
+        found.append({"role": _say("office", lang), "name": programme,
+                      "about": Msg("트랙 모집 공고, 선정, 협약", "calls, selection, agreements")
+                      .render(lang)})
+    shown: set[str] = set()
+    for rec in recs:
+        if rec["track_external"] and rec["track_provider"] and rec["start_month"] <= 6 \
+                and rec["track"] not in shown:
+            shown.add(rec["track"])
+            found.append({"role": rec["track"], "name": rec["track_provider"],
+                          "about": rec["track_window"] or _say("check_call", lang)})
+    return found
+
+
+def headline(company: str, overall: dict[str, Any], gaps: list[dict[str, Any]],
+             answer: dict[str, Any] | None, words: dict[str, Any], lang: str) -> str:
+    """The verdict in one paragraph when the consultant wrote none (marked as generated)."""
+    parts = []
+    if overall["level"] is not None:
+        parts.append(Msg("{c}의 AI 준비도는 5단계 중 {l}단계 '{n}'입니다.",
+                         "{c} is at level {l} of 5, '{n}'.").format(
+            c=company, l=overall["level"], n=overall["level_name"]).render(lang))
+    if gaps:
+        parts.append(Msg("가장 먼저 보완할 영역은 {d}입니다.", "The areas to strengthen first are {d}.")
+                     .format(d=", ".join(g["title"] for g in gaps[:2])).render(lang))
+    if answer is not None and words["goal"]:
+        parts.append(Msg("대표님의 목표 '{g}'에는 '{r}'로 답합니다({f}).",
+                         "The CEO's goal, '{g}', is answered by '{r}' ({f}).").format(
+            g=words["goal"], r=answer["name"], f=answer["facts"][0]).render(lang))
+    elif answer is not None:
+        parts.append(Msg("첫 과제는 '{r}'입니다({f}).", "The first project is '{r}' ({f}).").format(
+            r=answer["name"], f=answer["facts"][0]).render(lang))
+    return " ".join(parts)
+
+
+def ladder(bands: list[Any], level: int | None, lang: str) -> list[dict[str, Any]]:
+    """The five levels with their names, the company's marked."""
+    return [{"level": b.level, "name": pick(b.name, lang), "min": b.min,
+             "current": b.level == level} for b in bands]
