@@ -34,6 +34,8 @@ bench: setup
 	$(BIN)/python benchmarks/bench_survey.py
 	$(BIN)/python benchmarks/bench_cohort.py
 	$(BIN)/python benchmarks/bench_report.py
+	$(BIN)/python benchmarks/bench_xlsx.py
+	$(BIN)/python benchmarks/bench_select.py
 
 setup: sysdeps $(STAMP)
 

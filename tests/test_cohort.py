@@ -176,7 +176,7 @@ def test_the_workbook_has_every_sheet_with_korean_titles(built) -> None:
 def test_company_rows_hold_the_latest_round_and_exact_scores(built) -> None:
     companies = sheet(built[2], "기업 목록").set_index("관리번호")
     c1 = companies.loc["c1"]
-    assert c1["차수"] == "followup" and c1["진단 횟수"] == 2
+    assert c1["차수"] == "후속 진단" and c1["진단 횟수"] == 2  # the round in words
     assert c1["데이터 점수"] == 4.0 and c1["공정 점수"] == 5.0
     assert c1["종합 점수"] == round(13 / 3, 2)  # (2 x 4 + 5) / 3
     assert c1["성숙도 수준"] == 4 and c1["수준명"] == "사"
@@ -236,7 +236,8 @@ def test_consultant_drift_is_flagged(built) -> None:
     assert result.flagged_consultants == ["김"]
     consultants = sheet(workbook, "컨설턴트").set_index("컨설턴트")
     assert consultants.loc["김", "동종 기업 대비 평균 차이"] == 2.0
-    assert consultants.loc["최", "비교된 진단 수"] == 2 and not consultants.loc["최", "확인 필요"]
+    assert consultants.loc["최", "비교된 진단 수"] == 2 and consultants.loc["최", "확인 필요"] == "아니오"
+    assert consultants.loc["김", "확인 필요"] == "예"
     quality = sheet(workbook, "데이터 품질")
     kinds = set(quality["유형"])
     assert {"컨설턴트 점수 편차", "차수 간 질문지 버전 다름"} <= kinds

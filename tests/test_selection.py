@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
-import pytest
-from conftest import make_questionnaire, yaml_text
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
 
+import pytest
+import yaml
+from conftest import make_questionnaire, yaml_text
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from diagnose.cli import app
 from diagnose.content import catalogue as catalogue_file
 from diagnose.content import programme as programme_file
 from diagnose.content import rubric
-from diagnose.engine import recommend, scoring, selection
+from diagnose.content.programme import DEFAULT_PROGRAMME
+from diagnose.engine import batch, recommend, scoring, selection
+from diagnose.inputs import responses
 from diagnose.inputs.decisions import Decision
 from diagnose.inputs.frame import answers_frame
+from diagnose.jobs import demo
+from diagnose.render import xlsx
 
 QUESTIONNAIRE = """\
     id: sq
@@ -168,3 +181,182 @@ def test_decisions_are_applied_and_listed(setup) -> None:
     forced = next(e for t in result.tracks for e in t.entries
                   if t.track.id == "adopt" and e.key == "id:c05")
     assert "담당자 결정: 지역 균형" in forced.reason.ko
+
+
+# --- end to end through the CLI: the 150-company demo, the bundled and a written programme ----
+
+DEMO_SEED = 16
+
+
+def select_cli(*args: object) -> Any:
+    result = CliRunner().invoke(app, ["select", *map(str, args), "--quiet"])
+    assert result.exit_code == 0, result.stderr or result.output
+    return result
+
+
+def selection_json(out: Path) -> dict[str, Any]:
+    return json.loads((out / "selection.json").read_text(encoding="utf-8"))
+
+
+def track(data: dict[str, Any], track_id: str) -> dict[str, Any]:
+    return next(t for t in data["tracks"] if t["id"] == track_id)
+
+
+def keys(entries: list[dict[str, Any]]) -> list[str]:
+    return [e["company"]["key"] for e in entries]
+
+
+@pytest.fixture(scope="module")
+def demo150(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """150 demo companies (and a 151st kept aside), selected once with the bundled programme
+    and once with a programme file written here (fewer places, a longer reserve)."""
+    root = tmp_path_factory.mktemp("demo150")
+    q, _ = batch.load_content()
+    made = list(demo.sample_responses(q, 151, seed=DEMO_SEED))
+    for sample in made[:150]:
+        responses.save(sample, root / "responses" / f"{sample.company['id']}.yaml")
+    responses.save(made[150], root / "later" / f"{made[150].company['id']}.yaml")
+    written = yaml.safe_load(DEFAULT_PROGRAMME.read_text(encoding="utf-8"))
+    written["selection"]["reserve"] = 3
+    places = {"ai-solution": 12, "validation": 3, "gpu-demo": 4, "data-pipeline": 6}
+    for item in written["tracks"]:
+        item["capacity"] = places.get(item["id"], item.get("capacity"))
+    (root / "programme.yaml").write_text(yaml.safe_dump(written, allow_unicode=True),
+                                         encoding="utf-8")
+    select_cli(root / "responses", "--out", root / "bundled")
+    select_cli(root / "responses", "--out", root / "written", "--programme",
+               root / "programme.yaml")
+    return {"root": root, "q": q, "places": places}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("run", ["bundled", "written"])
+def test_capacity_exclusivity_and_a_reason_for_everyone(demo150: dict[str, Any], run: str) -> None:
+    root = demo150["root"]
+    data = selection_json(root / run)
+    q = demo150["q"]
+    plan = programme_file.load(root / "programme.yaml" if run == "written" else None, q)
+    capacity = {t.id: t.capacity for t in plan.tracks if not t.external}
+    assert [t["id"] for t in data["tracks"]] == list(capacity)
+    if run == "written":
+        assert {k: capacity[k] for k in demo150["places"]} == demo150["places"]
+    placed: dict[str, list[str]] = {}
+    for found in data["tracks"]:
+        limit = capacity[found["id"]]
+        assert limit is None or len(found["primary"]) <= limit, found["id"]
+        assert len(found["reserve"]) <= plan.selection.reserve
+        if limit is not None and found["reserve"]:
+            assert len(found["primary"]) == limit  # a reserve only once the places are full
+        assert [e["rank"] for e in found["primary"]] == list(range(1, len(found["primary"]) + 1))
+        for entry in [*found["primary"], *found["reserve"], *found["others"]]:
+            assert entry["reason"].strip(), (found["id"], entry["company"]["key"])
+            if entry["status"] == "not_eligible":
+                assert entry["not_met"] or entry["to_check"]
+        if found["exclusive"]:
+            for key in keys(found["primary"]):
+                placed.setdefault(key, []).append(found["id"])
+    assert placed and all(len(tracks) == 1 for tracks in placed.values())  # one exclusive place
+    adopt = track(data, "ai-solution")
+    assert len(adopt["primary"]) == capacity["ai-solution"]  # 150 companies fill the places
+    assert adopt["primary"][0]["reason"].startswith("AI 솔루션 보급 선정 (1/")
+
+
+@pytest.mark.slow
+def test_the_same_inputs_give_the_same_selection_json(demo150: dict[str, Any]) -> None:
+    root = demo150["root"]
+    files = sorted((root / "responses").glob("*.yaml"), reverse=True)  # another order
+    select_cli(*files, "--out", root / "again")
+    assert (root / "again" / "selection.json").read_bytes() == (
+        root / "bundled" / "selection.json").read_bytes()
+
+
+def decide(book: Any, sheet_name: str, company: str, word: str, reason: str) -> int:
+    """Pick a decision in the row of ``company`` as an officer does; the row number."""
+    sheet = book[sheet_name]
+    header = [c.value for c in sheet[2]]
+    for row in sheet.iter_rows(min_row=3):
+        if row[header.index("기업 ID")].value == company:
+            row[header.index("결정")].value = word
+            row[header.index("결정 사유")].value = reason
+            row[header.index("결정자")].value = "김담당"
+            row[header.index("결정일")].value = dt.datetime(2026, 4, 2)
+            return row[0].row
+    raise AssertionError(company)
+
+
+@pytest.mark.slow
+def test_decisions_round_trip_through_the_workbook(demo150: dict[str, Any]) -> None:
+    """The officer edits the decision column of selection.xlsx and passes the file back."""
+    root, places = demo150["root"], demo150["places"]
+    before = selection_json(root / "written")
+    adopt, data = track(before, "ai-solution"), track(before, "data-pipeline")
+    dropped = adopt["primary"][0]  # out of the AI-solution track: the next one moves up
+    next_in = adopt["reserve"][0]
+    forced = next(e for e in data["others"] if e["status"] == "waiting")  # into data-pipeline
+    last = data["primary"][-1]  # ...so the last of its list makes way
+    book = load_workbook(root / "written" / "selection.xlsx")
+    decide(book, adopt["name"], dropped["company"]["id"], "제외", "유사 과제 수행 중")
+    decide(book, data["name"], forced["company"]["id"], "선정", "지역 균형")
+    decided = root / "officer" / "selection.xlsx"
+    decided.parent.mkdir()
+    book.save(decided)
+
+    select_cli(root / "responses", "--out", root / "decided", "--programme",
+               root / "programme.yaml", "--decisions", decided)
+    after = selection_json(root / "decided")
+    adopt_after, data_after = track(after, "ai-solution"), track(after, "data-pipeline")
+    assert len(adopt_after["primary"]) == places["ai-solution"]  # the capacity is kept
+    assert len(data_after["primary"]) == places["data-pipeline"]
+    assert keys(adopt_after["primary"]) == [k for k in keys(adopt["primary"])
+                                            if k != dropped["company"]["key"]] + [
+        next_in["company"]["key"]]
+    excluded = next(e for e in adopt_after["others"]
+                    if e["company"]["key"] == dropped["company"]["key"])
+    assert excluded["status"] == "excluded" and "유사 과제 수행 중" in excluded["reason"]
+    assert forced["company"]["key"] in keys(data_after["primary"])
+    assert last["company"]["key"] == keys(data_after["reserve"])[0]
+    entry = next(e for e in data_after["primary"] if e["company"]["key"] ==
+                 forced["company"]["key"])
+    assert "담당자 결정: 지역 균형" in entry["reason"]
+    assert sorted((d["company"], d["track"], d["decision"], d["reason"], d["who"], d["when"],
+                   d["result"]) for d in after["decisions"]) == sorted([
+        (dropped["company"]["name"], "ai-solution", "out", "유사 과제 수행 중", "김담당",
+         "2026-04-02", "excluded"),
+        (forced["company"]["name"], "data-pipeline", "in", "지역 균형", "김담당", "2026-04-02",
+         "primary")])
+    # the new workbook lists the decisions applied; passed back, it decides the same
+    record = load_workbook(root / "decided" / "selection.xlsx")["담당자 결정 내역"]
+    assert sorted(r[1:3] for r in record.iter_rows(min_row=2, values_only=True)) == sorted([
+        (adopt["name"], "제외"), (data["name"], "선정")])  # tracks by their names
+
+    # a company arrives later: the decisions still hold, by company and track
+    select_cli(root / "responses", root / "later", "--out", root / "later-out", "--programme",
+               root / "programme.yaml", "--decisions", root / "decided" / "selection.xlsx")
+    later = selection_json(root / "later-out")
+    assert dropped["company"]["key"] not in keys(track(later, "ai-solution")["primary"])
+    assert forced["company"]["key"] in keys(track(later, "data-pipeline")["primary"])
+    assert len(track(later, "ai-solution")["primary"]) == places["ai-solution"]
+    assert sorted(d["decision"] for d in later["decisions"]) == ["in", "out"]
+    assert sum(e["company"]["id"] == "ulsan-0151" for t in later["tracks"]
+               for e in [*t["primary"], *t["reserve"], *t["others"]]) > 0  # the newcomer ran
+
+
+@pytest.mark.slow
+def test_the_selection_workbook_reads_as_it_is_opened(demo150: dict[str, Any]) -> None:
+    book = load_workbook(demo150["root"] / "bundled" / "selection.xlsx")
+    data = selection_json(demo150["root"] / "bundled")
+    adopt = book[track(data, "ai-solution")["name"]]
+    header = [c.value for c in adopt[2]]
+    column = {title: adopt.cell(2, i + 1).column_letter for i, title in enumerate(header)}
+    assert adopt["A1"].value.startswith("결정 열에서")
+    (rule,) = adopt.data_validations.dataValidation  # the drop-down is on the decision column
+    assert str(rule.sqref).startswith(f"{column['결정']}3:") and rule.formula1 == '"선정,제외"'
+    assert adopt[f"{column['연간 효과']}3"].number_format == '#,##0"원"'
+    assert adopt.column_dimensions[column["결정일"]].number_format == "yyyy-mm-dd"  # typed dates
+    assert adopt[f"{column['상태']}3"].value == "선정"
+    assert adopt.column_dimensions[column["기업명"]].width >= max(
+        xlsx.text_width(str(c.value)) for c in adopt[column["기업명"]][2:] if c.value)
+    assert adopt.page_setup.orientation == "landscape" and adopt.page_setup.fitToWidth == 1
+    assert adopt.print_title_rows == "$2:$2"
+    for sheet in book.worksheets:  # an Excel table on every sheet
+        assert len(sheet.tables) == 1, sheet.title

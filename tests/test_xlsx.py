@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from pathlib import Path
 
 import numpy as np
@@ -136,3 +138,85 @@ def test_survey_sheet_features_read_back(tmp_path: Path) -> None:
         "decimal", "0", "100000")
     assert rules["A4:A10"].type is None and rules["A4:A10"].prompt == "필수 항목입니다."
     assert ws["A2"].comment.text == "여러 개는 ', '로 구분\n- ERP"
+
+
+def test_widths_fit_the_titles_and_the_values(tmp_path: Path) -> None:
+    """Columns were 1.6 x the title's length whatever they held: a Korean name was cut, a
+    one-digit level took 40 characters."""
+    out = tmp_path / "t.xlsx"
+    names = [f"(주)울산정밀 제{i}공장" for i in range(200)] + ["(주)아주아주 긴 이름의 울산 정밀 기계 공업사"]
+    xlsx.write([xlsx.Sheet(
+        "s", ["기업명", "사람이 눈으로 보고 판정하는 외관·육안 검사가 있습니까?", "연간 생산액", "메모"],
+        [names, [1] * len(names), [1_234_567.0] * len(names), ["가" * 500]],
+        formats=[None, None, '#,##0"백만원"', None], widths=[None, None, None, 30])], out)
+    ws = load_workbook(out)["s"]
+    name, level, money, note = (ws.column_dimensions[c].width for c in "ABCD")
+    longest = xlsx.text_width(names[-1])
+    assert longest == 44 and longest < name <= longest + 3  # Hangul counts two
+    assert 15 < level < 25  # the long title wraps on three lines, the values are one digit
+    assert len("1,234,567백만원") + 3 <= money < 20  # the unit shows with the number
+    assert note == 30  # a width given is kept
+    xlsx.write([xlsx.Sheet("s", ["a"], [["가" * 500]])], out)
+    assert load_workbook(out)["s"].column_dimensions["A"].width == xlsx.FIT_MAX
+
+
+def test_dates_are_dates(tmp_path: Path) -> None:
+    out = tmp_path / "t.xlsx"
+    days = [dt.date(2026, 3, 12), None, dt.date(1900, 3, 1)]
+    xlsx.write([xlsx.Sheet("s", ["진단일", "기록"], [days, [dt.datetime(2026, 3, 12, 10, 30)]],
+                           formats=["yyyy-mm-dd", "yyyy-mm-dd hh:mm"])], out)
+    ws = load_workbook(out)["s"]
+    assert ws["A2"].value == dt.datetime(2026, 3, 12) and ws["A2"].number_format == "yyyy-mm-dd"
+    assert ws["A3"].value is None and ws["A4"].value == dt.datetime(1900, 3, 1)
+    assert ws["B2"].value == dt.datetime(2026, 3, 12, 10, 30)
+
+
+def test_tables_colour_scales_and_print_setup_read_back(tmp_path: Path) -> None:
+    out = tmp_path / "t.xlsx"
+    stops = [(1, "E8B4B8"), (2, "F6D88F"), (5, "4FB3A5")]
+    sheets = [xlsx.Sheet("점수", ["기업명", "점수", "점수", ""], [["가", "나"], [1.5, 4.2], [2, 3], []],
+                         above=[("안내", xlsx.PLAIN)], table=True, page=xlsx.PRINT,
+                         color_scales=[xlsx.ColorScale([1, 2], stops)],
+                         comments={"A2": "메모"}),
+              xlsx.Sheet("빈 표", ["=a"], [[]], table=True)]
+    xlsx.write(sheets, out)
+    book = load_workbook(out)
+    ws = book["점수"]
+    table = ws.tables["Table1"]
+    assert table.ref == "A2:D4" and table.tableStyleInfo.name == "TableStyleMedium2"
+    assert [c.name for c in table.tableColumns] == ["기업명", "점수", "점수 (2)", "(4)"]
+    assert [c.value for c in ws[2]] == ["기업명", "점수", "점수 (2)", "(4)"]  # as the table names
+    assert not ws.auto_filter.ref  # the table has its own filter
+    empty = book["빈 표"].tables["Table2"]
+    assert empty.ref == "A1:A2" and [c.name for c in empty.tableColumns] == ["'=a"]
+    assert book["빈 표"]["A1"].value == "'=a"
+    (rule,) = ws.conditional_formatting
+    assert str(rule.sqref) == "B3:B4 C3:C4"
+    scale = rule.rules[0].colorScale
+    assert [(v.type, float(v.val)) for v in scale.cfvo] == [("num", 1), ("num", 2), ("num", 5)]
+    assert [c.rgb for c in scale.color] == ["FFE8B4B8", "FFF6D88F", "FF4FB3A5"]
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert ws.page_setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == "$2:$2" and ws.print_title_cols == "$A:$B"  # the frozen ones
+    assert ws["A2"].comment.text == "메모"  # notes and a table on one sheet
+    assert book["빈 표"].page_setup.orientation is None  # no print setup asked
+
+
+def test_long_text_wraps_and_its_row_grows(tmp_path: Path) -> None:
+    """A reason of three lines showed one line in a row of one line's height: neither Excel nor
+    LibreOffice grows a row for wrapped text when the file is opened."""
+    out = tmp_path / "t.xlsx"
+    reason = "선정 사유가 길게 이어지는 문장입니다. " * 8  # about 180 characters wide
+    xlsx.write([xlsx.Sheet(
+        "s", ["기업", "사유", "아주 긴 제목이 세 줄로 접혀야 하는 열입니다 정말로"],
+        [["가", "나"], [reason, "짧음"], [1, 2]], body=xlsx.Style(vertical="top"),
+        wrap_wide=True, max_width=40)], out)
+    ws = load_workbook(out)["s"]
+    assert ws.column_dimensions["B"].width == 40
+    assert ws["B2"].alignment.wrap_text and ws["B2"].alignment.vertical == "top"
+    assert not ws["A2"].alignment.wrap_text  # a short column does not wrap
+    lines = math.ceil(xlsx.text_width(reason) / 40)
+    assert ws.row_dimensions[2].height >= lines * xlsx.LINE_HEIGHT
+    assert ws.row_dimensions[3].height is None  # one line: Excel's own height
+    assert ws.row_dimensions[1].height >= 2 * xlsx.LINE_HEIGHT  # the long title's row too
+    assert ws.print_title_rows is None  # no print setup asked

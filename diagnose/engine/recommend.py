@@ -37,6 +37,9 @@ For every assessment and solution of the catalogue, vectorised over all assessme
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -57,6 +60,23 @@ GOAL, PAIN = 1.0, 0.6
 PAIN_PLACES = 5  # each stated pain point's best answer is among the first five
 CHECK_FACTOR = 0.85
 MKRW = 1_000_000  # the content files state money in 백만 원; objects carry KRW
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector held off while many small objects are made.
+
+    After 3,000 response files are read the heap holds millions of objects, and each full
+    collection walks them all: while recommendations were built, collections took half the
+    time. What is made here holds no reference cycles, so nothing waits to be collected.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def text_msg(text: Text) -> Msg:
@@ -158,6 +178,75 @@ def _profile_numbers(frame: pd.DataFrame, item: str) -> np.ndarray:
     return pd.to_numeric(frame[profile_column(item)], errors="coerce").to_numpy(dtype=float)
 
 
+class _Rows:
+    """The answers frame's profile columns as arrays, each made once on first use: building a
+    recommendation reads a few cells of one row, and a pandas row lookup per cell cost more
+    than all the vectorised scoring (3,000 assessments: 24,000 recommendations)."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self._numbers: dict[str, np.ndarray] = {}
+        self._values: dict[str, np.ndarray] = {}
+
+    def number(self, item: str, row: int) -> float:
+        """A profile answer as a number (NaN when missing or not a number)."""
+        if item not in self._numbers:
+            self._numbers[item] = _profile_numbers(self.frame, item)
+        return self._numbers[item][row]
+
+    def value(self, item: str, row: int) -> Any:
+        """A profile answer as it is in the frame."""
+        if item not in self._values:
+            self._values[item] = self.frame[profile_column(item)].to_numpy(dtype=object)
+        return self._values[item][row]
+
+
+class _Words:
+    """What recommendations repeat from the catalogue, the questionnaire and the programme
+    (texts as messages, labels, units, funding per stage), each made once per run: made per
+    recommendation it cost more than everything else in ``recommend``. The objects are
+    immutable, so recommendations may share them."""
+
+    def __init__(self, q: Questionnaire, programme: Programme) -> None:
+        self.q, self.programme = q, programme
+        self._texts: dict[int, tuple[Text, Msg]] = {}
+        self._labels: dict[str, Msg] = {}
+        self._units: dict[str, Msg] = {}
+        self._options: dict[tuple[str, Any], Msg] = {}
+        self._funding: dict[tuple[str, int], list[Funding]] = {}
+
+    def text(self, text: Text) -> Msg:
+        found = self._texts.get(id(text))
+        if found is None or found[0] is not text:  # kept with its text: an id is not reused
+            found = self._texts[id(text)] = (text, text_msg(text))
+        return found[1]
+
+    def label(self, item_id: str) -> Msg:
+        if item_id not in self._labels:
+            self._labels[item_id] = _label(self.q, item_id)
+        return self._labels[item_id]
+
+    def unit(self, item_id: str) -> Msg:
+        if item_id not in self._units:
+            self._units[item_id] = _unit(self.q, item_id)
+        return self._units[item_id]
+
+    def option(self, item_id: str, value: Any) -> Msg:
+        try:
+            key = (item_id, value)
+            if key not in self._options:
+                self._options[key] = _option_label(self.q, item_id, value)
+            return self._options[key]
+        except TypeError:  # an unhashable answer
+            return _option_label(self.q, item_id, value)
+
+    def funding(self, sol: Solution, level: float) -> list[Funding]:
+        key = (sol.id, 1 if np.isnan(level) else int(level))
+        if key not in self._funding:
+            self._funding[key] = _funding(sol, self.programme, level)
+        return list(self._funding[key])
+
+
 def _goal(frame: pd.DataFrame, sol: Solution, q: Questionnaire) -> np.ndarray:
     n = len(frame)
     score = np.zeros(n)
@@ -217,10 +306,13 @@ def _ceilings(frame: pd.DataFrame, cat: Catalogue, q: Questionnaire) -> np.ndarr
 def _primary_track(sol: Solution, programme: Programme, levels: np.ndarray) -> list[Track]:
     """Per assessment, the primary funding track (first that suits the level, else first)."""
     tracks = [programme.track(t) for t in sol.tracks]
+    by_stage: dict[int, Track] = {}
     result = []
-    for level in levels:
+    for level in levels.tolist():
         stage = 1 if np.isnan(level) else int(level)
-        result.append(next((t for t in tracks if stage in t.levels), tracks[0]))
+        if stage not in by_stage:
+            by_stage[stage] = next((t for t in tracks if stage in t.levels), tracks[0])
+        result.append(by_stage[stage])
     return result
 
 
@@ -292,25 +384,25 @@ def _unit(q: Questionnaire, item_id: str) -> Msg:
     return text_msg(unit) if unit else Msg("", "")
 
 
-def _inputs(sol: Solution, frame: pd.DataFrame, row: int, cat: Catalogue,
-            q: Questionnaire) -> list[list[Input]]:
+def _inputs(sol: Solution, rows: _Rows, row: int, cat: Catalogue, words: _Words
+            ) -> list[list[Input]]:
     result = []
     for term in sol.business_case.terms if sol.business_case else []:
         inputs = []
         for factor in term.product:
             if factor.profile is not None:
-                figure = _profile_numbers(frame.iloc[[row]], factor.profile)[0]
+                figure = rows.number(factor.profile, row)
                 if np.isnan(figure) and factor.fallback is not None:
                     const = cat.constants[factor.fallback]
-                    inputs.append(Input(text_msg(const.label), const.value, text_msg(const.unit),
-                                        f"constant:{factor.fallback}"))
+                    inputs.append(Input(words.text(const.label), const.value,
+                                        words.text(const.unit), f"constant:{factor.fallback}"))
                     continue
-                inputs.append(Input(_label(q, factor.profile),
+                inputs.append(Input(words.label(factor.profile),
                                     None if np.isnan(figure) else float(figure),
-                                    _unit(q, factor.profile), f"profile:{factor.profile}"))
+                                    words.unit(factor.profile), f"profile:{factor.profile}"))
             elif factor.constant is not None:
                 const = cat.constants[factor.constant]
-                inputs.append(Input(text_msg(const.label), const.value, text_msg(const.unit),
+                inputs.append(Input(words.text(const.label), const.value, words.text(const.unit),
                                     f"constant:{factor.constant}"))
             else:
                 inputs.append(Input(Msg("계수", "factor"), factor.number, Msg("", ""), "number"))
@@ -331,10 +423,10 @@ def _funding(sol: Solution, programme: Programme, level: float) -> list[Funding]
     return [primary, *(f for f in options if f is not primary)]
 
 
-def _kpi(sol: Solution, frame: pd.DataFrame, row: int) -> tuple[float | None, float | None]:
+def _kpi(sol: Solution, rows: _Rows, row: int) -> tuple[float | None, float | None]:
     if sol.kpi.profile is None:
         return None, None
-    baseline = _profile_numbers(frame.iloc[[row]], sol.kpi.profile)[0]
+    baseline = rows.number(sol.kpi.profile, row)
     if np.isnan(baseline):
         return None, None
     if sol.kpi.change is not None:
@@ -344,37 +436,37 @@ def _kpi(sol: Solution, frame: pd.DataFrame, row: int) -> tuple[float | None, fl
     return float(baseline), None
 
 
-def _build(sol: Solution, ev: _Evaluated, row: int, fields: Fields, frame: pd.DataFrame,
-           cat: Catalogue, programme: Programme, q: Questionnaire, level: float
-           ) -> Recommendation:
+def _build(sol: Solution, ev: _Evaluated, row: int, fields: Fields, rows: _Rows,
+           cat: Catalogue, words: _Words, level: float) -> Recommendation:
     why: list[Msg] = []
     if ev.goal[row] == GOAL:
-        goal = _option_label(q, "goal_area", frame.iloc[row][profile_column("goal_area")])
+        goal = words.option("goal_area", rows.value("goal_area", row))
         why.append(_with(Msg("대표가 꼽은 목표 '{x}'에 직접 답합니다",
                              "answers the CEO's main goal, '{x}'"), goal))
     elif ev.goal[row] == PAIN:
         why.append(Msg("현장에서 꼽은 고충 가운데 하나에 답합니다",
                        "answers one of the pain points the plant named"))
-    why += [text_msg(s.because) for s, hit in zip(sol.signals, ev.signals, strict=True) if hit[row]]
+    why += [words.text(s.because) for s, hit in zip(sol.signals, ev.signals, strict=True)
+            if hit[row]]
     status: Status = "check" if ev.applies.unknown[row] else "fits"
-    to_check = ([_label(q, f) for f in unknown_fields(sol.applies, fields, row)]
+    to_check = ([words.label(f) for f in unknown_fields(sol.applies, fields, row)]
                 if status == "check" and sol.applies is not None else [])
     prerequisites = [(pre, True if met.true[row] else False if met.false[row] else None)
                      for pre, met in zip(sol.prerequisites, ev.prerequisites, strict=True)]
     start = 1 + int(ev.prep_months[row])
-    terms = [ValueTerm(text_msg(term.label), None if np.isnan(values[row]) else float(values[row]),
-                       inputs)
+    terms = [ValueTerm(words.text(term.label),
+                       None if np.isnan(values[row]) else float(values[row]), inputs)
              for term, values, inputs in zip(sol.business_case.terms if sol.business_case else [],
-                                             ev.value_terms, _inputs(sol, frame, row, cat, q),
+                                             ev.value_terms, _inputs(sol, rows, row, cat, words),
                                              strict=True)]
-    baseline, target = _kpi(sol, frame, row)
+    baseline, target = _kpi(sol, rows, row)
     value = ev.value[row]
     payback = ev.payback[row]
     total = sol.investment_mid * MKRW / value * 12 if value > 0 else None
     return Recommendation(
         solution=sol, status=status, why=why, to_check=to_check, goal=float(ev.goal[row]),
         prerequisites=prerequisites, start_month=start, end_month=start + sol.months - 1,
-        funding=_funding(sol, programme, level), value_krw=None if np.isnan(value) else
+        funding=words.funding(sol, level), value_krw=None if np.isnan(value) else
         float(value), value_terms=terms, payback_months=None if np.isnan(payback) else
         float(payback), payback_total_months=total, kpi_baseline=baseline, kpi_target=target,
         score=float(ev.score[row]), over_budget=bool(ev.over_budget[row]))
@@ -475,25 +567,37 @@ def recommend(scores: Scores, frame: pd.DataFrame, catalogue: Catalogue, program
               frame[profile_column("pain_areas")]] if "pain_areas" in q.items
              else [[] for _ in range(len(frame))])
     result: list[list[Recommendation]] = []
-    for row in range(len(frame)):
-        scores_row = np.array([ev.score[row] for ev in evaluated])
-        starts = np.array([ev.prep_months[row] for ev in evaluated])
-        values = np.array([ev.value[row] for ev in evaluated])
-        goals = np.array([ev.goal[row] for ev in evaluated])
-        fits = np.array([not ev.applies.unknown[row] for ev in evaluated])
-        order = _pains_covered(_order(scores_row, starts, values, ids), pains[row], solutions)
-        order = _goal_first(order, goals, fits)
-        stage = None if np.isnan(levels[row]) else int(levels[row])
-        routed = [j for j in order if stage in solutions[j].routing_levels]
-        order = _routed(order, keep, routed)
-        recs = []
-        for rank, j in enumerate(order, start=1):
-            rec = _build(solutions[j], evaluated[j], row, fields, frame, catalogue, programme, q,
-                         levels[row])
-            rec.rank = rank
-            rec.priority, rec.priority_reason = _priority(rec, catalogue)
-            recs.append(rec)
-        result.append(recs)
+    rows, words = _Rows(frame), _Words(q, programme)
+    # solution x assessment, one column per assessment (no solution: no rows)
+    def stacked(part: Any) -> np.ndarray:
+        return (np.vstack([part(ev) for ev in evaluated]) if evaluated
+                else np.empty((0, len(frame))))
+
+    all_scores = stacked(lambda ev: ev.score)
+    all_starts = stacked(lambda ev: ev.prep_months)
+    all_values = stacked(lambda ev: ev.value)
+    all_goals = stacked(lambda ev: ev.goal)
+    all_fits = ~stacked(lambda ev: ev.applies.unknown).astype(bool)
+    with gc_paused():
+        for row in range(len(frame)):
+            scores_row = all_scores[:, row]
+            starts = all_starts[:, row]
+            values = all_values[:, row]
+            goals = all_goals[:, row]
+            fits = all_fits[:, row]
+            order = _pains_covered(_order(scores_row, starts, values, ids), pains[row], solutions)
+            order = _goal_first(order, goals, fits)
+            stage = None if np.isnan(levels[row]) else int(levels[row])
+            routed = [j for j in order if stage in solutions[j].routing_levels]
+            order = _routed(order, keep, routed)
+            recs = []
+            for rank, j in enumerate(order, start=1):
+                rec = _build(solutions[j], evaluated[j], row, fields, rows, catalogue, words,
+                             levels[row])
+                rec.rank = rank
+                rec.priority, rec.priority_reason = _priority(rec, catalogue)
+                recs.append(rec)
+            result.append(recs)
     return result
 
 

@@ -45,7 +45,7 @@ from diagnose.content.programme import Programme, Rule, Track
 from diagnose.core.i18n import Msg, pick
 from diagnose.core.money import krw
 from diagnose.engine.conditions import Fields, evaluate
-from diagnose.engine.recommend import GOAL, Recommendation
+from diagnose.engine.recommend import GOAL, Recommendation, gc_paused
 from diagnose.engine.scoring import Scores
 from diagnose.inputs.decisions import Decision
 from diagnose.inputs.identity import company_keys
@@ -110,12 +110,15 @@ def _impact(value: float | None) -> float:
     return float(np.clip(math.log10(value / IMPACT_FLOOR_KRW) / 2, 0, 1))
 
 
-def _funded(recs: list[Recommendation], track: Track, depth: int) -> Recommendation | None:
-    """The company's best recommendation this track can fund at its stage."""
+def _fundable(recs: list[Recommendation], depth: int) -> dict[str, Recommendation]:
+    """Per track id, the company's best recommendation (of its first ``depth``) that the track
+    can fund at its stage."""
+    found: dict[str, Recommendation] = {}
     for rec in recs[:depth]:
-        if any(f.track.id == track.id and f.fits_stage for f in rec.funding):
-            return rec
-    return None
+        for funding in rec.funding:
+            if funding.fits_stage:
+                found.setdefault(funding.track.id, rec)
+    return found
 
 
 def _order_key(entry: Entry) -> tuple[float, float, float, str]:
@@ -131,6 +134,13 @@ def select(scores: Scores, frame: pd.DataFrame, recommendations: list[list[Recom
     ``decisions`` maps (company key, track id) to the officer's decision; company keys are
     ``identity.company_keys`` of the score table.
     """
+    with gc_paused():  # many small objects over a big heap (``recommend.gc_paused``)
+        return _select(scores, frame, recommendations, programme, decisions)
+
+
+def _select(scores: Scores, frame: pd.DataFrame, recommendations: list[list[Recommendation]],
+            programme: Programme, decisions: Mapping[tuple[str, str], Decision] | None
+            ) -> SelectionResult:
     fields = Fields(scores, frame)
     keys = company_keys(scores.table).tolist()
     completeness = fields.completeness()
@@ -138,14 +148,15 @@ def select(scores: Scores, frame: pd.DataFrame, recommendations: list[list[Recom
     general = _rules_truth(programme.eligibility, fields)
     wanted = dict(decisions or {})
     tracks = [t for t in programme.tracks if not t.external]
+    fundable = [_fundable(recs, programme.selection.recommendations) for recs in recommendations]
     entries: dict[str, dict[int, Entry]] = {}
     for track in tracks:
         own = _rules_truth(track.eligibility, fields)
         applies = (evaluate(track.candidates.when, fields).true if track.candidates is not None
                    else None)
         found: dict[int, Entry] = {}
-        for row, recs in enumerate(recommendations):
-            rec = _funded(recs, track, programme.selection.recommendations)
+        for row in range(len(recommendations)):
+            rec = fundable[row].get(track.id)
             decision = wanted.get((keys[row], track.id))
             candidate = rec is not None or (applies is not None and applies[row])
             if not candidate and not (decision and decision.decision == "in"):

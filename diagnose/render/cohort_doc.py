@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from diagnose.core.i18n import Msg, pick
@@ -109,24 +110,6 @@ def _headers(cohort: Cohort) -> dict[str, str]:
     return headers
 
 
-def _display(item: Any, values: pd.Series, lang: str) -> list[Any]:
-    """A profile column as people read it: option labels instead of ids."""
-    from diagnose.inputs import answers
-
-    if item.type not in {"choice", "multi"}:
-        return [None if cell_text(v) == "" else v for v in values]
-    shown: dict[Any, str] = {}
-    result: list[Any] = []
-    for value in values:
-        if cell_text(value) == "" and not isinstance(value, tuple):
-            result.append(None)
-            continue
-        if value not in shown:
-            shown[value] = answers.display(item, value, lang)
-        result.append(shown[value])
-    return result
-
-
 def _companies_sheet(cohort: Cohort) -> pd.DataFrame:
     c, q = cohort.companies, cohort.q
     profile = [f"company.{p.id}" for p in q.profile if p.id not in {"id", "name", "industry"}]
@@ -138,16 +121,8 @@ def _companies_sheet(cohort: Cohort) -> pd.DataFrame:
                "overall.gates", "completeness", "insufficient", *dims, "rec1", "rec2", "rec3",
                "track", "track_reason", *tracks, "peer_group", "peer_median", "peer_note",
                "source"]
-    frame = c.reindex(columns=columns).copy()
-    for item in q.profile:
-        if f"company.{item.id}" in profile:
-            frame[f"company.{item.id}"] = _display(item, frame[f"company.{item.id}"],
-                                                   cohort.lang)
+    frame = c.reindex(columns=columns).copy()  # profile answers: labelled when written
     frame["completeness"] = (frame["completeness"].astype(float) * 100).round(0)
-    gate_titles = {d.id: cohort.title(d.id) for d in q.dimensions}
-    frame["overall.gates"] = [", ".join(gate_titles.get(g, g)
-                                        for g in cell_text(v).split(";") if g)
-                              for v in frame["overall.gates"]]
     return _round2(frame, ["overall.score", "overall.percent", *dims, *tracks, "peer_median"])
 
 
@@ -240,25 +215,42 @@ def sheets(cohort: Cohort) -> list[Sheet]:
 
 NUMBER_SUFFIXES = (".score", ".percent", ".mean", ".median", ".change", ".before", ".after",
                    "peer_median", "priority", "drift", "score", "before", "after", "change")
+# On the 1-5 scale: the heatmap's colours, as in the PDF.
+HEAT_SUFFIXES = (".score", ".mean", ".median", ".before", ".after", "peer_median", "score",
+                 "before", "after")
 WHOLE_NUMBERS = ("completeness",)
+WRAPPED = xlsx.Style(vertical="top")  # a row with a long reason reads from its top
 
 
-def _format(column: str) -> str | None:
+def _shown(column: str, values: pd.Series, cohort: Cohort) -> tables.Shown:
+    """A cohort column as the workbook shows it: the score table's columns as ``tables.shown``
+    shows them; the cohort's own figures with two decimals (scores with the heatmap), whole
+    percentages, yes/no in words."""
     if column.startswith(("round.", "date.", "level.")):
-        return None
+        return tables.shown(column, values, cohort.q, cohort.lang)
     if column.endswith(NUMBER_SUFFIXES) or column.startswith("track."):
-        return "0.00"
-    return "0" if column in WHOLE_NUMBERS else None
+        return tables.Shown(values, tables.SCORE_FORMAT, heat=column.endswith(HEAT_SUFFIXES)
+                            and not column.endswith(".percent"))
+    if column in WHOLE_NUMBERS:
+        return tables.Shown(values, "0")
+    return tables.shown(column, values, cohort.q, cohort.lang)
 
 
-def write_workbook(workbook: Sequence[Sheet], out: Path) -> None:
+def write_workbook(workbook: Sequence[Sheet], out: Path, cohort: Cohort) -> None:
     """Write the sheets (name, data, column titles) as one XLSX, atomically
-    (``diagnose.render.xlsx``: a 10,000-company cohort is about a million cells). Every text
-    cell is neutralised."""
-    xlsx.write([xlsx.Sheet(name, [headers.get(c, c) for c in data.columns],
-                           [data[c].astype(object).tolist() for c in data.columns],
-                           [_format(c) for c in data.columns])
-                for name, data, headers in workbook], out)
+    (``diagnose.render.xlsx``: a 10,000-company cohort is about a million cells): each sheet
+    an Excel table with widths fitted to it, long text wrapped, labels instead of codes, the
+    heatmap's colours on scores, landscape printing. Every text cell is neutralised."""
+    result = []
+    for name, data, headers in workbook:
+        shown = [_shown(c, data[c], cohort) for c in data.columns]
+        result.append(xlsx.Sheet(
+            name, [headers.get(c, c) for c in data.columns],
+            [column.values if isinstance(column.values, np.ndarray)
+             else pd.Series(column.values).astype(object).tolist() for column in shown],
+            [column.number_format for column in shown], body=WRAPPED, wrap_wide=True,
+            table=True, page=xlsx.PRINT, color_scales=tables.heat_scales(shown)))
+    xlsx.write(result, out, cohort.lang)
 
 
 # --- the PDF -----------------------------------------------------------------------------------
@@ -344,9 +336,9 @@ LABELS: dict[str, dict[str, str]] = {
     "no_issues": {"ko": "점검 결과 문제가 없습니다.", "en": "No findings."},
 }
 LEVEL_COLOURS = {1: "#b23a48", 2: "#e0a100", 3: "#1b998b", 4: "#2c6e9b", 5: "#12355b"}
-# Heatmap cells: light red at 1 through light amber to teal at 5 (dark text stays legible).
-HEAT_STOPS = [(1.0, (232, 180, 184)), (2.0, (246, 216, 143)), (3.0, (207, 232, 228)),
-              (4.0, (143, 208, 198)), (5.0, (79, 179, 165))]
+# Heatmap cells: light red at 1 through light amber to teal at 5 (dark text stays legible);
+# the workbooks colour scores with the same stops (``tables.HEAT_STOPS``).
+HEAT_STOPS = tables.HEAT_STOPS
 
 
 def heat(score: float | None) -> str:
@@ -543,7 +535,7 @@ def context(cohort: Cohort) -> dict[str, Any]:
 def write(cohort: Cohort, xlsx_out: Path, pdf_out: Path, templates: list[Path]) -> str:
     """Write the workbook and the PDF (``templates``: the folders to look in,
     ``report.template_dirs``); the heatmap's mode (``companies`` or ``groups``)."""
-    write_workbook(sheets(cohort), xlsx_out)
+    write_workbook(sheets(cohort), xlsx_out, cohort)
     page = context(cohort)
     documents.write_pdf(page, TEMPLATE, pdf_out, templates)
     return str(page["heatmap"]["mode"])

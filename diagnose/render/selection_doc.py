@@ -3,9 +3,10 @@
 The workbook has a summary sheet, a sheet per track (Korean labels, widths that show the text,
 money with its unit, dates as dates, the selection score coloured like a heatmap, a decision
 column with a drop-down that ``--decisions`` reads back as it is) and the officer's decisions;
-every sheet is an Excel table and prints landscape, one page wide, its title row on each page. The PDF has one page per track: capacity, the primary and
-reserve lists and how the reasons are distributed. The city report (``city-report.pdf`` and a
-sheet) shows the programme's figures from groups of five or more companies only.
+every sheet is an Excel table and prints landscape, one page wide, its title row on each page.
+The PDF has one page per track: capacity, the primary and reserve lists and how the reasons are
+distributed. The city report (``city-report.pdf`` and a sheet) shows the programme's figures from
+groups of five or more companies only.
 """
 
 from __future__ import annotations
@@ -144,10 +145,12 @@ def _summary_sheet(data: dict[str, Any], lang: str) -> Sheet:
 
 def _decisions_sheet(data: dict[str, Any], lang: str) -> Sheet:
     rows = data["decisions"]
-    titles = [*(_column(key, lang) for key in ("company_name", "track", "decision", "reason",
-                                               "who", "when")), _label("result", lang)]
+    titles = [_column("company_name", lang), _label("track", lang),
+              *(_column(key, lang) for key in ("decision", "reason", "who", "when")),
+              _label("result", lang)]
     word = dict(zip(("in", "out"), WORDS[lang], strict=True))
-    columns = [[r["company"] for r in rows], [r["track"] for r in rows],
+    names = {t["id"]: t["name"] for t in data["tracks"]}  # the track by its name, not its id
+    columns = [[r["company"] for r in rows], [names.get(r["track"], r["track"]) for r in rows],
                [word[r["decision"]] for r in rows], [r["reason"] for r in rows],
                [r["who"] for r in rows], [tables.as_date(r["when"]) for r in rows],
                [_status(r["result"], lang) for r in rows]]
@@ -221,6 +224,10 @@ def city_rows(city: CityFigures, lang: str) -> list[tuple[str, str, str]]:
     rows += [(_city("allocation", lang), a["track"],
               f"{a['selected']} / {a['capacity'] if a['capacity'] is not None else '–'}")
              for a in city.allocation]
+    changes = f"{_city('changes', lang)} ({' → '.join(city.rounds)})"
+    rows += [(f"{changes}: {what}", c.group, fewer if c.delta is None else
+              f"{c.before:,.2f} → {c.after:,.2f} ({c.delta:+,.2f}, n={c.n})")
+             for what, found in city.changes.items() for c in found]
     return rows
 
 

@@ -4,24 +4,34 @@ CSV is UTF-8 with a BOM so Korean Excel opens it; text cells that a spreadsheet 
 a formula are neutralised (OWASP CSV injection) in CSV and XLSX alike (``xlsx.neutralise``).
 XLSX goes through the project's streaming writer (``diagnose.render.xlsx``); every file is
 written atomically (``core.files``).
+
+CSV and JSON keep the contract's machine columns and values. The XLSX shows the same data as
+a person reads it (``shown``, also used by the cohort workbook): option labels instead of ids,
+round names in words, dates as dates, numbers with their unit, yes/no in words, completeness
+as a percentage, file names without their folders, and the heatmap's colours on scores.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from diagnose.content.questionnaire import Questionnaire
+from diagnose.content.questionnaire import ProfileItem, Questionnaire
 from diagnose.core import files
 from diagnose.core.errors import DiagnoseError, Problem
 from diagnose.core.i18n import Msg, pick
+from diagnose.engine.progress import ROLES
+from diagnose.inputs import answers
+from diagnose.inputs.identity import round_rank
 from diagnose.render import xlsx
 from diagnose.render.xlsx import neutralise  # CSV cells are neutralised as XLSX cells are
 
@@ -261,7 +271,7 @@ def write(table: pd.DataFrame, out: Path, questionnaire: Questionnaire, lang: st
     elif suffix == ".json":
         files.write_atomic(out, to_json(rounded(table)))
     else:
-        return write_xlsx(table, out, titles(questionnaire, lang), lang=lang)
+        return write_xlsx(table, out, questionnaire, lang)
     return []
 
 
@@ -276,18 +286,155 @@ def to_json(data: pd.DataFrame) -> str:
     return json.dumps(records, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
-def write_xlsx(data: pd.DataFrame, out: Path, headers: dict[str, str], sheet: str = "scores",
-               lang: str = "ko") -> list[Problem]:
-    """A formatted workbook of the table as reported (``diagnose.render.xlsx``): titled header,
-    frozen panes, filters, widths, 2-decimal scores. Returns the warnings (cells cut at Excel's
+def write_xlsx(data: pd.DataFrame, out: Path, questionnaire: Questionnaire, lang: str = "ko",
+               sheet: str = "scores") -> list[Problem]:
+    """The score table as a workbook a person reads (``shown``): titled header, an Excel table
+    with its filters, frozen panes, widths fitted to the content, the heatmap's colours on
+    scores, landscape printing one page wide. Returns the warnings (cells cut at Excel's
     limit).
 
     Each column is rounded on its own and handed over as its NumPy array: no rounded copy of
     the whole table, no Python object per number.
     """
     columns = list(data.columns)
-    titles = [str(headers.get(c, c)) for c in columns]
+    headers = titles(questionnaire, lang)
+    # profile answers as answered (a multi answer's tuple), the rest as reported
+    shown_columns = [shown(c, data[c] if c.startswith("company.") else _reported(c, data[c]),
+                           questionnaire, lang) for c in columns]
     return xlsx.write([xlsx.Sheet(
-        sheet, titles, [_reported(c, data[c]).to_numpy() for c in columns],
-        formats=["0.00" if c.endswith(SCORE_COLUMNS) else None for c in columns],
-        widths=[max(10.0, min(40.0, len(t) * 1.6)) for t in titles])], out, lang)
+        sheet, [str(headers.get(c, c)) for c in columns], [_array(c.values) for c in shown_columns],
+        formats=[c.number_format for c in shown_columns], table=True, page=xlsx.PRINT,
+        color_scales=heat_scales(shown_columns), body=TOP, wrap_wide=True)], out, lang)
+
+
+# --- the XLSX presentation -------------------------------------------------------------------
+
+# The PDFs' heatmap on the 1-5 scale: light red at 1 through light amber to teal at 5.
+HEAT_STOPS = [(1.0, (232, 180, 184)), (2.0, (246, 216, 143)), (3.0, (207, 232, 228)),
+              (4.0, (143, 208, 198)), (5.0, (79, 179, 165))]
+# Excel's colour scale takes three stops: red at 1, amber at 2, the teal of 5.
+XLSX_HEAT = [(value, "".join(f"{c:02X}" for c in rgb))
+             for value, rgb in (HEAT_STOPS[0], HEAT_STOPS[1], HEAT_STOPS[-1])]
+YES_NO = {True: {"ko": "예", "en": "yes"}, False: {"ko": "아니오", "en": "no"}}
+DATE_FORMAT = "yyyy-mm-dd"
+TOP = xlsx.Style(vertical="top")  # a row with a wrapped long answer reads from its top
+SCORE_FORMAT = "0.00"
+MONEY_UNITS = frozenset({"원", "백만원", "천원", "만원", "억원", "KRW", "KRW million"})
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A column as a workbook shows it: its values, their number format, and whether it is a
+    score on the 1-5 scale (coloured like the PDF's heatmap)."""
+
+    values: Sequence[Any]
+    number_format: str | None = None
+    heat: bool = False
+
+
+def _array(values: Sequence[Any]) -> np.ndarray:
+    """A column as the NumPy array the XLSX writer takes (a float column stays float)."""
+    return values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
+
+
+def heat_scales(columns: Sequence[Shown]) -> list[xlsx.ColorScale]:
+    """The heatmap's colour scale over the columns that are scores (none: no rule)."""
+    scores = [i for i, column in enumerate(columns) if column.heat]
+    return [xlsx.ColorScale(scores, XLSX_HEAT)] if scores else []
+
+
+def _mapped(values: Any, fn: Callable[[Any], Any]) -> np.ndarray:
+    """``fn`` of every cell, once per distinct value; blank cells stay blank."""
+    series = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
+    return _by_distinct(series.astype(object), fn)
+
+
+def round_name(value: Any, lang: str) -> Any:
+    """A round as people say it: baseline (t0) -> 기준 진단, followup (t1) -> 후속 진단,
+    followup2 (t2) -> 후속 진단 2; any other name as it is."""
+    rank = round_rank(value)
+    if math.isnan(rank):
+        return value
+    if rank == 0:
+        return pick(ROLES["baseline"], lang)
+    followup = pick(ROLES["followup"], lang)
+    return followup if rank == 1 else f"{followup} {rank:g}"
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ].*)?")
+
+
+def as_date(value: Any) -> Any:
+    """An ISO date (``2026-03-12``, or with a time) as a date; anything else as it is."""
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    if not _ISO_DATE.fullmatch(text):
+        return value
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:  # 2026-02-30
+        return value
+
+
+def file_name(value: Any) -> Any:
+    """A source without its folders (``/home/kim/진단/a.yaml:3`` -> ``a.yaml:3``): where a file
+    lay on one laptop means nothing to the reader and tells them about that laptop."""
+    return re.split(r"[\\/]", value)[-1] if isinstance(value, str) else value
+
+
+def yes_no(values: Any, lang: str) -> np.ndarray:
+    """Booleans as words (예/아니오, yes/no); blanks stay blank."""
+    return _mapped(values, lambda v: pick(YES_NO[bool(v)], lang))
+
+
+def unit_format(item: ProfileItem, values: Any, lang: str) -> str | None:
+    """The number format of a profile number: thousands separated, its unit after it
+    (``#,##0"백만원"``, ``0.0#"%"``); whole numbers without decimals. None without a unit."""
+    if not item.unit:
+        return None
+    unit = pick(item.unit, lang)
+    numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").dropna()
+    whole = bool((numbers % 1 == 0).all())
+    body = "#,##0" if whole or unit in MONEY_UNITS else "#,##0.0#"
+    gap = " " if lang == "en" and unit != "%" else ""
+    return f'{body}"{gap}{unit.replace(chr(34), "")}"'
+
+
+def _is_bool(values: Any) -> bool:
+    series = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
+    return pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.infer_dtype(
+        series, skipna=True) == "boolean"
+
+
+def shown(name: str, values: Any, q: Questionnaire, lang: str) -> Shown:
+    """A score-table column (a contract name, values as reported) as a workbook shows it.
+
+    Profile answers by their labels (numbers with their unit), dates as dates, rounds in
+    words, capping dimensions by their titles, yes/no in words, completeness as a percentage,
+    sources as file names, scores with two decimals and the heatmap; others as they are.
+    """
+    if name.startswith("company."):
+        item = q.items.get(name.removeprefix("company."))
+        if isinstance(item, ProfileItem) and item.type in {"choice", "multi"}:
+            return Shown(_mapped(values, lambda v: answers.display(item, v, lang) or None))
+        if isinstance(item, ProfileItem) and item.type == "number":
+            return Shown(values, unit_format(item, values, lang))
+        return Shown(values)
+    if name in {"assessment.date", "date.before", "date.after"}:
+        return Shown(_mapped(values, as_date), DATE_FORMAT)
+    if name in {"assessment.round", "round.before", "round.after"}:
+        return Shown(_mapped(values, lambda v: round_name(v, lang)))
+    if name == "overall.gates":
+        titles = {d.id: pick(d.title, lang) for d in q.dimensions}
+        return Shown(_mapped(values, lambda v: ", ".join(
+            titles.get(g, g) for g in str(v).split(";") if g) or None))
+    if name == "source":
+        return Shown(_mapped(values, file_name))
+    if name.endswith(".completeness"):
+        return Shown(values, "0%")
+    if name.endswith((".score", ".percent")):
+        return Shown(values, SCORE_FORMAT, heat=name.endswith(".score"))
+    if _is_bool(values):
+        return Shown(yes_no(values, lang))
+    return Shown(values)
