@@ -465,8 +465,8 @@ dimensions:
 
 @pytest.mark.parametrize(("wa", "wb", "completeness", "insufficient"), [
     (1, 1, 0.5, False),  # exactly min_completeness: enough
-    (99, 101, 0.495, True),  # just below
-    (101, 99, 0.505, False),
+    (49.5, 50.5, 0.495, True),  # just below (weights are at most 100)
+    (50.5, 49.5, 0.505, False),
 ])
 def test_insufficient_flag_at_min_completeness(score_rows, wa, wb, completeness,
                                                insufficient):

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from diagnose.core.i18n import pick
+from diagnose.core.i18n import Msg, pick
 from diagnose.core.money import krw
 from diagnose.engine.city import CityFigures
 from diagnose.inputs import decisions as decisions_file
@@ -252,18 +252,29 @@ def _reason_counts(track: dict[str, Any], lang: str) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
+PDF_ROWS = 40  # selected companies listed per track page; the workbook has every one
+
+
 def selection_context(data: dict[str, Any], windows: dict[str, str], lang: str
                       ) -> dict[str, Any]:
-    """Everything ``selection.html.j2`` needs."""
+    """Everything ``selection.html.j2`` needs: per track the first ``PDF_ROWS`` selected
+    companies (compact rows; the reasons are in the workbook), the reserve list with its
+    reasons, and how the reasons are distributed."""
     context = documents.base_context(LABELS, lang)
+    tracks = []
+    for t in data["tracks"]:
+        shown = t["primary"][:PDF_ROWS]
+        more = len(t["primary"]) - len(shown)
+        tracks.append({**t, "primary": shown, "selected": len(t["primary"]),
+                       "more": Msg("… 외 {n}개 사: 전체 명단과 사유는 selection.xlsx",
+                                   "… and {n} more: every company and reason is in "
+                                   "selection.xlsx").format(n=more).render(lang) if more else "",
+                       "window": windows.get(t["id"], ""), "reasons": _reason_counts(t, lang),
+                       "money": {e["company"]["key"]: krw(
+                           (e["initiative"] or {}).get("yearly_value_krw"), lang)
+                           for e in [*shown, *t["reserve"]]}})
     context.update({"programme_name": data["programme"]["name"],
-                    "year": data["programme"]["year"],
-                    "tracks": [{**t, "window": windows.get(t["id"], ""),
-                                "reasons": _reason_counts(t, lang),
-                                "money": {e["company"]["key"]: krw(
-                                    (e["initiative"] or {}).get("yearly_value_krw"), lang)
-                                    for e in [*t["primary"], *t["reserve"]]}}
-                               for t in data["tracks"]],
+                    "year": data["programme"]["year"], "tracks": tracks,
                     "decisions": data["decisions"]})
     return context
 
