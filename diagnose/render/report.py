@@ -29,13 +29,11 @@ from diagnose.engine import gates
 from diagnose.engine.peers import PeerGroup
 from diagnose.engine.recommend import Recommendation
 from diagnose.engine.scoring import STATE_NAMES, Scores
-from diagnose.inputs import answers, evidence
+from diagnose.inputs import answers, evidence, identity
 from diagnose.inputs.responses import LoadedResponse
 from diagnose.render import findings, pdf, typography, verdict
 
 PROGRAMME = {"ko": "울산 AI 사업단 · AI-on Ulsan 기업 진단", "en": "Ulsan AI Programme · AI-on Ulsan diagnosis"}
-ROUND_NAMES = {"baseline": {"ko": "1차 진단 (기준)", "en": "First diagnosis (baseline)"},
-               "followup": {"ko": "후속 진단", "en": "Follow-up diagnosis"}}
 LABELS: dict[str, dict[str, str]] = {
     "report": {"ko": "AI 준비도 진단 보고서", "en": "AI Readiness Diagnosis Report"},
     "company_id": {"ko": "기업 관리번호", "en": "Company ID"},
@@ -402,7 +400,7 @@ def _priority_note(ranking: Ranking | None, lang: str) -> dict[str, Any] | None:
 
 
 def _round_name(value: str, lang: str) -> str:
-    return pick(ROUND_NAMES[value], lang) if value in ROUND_NAMES else value
+    return identity.round_name(value, lang)
 
 
 def _content_hash(model: Any) -> str:

@@ -29,9 +29,7 @@ from diagnose.content.questionnaire import ProfileItem, Questionnaire
 from diagnose.core import files
 from diagnose.core.errors import DiagnoseError, Problem
 from diagnose.core.i18n import Msg, pick
-from diagnose.engine.progress import ROLES
-from diagnose.inputs import answers
-from diagnose.inputs.identity import round_rank
+from diagnose.inputs import answers, identity
 from diagnose.render import xlsx
 from diagnose.render.xlsx import neutralise  # CSV cells are neutralised as XLSX cells are
 
@@ -350,15 +348,8 @@ def _mapped(values: Any, fn: Callable[[Any], Any]) -> np.ndarray:
 
 
 def round_name(value: Any, lang: str) -> Any:
-    """A round as people say it: baseline (t0) -> 기준 진단, followup (t1) -> 후속 진단,
-    followup2 (t2) -> 후속 진단 2; any other name as it is."""
-    rank = round_rank(value)
-    if math.isnan(rank):
-        return value
-    if rank == 0:
-        return pick(ROLES["baseline"], lang)
-    followup = pick(ROLES["followup"], lang)
-    return followup if rank == 1 else f"{followup} {rank:g}"
+    """A round as people say it (``identity.round_name``, the one rule); a gap stays a gap."""
+    return identity.round_name(value, lang) if isinstance(value, str) else value
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ].*)?")
