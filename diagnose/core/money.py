@@ -8,6 +8,9 @@ Ranges share the unit: ``2,400만~4,500만 원``, ``KRW 24-45 million``.
 from __future__ import annotations
 
 MAN, EOK = 10_000, 100_000_000
+# How the content files name their money unit, 백만 원 (KRW million): one list for every reader.
+MILLION_UNITS = frozenset({"백만원", "백만 원", "KRW million"})
+MILLION = 1_000_000
 NBSP = "\u00a0"  # a number never parts from its unit
 
 

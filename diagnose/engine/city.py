@@ -20,6 +20,7 @@ import pandas as pd
 
 from diagnose.content.questionnaire import Questionnaire
 from diagnose.core.i18n import pick
+from diagnose.core.money import MILLION
 from diagnose.engine.peers import MIN_GROUP, size_class, size_class_name
 from diagnose.engine.recommend import Recommendation
 from diagnose.engine.selection import SelectionResult
@@ -27,7 +28,7 @@ from diagnose.inputs.frame import profile_column
 from diagnose.inputs.identity import company_keys
 
 KPIS = ("defect_rate", "oee", "unplanned_downtime_hours", "energy_cost")
-MKRW = 1_000_000
+MKRW = MILLION  # the profile states money in 백만 원
 
 
 @dataclass

@@ -50,6 +50,7 @@ from diagnose.content.catalogue import Catalogue, Prerequisite, Solution
 from diagnose.content.programme import Programme, Track
 from diagnose.content.questionnaire import Questionnaire, Text
 from diagnose.core.i18n import Msg, pick
+from diagnose.core.money import MILLION
 from diagnose.engine.conditions import Fields, Truth, evaluate, unknown_fields
 from diagnose.engine.scoring import Scores
 from diagnose.inputs.frame import profile_column
@@ -59,7 +60,7 @@ Priority = Literal["high", "medium", "low"]
 GOAL, PAIN = 1.0, 0.6
 PAIN_PLACES = 5  # each stated pain point's best answer is among the first five
 CHECK_FACTOR = 0.85
-MKRW = 1_000_000  # the content files state money in 백만 원; objects carry KRW
+MKRW = MILLION  # the content files state money in 백만 원; objects carry KRW
 
 
 @contextmanager

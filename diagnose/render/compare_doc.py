@@ -17,7 +17,7 @@ import pandas as pd
 
 from diagnose.content.questionnaire import Question, Questionnaire
 from diagnose.core.i18n import pick
-from diagnose.core.money import krw
+from diagnose.core.money import MILLION, MILLION_UNITS, krw
 from diagnose.engine.progress import (
     PROGRESSED,
     ROLES,
@@ -34,7 +34,7 @@ from diagnose.engine.recommend import Recommendation
 from diagnose.engine.scoring import Scores
 from diagnose.inputs import answers
 from diagnose.inputs.identity import round_name
-from diagnose.render import charts, documents, findings, report
+from diagnose.render import charts, documents, findings
 from diagnose.render.documents import number
 
 TEMPLATE = "compare.html.j2"
@@ -146,7 +146,7 @@ def _figure_text(value: float, unit: str, money: bool, lang: str, signed: bool =
     value = round(value, 4)
     if money:  # the sign before the whole amount: "-KRW 17 million", "-1,700만 원"
         sign = ("+" if value > 0 else "-" if value < 0 else "") if signed else ""
-        return sign + krw(abs(value) * 1_000_000 if signed else value * 1_000_000, lang)
+        return sign + krw(abs(value) * MILLION if signed else value * MILLION, lang)
     if unit == "%":
         points = "%p" if lang == "ko" else "\u00a0pp"
         return f"{value:+,.10g}{points}" if signed else f"{value:,.10g}%"
@@ -160,7 +160,7 @@ def _kpi_rows(questionnaire: Questionnaire, kpis: Sequence[KpiChange],
     for kpi in kpis:
         item = questionnaire.items[kpi.id]
         unit = pick(item.unit, lang) if item.unit else ""
-        money = pick(item.unit, "ko") in report.MILLION_WON if item.unit else False
+        money = pick(item.unit, "ko") in MILLION_UNITS if item.unit else False
         def shown(value: float | None, item_unit: str = unit, is_money: bool = money) -> str:
             if value is None:
                 return _label("not_entered", lang)

@@ -325,8 +325,8 @@ def figure_text(item: dict[str, Any], lang: str) -> str:
         return "입력 필요" if lang == "ko" else "input needed"
     if unit in {"비율", "share"}:
         return f"{value * 100:.4g}%"
-    if unit in {"백만원", "백만 원", "KRW million"}:
-        return money.krw(value * 1_000_000, lang)
+    if unit in money.MILLION_UNITS:
+        return money.krw(value * money.MILLION, lang)
     if "원" in unit and "KRW" not in unit and value >= 10_000:
         rest = unit.replace("원", "", 1).strip()
         return money.krw(value, lang) + (rest if rest else "")

@@ -230,14 +230,11 @@ def _profile(loaded: LoadedResponse | None, scores: Scores, row: pd.Series,
     return shown
 
 
-MILLION_WON = {"백만원", "백만 원", "KRW million"}  # the questionnaire's money unit
-
-
 def _shown(item: Any, value: Any, lang: str) -> str:
     """A profile answer as the report writes it: money as "200억 원" / "KRW 20 billion"."""
     unit = pick(item.unit, "ko") if getattr(item, "unit", None) else ""
-    if item.type == "number" and unit in MILLION_WON and isinstance(value, (int, float)):
-        return money.krw(value * 1_000_000, lang)
+    if item.type == "number" and unit in money.MILLION_UNITS and isinstance(value, (int, float)):
+        return money.krw(value * money.MILLION, lang)
     return answers.display(item, value, lang)
 
 
