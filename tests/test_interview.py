@@ -774,6 +774,46 @@ def test_the_summary_is_asked_at_the_end_and_kept_in_the_file(
     assert "summary" not in saved(path)["assessment"]
 
 
+def test_a_followup_asks_the_support_received_since_the_last_round(
+        interview: Callable[..., tuple[int, str, Path]]) -> None:
+    support = "울산TP 품질 데이터 컨설팅; AI 바우처 PoC"
+    code, out, path = interview([*FULL, support, "", "n"], "--round", "followup")
+    assert code == 0, out
+    assert "지난 진단 뒤 이 기업이 받은 지원" in out
+    assert saved(path)["assessment"]["support_since_last"] == [
+        "울산TP 품질 데이터 컨설팅", "AI 바우처 PoC"]
+    # resumed: shown and kept with Enter; 0 records "none received"; '-' clears it
+    code, out, path = interview(["r", "", "", "n"], resume=True)
+    assert "현재: 울산TP 품질 데이터 컨설팅, AI 바우처 PoC" in " ".join(out.split())
+    assert len(saved(path)["assessment"]["support_since_last"]) == 2
+    interview(["r", "0", "", "n"], resume=True)
+    assert saved(path)["assessment"]["support_since_last"] == []
+    code, out, path = interview(["r", "", "", "n"], resume=True)
+    assert "현재: 받은 지원 없음" in out
+    interview(["r", "-", "", "n"], resume=True)
+    assert "support_since_last" not in saved(path)["assessment"]
+
+
+def test_the_baseline_does_not_ask_for_support_received(
+        interview: Callable[..., tuple[int, str, Path]]) -> None:
+    code, out, path = interview([*FULL, *END])
+    assert code == 0, out
+    assert "지난 진단 뒤" not in out and "support_since_last" not in saved(path)["assessment"]
+
+
+def test_support_naming_a_programme_track_is_kept_as_its_id(tmp_path: Path) -> None:
+    q, r = batch.load_content()
+    session = Session.start(tmp_path / "a.yaml", q, r, company="가", round_="t1")
+    assert session.followup
+    ids = [t.id for t in session.programme_tracks()]
+    assert "ai-solution" in ids and "ai-voucher" in ids
+    session.set_support("AI 솔루션 보급, ai-voucher, 울산TP 컨설팅")
+    assert saved(tmp_path / "a.yaml")["assessment"]["support_since_last"] == [
+        "ai-solution", "ai-voucher", "울산TP 컨설팅"]
+    assert not Session.start(tmp_path / "b.yaml", q, r, company="나",
+                             round_="Baseline").followup
+
+
 def test_evidence_is_checked_as_it_is_typed(
         interview: Callable[..., tuple[int, str, Path]], tmp_path: Path) -> None:
     (tmp_path / "photos").mkdir()

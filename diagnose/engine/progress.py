@@ -442,7 +442,7 @@ class Support:
     profile_new: tuple[str, ...] = ()  # support_received options ticked at follow-up only
 
 
-def _track_of(text: str, tracks: Sequence[Any]) -> str | None:
+def track_of(text: str, tracks: Sequence[Any]) -> str | None:
     """The id of the programme track ``text`` names by id or by name (as people write it)."""
     word = normal_form(text)
     for track in tracks:
@@ -459,7 +459,7 @@ def _support_items(written: list[str] | str, tracks: Sequence[Any]) -> list[str]
     if isinstance(written, list):
         return [item.strip() for item in written if item.strip()]
     parts = [part.strip() for part in written.replace(";", ",").split(",") if part.strip()]
-    if len(parts) > 1 and all(_track_of(part, tracks) for part in parts):
+    if len(parts) > 1 and all(track_of(part, tracks) for part in parts):
         return parts
     return [written.strip()] if written.strip() else []
 
@@ -479,7 +479,7 @@ def support_between(base: Round, follow: Round, tracks: Sequence[Any]) -> Suppor
     if written is None:
         return Support(False, profile_new=new)
     items = _support_items(written, tracks)
-    return Support(True, tuple(items), tuple(_track_of(item, tracks) for item in items), new)
+    return Support(True, tuple(items), tuple(track_of(item, tracks) for item in items), new)
 
 
 @dataclass

@@ -669,6 +669,45 @@ def summary_layouts(session: Session) -> Callable[[int], Iterator[RenderableType
     return layouts
 
 
+def support_layouts(session: Session) -> Callable[[int], Iterator[RenderableType]]:
+    """On a follow-up round, before the summary: the support received since the last round
+    (``assessment.support_since_last``), which the progress report sets beside the change."""
+    lang = session.lang
+    current = session.response.assessment.support_since_last
+    tracks = session.programme_tracks()
+
+    def layouts(width: int) -> Iterator[RenderableType]:
+        rows: list[RenderableType] = [
+            _title_row(Text(Msg("마무리 — 지난 진단 뒤 받은 지원",
+                                "Finishing — support since the last round").render(lang),
+                            style="bold"), _status(session, width)),
+            Text(Msg("지난 진단 뒤 이 기업이 받은 지원을 쉼표로 구분해 적으세요: 사업 트랙 번호·id "
+                     "또는 자유 기술 (예: 1, 울산TP 품질 데이터 컨설팅). 후속 진단 보고서가 "
+                     "변화 옆에 보여 줍니다.",
+                     "Support this company received since the last round, separated by "
+                     "commas: programme track numbers or ids, or free text (e.g. 1, a quality "
+                     "data consultancy). The progress report shows it beside the change."
+                     ).render(lang), style="bold")]
+        if tracks:
+            grid = Table.grid(padding=(0, 1))
+            for number, track in enumerate(tracks, 1):
+                grid.add_row(str(number), Text(track.id, style="cyan"),
+                             Text(pick(track.name, lang)))
+            rows.append(grid)
+        if current is not None:
+            shown = (", ".join(current) if isinstance(current, list) else str(current)) or (
+                Msg("받은 지원 없음", "none received").render(lang))
+            rows.append(Text(Msg("현재: ", "now: ").render(lang) + shown, style="green"))
+        rows.append(Text(Msg("0 = 받은 지원 없음 · - = 지우기 · Enter = {k} · b = 마지막 문항",
+                             "0 = none received · - clears · Enter = {k} · b = last question")
+                         .format(k=Msg("그대로 둠", "keep it").render(lang) if current is not None
+                                 else Msg("기록하지 않음", "do not record").render(lang))
+                         .render(lang), style="dim"))
+        yield Group(*rows)
+
+    return layouts
+
+
 def _num(value: Any, digits: int = 2) -> str:
     try:
         number = float(value)
@@ -939,6 +978,29 @@ def _summary(session: Session, ui: Terminal) -> bool:
         return True
 
 
+def _support(session: Session, ui: Terminal) -> bool:
+    """Ask what support the company received since the last round; False to go back."""
+    tracks = session.programme_tracks()
+    while True:
+        line = clean_text(ui.screen(support_layouts(session)))
+        if line is None:
+            ui.say(HINT_ENCODING, "yellow")
+            continue
+        text = line.strip()
+        if text.casefold() in {"b", "ㅠ"}:
+            shown = session.visible_steps()
+            session.position = shown[-1].index if shown else None
+            return False
+        if text:
+            # a track's number in the list stands for its id
+            parts = [part.strip() for part in text.replace(";", ",").split(",")]
+            text = ", ".join(tracks[int(p) - 1].id if p.isdigit() and 0 < int(p) <= len(tracks)
+                             else p for p in parts if p)
+        if text:
+            session.set_support(text)
+        return True
+
+
 def _end(session: Session, ui: Terminal) -> int | Outcome | None:
     """Review what is open, ask for the summary, then score, show the result, offer the PDF."""
     pending = session.review_items()
@@ -955,6 +1017,8 @@ def _end(session: Session, ui: Terminal) -> int | Outcome | None:
         session.position = missing.index
         return Outcome(refused=Msg("기업명은 꼭 있어야 합니다: 입력하세요",
                                    "the company name is required: type it"))
+    if session.followup and not _support(session, ui):
+        return None
     if not _summary(session, ui):
         return None
     complete = session.finish()

@@ -28,17 +28,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from diagnose.content import yamlio
+from diagnose.content import programme, yamlio
+from diagnose.content.programme import Track
 from diagnose.content.questionnaire import ProfileItem, Question, Questionnaire, check_text
 from diagnose.content.rubric import Rubric
 from diagnose.core import files
 from diagnose.core.errors import DiagnoseError
 from diagnose.core.i18n import Msg, pick
-from diagnose.engine import batch, scoring
-from diagnose.inputs import answers, evidence, responses
+from diagnose.engine import batch, progress, scoring
+from diagnose.inputs import answers, evidence, identity, responses
 from diagnose.inputs.answers import NA, SPECIAL, UNKNOWN, AnswerError
 from diagnose.inputs.frame import answers_frame
+from diagnose.inputs.identity import normal_form
 from diagnose.inputs.responses import Answer, Assessment, LoadedResponse, Response
+
+# what a consultant types for "no support since the last round" (in normal form)
+NO_SUPPORT = frozenset({"0", "없음", "없다", "none", "no", "nothing"})
 
 EXIT_INTERRUPTED = 130  # Ctrl-C: everything answered is saved; the shell convention for SIGINT
 
@@ -365,6 +370,7 @@ class Session:
         self.resume_command = f"diagnose interview --resume {shlex.quote(str(path))}"
         self.started = time.monotonic()
         self._visible: dict[str, bool] | None = None
+        self._tracks: list[Track] | None = None
 
     # -- starting and resuming --
 
@@ -949,6 +955,47 @@ class Session:
             assessment.consultant = consultant.strip() or None
         if summary is not None:
             assessment.summary = " ".join(summary.split()) or None  # one paragraph
+        self.save()
+        return Outcome(notice=Msg("저장했습니다", "saved"))
+
+    # -- support received since the last round (follow-up rounds only) --
+
+    @property
+    def followup(self) -> bool:
+        """Whether this is a later round than the baseline (any round not named as the
+        baseline: ``followup``, ``t2``, ``2027-상반기``): then the support received since the
+        last round is asked at the end, for the progress report."""
+        return identity.round_rank(self.response.assessment.round) != 0
+
+    def programme_tracks(self) -> list[Track]:
+        """The bundled programme's tracks, to name and match support by; none when the
+        programme file cannot be read (the question then takes free text only)."""
+        if self._tracks is None:
+            try:
+                self._tracks = list(programme.load(None, self.questionnaire).tracks)
+            except DiagnoseError:
+                self._tracks = []
+        return self._tracks
+
+    def set_support(self, text: str) -> Outcome:
+        """Record ``assessment.support_since_last`` from a typed line and save.
+
+        ``-`` clears it (not recorded); ``0``, ``없음`` or ``none`` records that nothing was
+        received (an empty list: the progress report then says so, rather than "not
+        recorded"); otherwise comma- or semicolon-separated items, each naming a programme
+        track stored as its id (``AI 솔루션 도입`` -> ``ai-solution``), other items as typed.
+        """
+        assessment = self.response.assessment
+        line = " ".join(text.split())
+        if line == "-":
+            assessment.support_since_last = None
+        elif normal_form(line) in NO_SUPPORT:
+            assessment.support_since_last = []
+        else:
+            tracks = self.programme_tracks()
+            items = [part.strip() for part in line.replace(";", ",").split(",") if part.strip()]
+            assessment.support_since_last = [progress.track_of(item, tracks) or item
+                                             for item in items]
         self.save()
         return Outcome(notice=Msg("저장했습니다", "saved"))
 
