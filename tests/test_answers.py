@@ -261,3 +261,13 @@ def test_display_shows_labels(items):
     assert answers.display(items["d.level"], NA, "ko") == "해당 없음"
     assert answers.display(items["d.plc"], UNKNOWN, "en") == "Don't know"
     assert answers.display(items["d.sensors"], 1200.0, "ko") == "1,200"
+
+
+def test_display_keeps_a_year_without_a_thousands_separator() -> None:
+    from diagnose.engine import batch
+
+    q, _ = batch.load_content()
+    year = next(i for i in q.profile if i.id == "support_last_year")
+    staff = next(i for i in q.profile if i.id == "employees")
+    assert answers.display(year, 2024, "ko") == "2024"
+    assert answers.display(staff, 1500, "ko").startswith("1,500")

@@ -288,7 +288,9 @@ def display(item: ProfileItem | Question, value: Any, lang: str) -> str:
         return str(value)
     if item.type == "number":
         unit = pick(item.unit, lang) if item.unit else ""
-        return f"{value:,.10g} {unit}".strip()
+        # a calendar year (bounds within 1900-2100, e.g. support_last_year) is never "2,024"
+        grouping = "" if (item.min or 0) >= 1900 and (item.max or 1e9) <= 2100 else ","
+        return f"{value:{grouping}.10g} {unit}".strip()
     options = {o.value: o for o in (item.choices() if isinstance(item, Question) else item.options)}
     values = value if isinstance(value, tuple) else (value,)
     shown = [pick(options[v].label, lang) if v in options else str(v) for v in values]
