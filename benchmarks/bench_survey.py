@@ -60,8 +60,8 @@ def write_export(path: Path, rows: int, seed: int = 7) -> None:
 
     from diagnose.content.questionnaire import Question
     from diagnose.core.i18n import pick
+    from diagnose.core.labels import ANSWERS
     from diagnose.engine import batch
-    from diagnose.inputs.answers import SPECIAL_LABELS
 
     q, _ = batch.load_content()
     rng = np.random.default_rng(seed)
@@ -73,7 +73,7 @@ def write_export(path: Path, rows: int, seed: int = 7) -> None:
                    for i, (d, h) in enumerate(zip(day.tolist(), hour.tolist(), strict=True))],
         "이메일 주소": [f"survey{i}@example.co.kr" for i in range(n)],
     }
-    special = np.array([SPECIAL_LABELS["na"]["ko"], SPECIAL_LABELS["unknown"]["ko"]], dtype=object)
+    special = np.array([ANSWERS["na"].ko, ANSWERS["unknown"].ko], dtype=object)
     for item in [*q.profile, *q.questions]:
         header = pick(item.text, "ko")
         if item.id == "id":

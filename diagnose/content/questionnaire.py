@@ -27,6 +27,7 @@ from pydantic import (
 from diagnose.content import yamlio
 from diagnose.core.errors import DiagnoseError, Problem, ValidationFailed
 from diagnose.core.i18n import Msg, pick
+from diagnose.core.labels import ANSWERS, as_text
 
 Text = Annotated[
     str | dict[str, str],
@@ -41,11 +42,6 @@ YESNO_LEVELS: dict[str, int] = {"no": 1, "partial": 3, "yes": 5}
 # any real rubric needs, and a bound keeps the weighted sums exact (two weights of 1e308 add
 # up to inf, and every score of the dimension becomes NaN).
 MAX_WEIGHT = 100
-YESNO_LABELS: dict[str, dict[str, str]] = {
-    "no": {"ko": "아니오", "en": "No"},
-    "partial": {"ko": "일부", "en": "Partly"},
-    "yes": {"ko": "예", "en": "Yes"},
-}
 SCORED_TYPES = frozenset({"level", "multi", "yesno", "number"})
 
 
@@ -180,7 +176,8 @@ class Question(_Item):
         if self.type != "yesno":
             return self.options
         given = {o.value: o for o in self.options}
-        return [given.get(v) or Option(value=v, label=YESNO_LABELS[v]) for v in YESNO_LEVELS]
+        # the default labels of the three answers: core.labels.ANSWERS
+        return [given.get(v) or Option(value=v, label=as_text(ANSWERS[v])) for v in YESNO_LEVELS]
 
 
 class Dimension(_Model):

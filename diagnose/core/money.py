@@ -44,6 +44,11 @@ def krw(value: float | None, lang: str = "ko") -> str:
     return f"{_ko(value)}{NBSP}원" if lang == "ko" else f"KRW{NBSP}{_en(value)}"
 
 
+def excel_format(lang: str = "ko") -> str:
+    """The Excel number format of a whole KRW amount: ``#,##0"원"`` / ``"KRW "#,##0``."""
+    return '#,##0"원"' if lang == "ko" else '"KRW "#,##0'
+
+
 def krw_range(low: float | None, high: float | None, lang: str = "ko") -> str:
     """A range of KRW amounts with the unit once: ``2,400만~4,500만 원`` / ``KRW 24-45 million``."""
     if low is None or high is None:

@@ -20,6 +20,7 @@ import pandas as pd
 
 from diagnose.content.questionnaire import Questionnaire
 from diagnose.core.i18n import pick
+from diagnose.core.labels import label
 from diagnose.core.money import MILLION
 from diagnose.engine.peers import MIN_GROUP, size_class, size_class_name
 from diagnose.engine.recommend import Recommendation
@@ -113,7 +114,7 @@ def figures(table: pd.DataFrame, q: Questionnaire, recommendations: list[list[Re
     """The city report's figures from a score table (with its profile columns)."""
     latest = _latest(table).to_numpy()
     now = table[latest]
-    unknown = "미상" if lang == "ko" else "unknown"
+    unknown = label("city.unknown", lang)
     sizes = now.get(profile_column("employees"), pd.Series(index=now.index, dtype=object))
     size_labels = {i: size_class_name(i, lang) for i in range(3)}
     levels = now["overall.level"].map(lambda v: None if pd.isna(v) else int(v))
@@ -166,7 +167,7 @@ def _changes(result: CityFigures, table: pd.DataFrame, q: Questionnaire, lang: s
                      str(last["assessment.round"].mode().iloc[0])]
     industry = first.get(profile_column("industry"))
     labels = _option_labels(q, "industry", lang)
-    groups: dict[str, pd.Index] = {"전체" if lang == "ko" else "all": first.index}
+    groups: dict[str, pd.Index] = {label("city.all", lang): first.index}
     if industry is not None:
         for value, members in first.groupby(industry).groups.items():
             groups[labels.get(value, str(value))] = members
@@ -177,7 +178,7 @@ def _changes(result: CityFigures, table: pd.DataFrame, q: Questionnaire, lang: s
     columns = [(pick(d.title, lang), f"{d.id}.score") for d in q.dimensions]
     columns += [(pick(q.items[k].text, lang), profile_column(k)) for k in KPIS
                 if profile_column(k) in table and k in q.items]
-    overall = "종합 점수" if lang == "ko" else "Overall score"
+    overall = label("city.overall", lang)
     for name, column in [(overall, "overall.score"), *columns]:
         rows = []
         for group, members in groups.items():

@@ -22,6 +22,7 @@ from diagnose.content.catalogue import Advisory
 from diagnose.content.questionnaire import Dimension, Questionnaire
 from diagnose.core import money
 from diagnose.core.i18n import Msg, pick
+from diagnose.core.labels import label, msg
 from diagnose.engine import peers, progress, recommend, scoring
 from diagnose.engine.batch import Batch
 from diagnose.engine.progress import cell_text
@@ -36,17 +37,6 @@ LOW_COMPLETENESS = 0.8  # an assessment with less of its questions answered is f
 # maturity band (0.8 wide); chance alone rarely moves a mean of several assessments that far.
 DRIFT_THRESHOLD = 0.5
 DRIFT_MIN_ASSESSMENTS = 3
-
-ISSUES: dict[str, dict[str, str]] = {
-    "rejected": {"ko": "제외된 입력", "en": "Rejected input"},
-    "warning": {"ko": "입력 경고", "en": "Input warning"},
-    "no_score": {"ko": "점수 없음", "en": "No score"},
-    "low_completeness": {"ko": "응답 완성도 낮음", "en": "Low completeness"},
-    "insufficient": {"ko": "근거 부족 영역", "en": "Insufficient evidence"},
-    "drift": {"ko": "컨설턴트 점수 편차", "en": "Consultant drift"},
-    "versions": {"ko": "차수 간 질문지 버전 다름", "en": "Rounds on different versions"},
-}
-
 
 @dataclass
 class Cohort:
@@ -288,11 +278,11 @@ def _track_row(cohort: Cohort, rank: int, row: int, rec: Recommendation) -> dict
     described = recommend.describe(rec, cohort.q, lang)
     reason = " · ".join(described["why"][:2]) or described["kpi"]["name"]
     if described["value"]["yearly_krw"] is not None:
-        estimate = Msg("기대 효과 연 {v}", "about {v} a year").format(
+        estimate = msg("cohort_track_row.yearly").format(
             v=money.krw(described["value"]["yearly_krw"], lang))
         reason += f" · {estimate.render(lang)}"
-    readiness = (Msg("바로 시작 가능", "can start now") if rec.ready else
-                 Msg("선행 필요: {m}", "needs first: {m}").format(
+    readiness = (msg("cohort_track_row.ready") if rec.ready else
+                 msg("cohort_track_row.needs_first").format(
                      m="; ".join(s["step"] for s in described["prepare_first"])))
     return {"rank": rank, "company.id": cell_text(company.get("company.id")),
             "company.name": cell_text(company.get("company.name")),
@@ -335,7 +325,7 @@ def _issues(cohort: Cohort) -> pd.DataFrame:
 
     def add(kind: str, detail: str, company: pd.Series | None = None,
             consultant: str = "") -> None:
-        rows.append({"kind": kind, "kind_name": pick(ISSUES[kind], lang),
+        rows.append({"kind": kind, "kind_name": label(f"cohort_issues.{kind}", lang),
                      "company.id": cell_text(company.get("company.id"))
                      if company is not None else "",
                      "company.name": cell_text(company.get("company.name"))

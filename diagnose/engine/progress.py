@@ -57,13 +57,9 @@ from diagnose.inputs.identity import ROUND_NAMES, normal_form, round_rank  # the
 from diagnose.inputs.responses import LoadedResponse
 
 ROLES = ROUND_NAMES  # the two sides of a comparison are named as their rounds are
-STATUSES: dict[str, dict[str, str]] = {  # in the order the progress report lists them
-    "resolved": {"ko": "답변상 해소", "en": "Resolved per the answers"},
-    "ready": {"ko": "진전", "en": "Progressed"},
-    "open": {"ko": "진행 중", "en": "Open"},
-    "unclear": {"ko": "확인 필요", "en": "Unclear"},
-    "new": {"ko": "새 추천", "en": "New"},
-}
+# Where a baseline recommendation stands at follow-up, in the order the progress report lists
+# them (their words: ``core.labels.REC_STATUSES``).
+STATUSES = ("resolved", "ready", "open", "unclear", "new")
 PROGRESSED = frozenset({"resolved", "ready"})
 # which way a business KPI is better; a KPI not named here is shown without a verdict
 HIGHER_IS_BETTER = {"defect_rate": False, "oee": True, "unplanned_downtime_hours": False,

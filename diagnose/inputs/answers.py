@@ -18,8 +18,9 @@ import re
 import unicodedata
 from typing import Any
 
-from diagnose.content.questionnaire import YESNO_LABELS, ProfileItem, Question
+from diagnose.content.questionnaire import YESNO_LEVELS, ProfileItem, Question
 from diagnose.core.i18n import Msg, pick
+from diagnose.core.labels import ANSWERS
 
 NA = "na"
 UNKNOWN = "unknown"
@@ -30,10 +31,6 @@ NA_WORDS = frozenset({"na", "n/a", "n.a.", "not applicable", "해당없음", "�
                       "해당사항 없음", "해당사항없음", "비해당"})
 UNKNOWN_WORDS = frozenset({"unknown", "don't know", "dont know", "do not know", "모름", "잘 모름",
                            "잘모름", "모르겠음", "알 수 없음"})
-SPECIAL_LABELS: dict[str, dict[str, str]] = {
-    NA: {"ko": "해당 없음", "en": "Not applicable"},
-    UNKNOWN: {"ko": "모름", "en": "Don't know"},
-}
 MULTI_SEPARATORS = re.compile(r"\s*[,;]\s*")
 
 
@@ -63,9 +60,9 @@ def _lookup(item: ProfileItem | Question) -> dict[str, Any]:
         for label in _labels(option.label):
             table.setdefault(fold(label), option.value)
     if item.type == "yesno":
-        for value, labels in YESNO_LABELS.items():
-            for label in labels.values():
-                table.setdefault(fold(label), value)
+        for value in YESNO_LEVELS:  # the default labels, in both languages
+            for text in (ANSWERS[value].ko, ANSWERS[value].en):
+                table.setdefault(fold(text), value)
         table.update({"true": "yes", "false": "no", "y": "yes", "n": "no", "o": "yes",
                       "x": "no", "예": "yes", "네": "yes", "아니요": "no", "부분": "partial"})
     return table
@@ -283,7 +280,7 @@ def display(item: ProfileItem | Question, value: Any, lang: str) -> str:
     if value is None:
         return ""
     if isinstance(value, str) and value in SPECIAL:
-        return pick(SPECIAL_LABELS[value], lang)
+        return ANSWERS[value].render(lang)  # 해당 없음, 모름
     if item.type == "text":
         return str(value)
     if item.type == "number":

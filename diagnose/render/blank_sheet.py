@@ -20,6 +20,7 @@ from diagnose.content.questionnaire import ProfileItem, Question, Questionnaire
 from diagnose.core import files
 from diagnose.core.errors import DiagnoseError
 from diagnose.core.i18n import Msg, pick
+from diagnose.core.labels import BLANK_SHEET, label, msg
 from diagnose.inputs import answers, survey
 from diagnose.render import tables, xlsx
 
@@ -27,22 +28,15 @@ FORMATS = ("xlsx", "csv")
 ANSWER_ROWS = 1000  # rows below the header that get drop-downs and formats
 MULTI_SEPARATOR = ", "
 
-SHEET_NAMES = {
-    "survey": survey.TEMPLATE_SHEETS,
-    "help": {"ko": "안내", "en": "Instructions"},
-    "options": {"ko": "선택지", "en": "Options"},
-}
-TYPE_NAMES = {
-    "level": {"ko": "수준 (1~5단계 중 하나)", "en": "level (one of 5)"},
-    "choice": {"ko": "하나 선택", "en": "pick one"},
-    "yesno": {"ko": "예/일부/아니오", "en": "yes/partly/no"},
-    "multi": {"ko": "여러 개 선택", "en": "pick any"},
-    "number": {"ko": "숫자", "en": "number"},
-    "text": {"ko": "서술", "en": "text"},
-    "date": {"ko": "날짜", "en": "date"},
-}
-META = {"assessment.date": {"ko": "진단일", "en": "Assessment date"},
-        "assessment.round": {"ko": "차수", "en": "Round"}}
+# The survey sheet's name is the one the survey reader looks for (``survey.TEMPLATE_SHEETS``);
+# every other word of the sheet is in ``core.labels.BLANK_SHEET``.
+SURVEY_SHEET = survey.TEMPLATE_SHEETS
+
+
+def _t(key: str, lang: str, **slots: str) -> str:
+    """The blank sheet's label ``key`` in ``lang``, its slots filled."""
+    text = msg(f"blank_sheet.{key}")
+    return (text.format(**slots) if slots else text).render(lang)
 
 
 @dataclass(frozen=True)
@@ -63,10 +57,8 @@ def columns(q: Questionnaire, lang: str = "ko") -> list[TemplateColumn]:
         required = item.required or item.id == "name"
         header = pick(item.text, lang) + (" *" if required else "")
         found.append(TemplateColumn(item.id, header, item.type, item, required))
-    found.append(TemplateColumn("assessment.date", pick(META["assessment.date"], lang), "date",
-                                None))
-    found.append(TemplateColumn("assessment.round", pick(META["assessment.round"], lang), "text",
-                                None))
+    found.append(TemplateColumn("assessment.date", _t("date", lang), "date", None))
+    found.append(TemplateColumn("assessment.round", _t("round", lang), "text", None))
     for question in q.questions:
         found.append(TemplateColumn(question.id, pick(question.text, lang), question.type,
                                     question))
@@ -78,33 +70,31 @@ def option_labels(item: ProfileItem | Question, lang: str) -> list[str]:
     options = item.choices() if isinstance(item, Question) else item.options
     labels = [pick(o.label, lang) for o in options]
     if isinstance(item, Question) and item.allow_na:
-        labels += [pick(answers.SPECIAL_LABELS[s], lang) for s in (answers.NA, answers.UNKNOWN)]
+        labels += [label(f"answers.{s}", lang) for s in (answers.NA, answers.UNKNOWN)]
     return labels
 
 
 def _hint(column: TemplateColumn, lang: str) -> str:
     """The short how-to-answer text of a column (cell prompt, comment, instructions)."""
     item = column.item
-    ko = lang == "ko"
     if column.kind == "multi" and item is not None:
-        head = ("해당하는 것을 모두 ', '(쉼표와 공백)로 구분해 적으세요:" if ko else
-                "List every answer that applies, separated by ', ' (comma and space):")
-        return "\n".join([head, *(f"- {label}" for label in option_labels(item, lang))])
+        return "\n".join([_t("hint.multi", lang),
+                          *(f"- {text}" for text in option_labels(item, lang))])
     if column.kind in {"level", "choice", "yesno"}:
-        return "목록에서 하나를 고르세요." if ko else "Pick one from the list."
+        return _t("hint.pick", lang)
     if column.kind == "number" and item is not None:
         unit = f" ({pick(item.unit, lang)})" if item.unit else ""
-        text = f"숫자로 적으세요{unit}." if ko else f"Enter a number{unit}."
+        # the unit is the questionnaire's own text: put in as it is, never escaped
+        text = msg("blank_sheet.hint.number").render(lang).replace("{unit}", unit)
         if isinstance(item, Question) and item.allow_na:
-            text += " 해당 없음·모름도 됩니다." if ko else " 'Not applicable' or 'Don't know' also work."
+            text += _t("hint.special", lang)
         return text
     if column.kind == "date":
-        return "예: 2026-03-12" if ko else "e.g. 2026-03-12"
+        return _t("hint.date", lang)
     if column.id == "assessment.round":
-        return ("비워 두면 baseline (첫 진단). 재진단은 followup 등." if ko else
-                "Blank means baseline (first assessment); e.g. followup for a second one.")
+        return _t("hint.round", lang)
     if column.required:
-        return "필수 항목입니다." if ko else "Required."
+        return _t("hint.required", lang)
     return ""
 
 
@@ -163,25 +153,23 @@ def _validation(column: TemplateColumn, cells: str, source: str | None, lang: st
     """The column's drop-down (``source``: the cells listing its answers), number range or
     input prompt; None when it has none of them."""
     item = column.item
-    ko = lang == "ko"
     hint = _hint(column, lang)
     prompt = {"prompt_title": column.id, "prompt": hint} if hint else {}
     if source is not None:
-        return xlsx.Validation(cells, "list", source, error_title="diagnose", error=(
-            "목록에 없는 답입니다. 목록에서 고르세요." if ko else
-            "Not one of the answers: pick one from the list."), **prompt)
+        return xlsx.Validation(cells, "list", source, error_title="diagnose", error=_t("error.list", lang),
+                               **prompt)
     if column.kind == "number" and item is not None and not (
             isinstance(item, Question) and item.allow_na):
         low = item.min if item.min is not None else -1e15
         high = item.max if item.max is not None else 1e15
         return xlsx.Validation(cells, "decimal", str(low), str(high), error_title="diagnose",
-                               error="숫자를 적으세요." if ko else "Enter a number.", **prompt)
+                               error=_t("error.number", lang), **prompt)
     return xlsx.Validation(cells, **prompt) if prompt else None
 
 
 def _write_xlsx(q: Questionnaire, out: Path, lang: str) -> None:
     cols = columns(q, lang)
-    options_name = pick(SHEET_NAMES["options"], lang)
+    options_name = _t("options", lang)
     last = ANSWER_ROWS + 2
     lists: list[tuple[str, list[str]]] = []  # the options sheet: a column per drop-down
     rules: list[xlsx.Validation] = []
@@ -200,7 +188,7 @@ def _write_xlsx(q: Questionnaire, out: Path, lang: str) -> None:
         if column.kind == "multi":  # the prompt is cut at 255 characters: the note is whole
             notes[f"{letter}1"] = _hint(column, lang)
     survey_sheet = xlsx.Sheet(
-        pick(SHEET_NAMES["survey"], lang), [c.header for c in cols], [[c.id] for c in cols],
+        pick(SURVEY_SHEET, lang), [c.header for c in cols], [[c.id] for c in cols],
         formats=[_format(c) for c in cols], widths=[_width(c) for c in cols],
         header=[REQUIRED_HEAD if c.required else HEAD for c in cols], body=ID_ROW,
         freeze="C3", autofilter=False, validations=rules, comments=notes, heights={1: 96},
@@ -214,34 +202,26 @@ def _write_xlsx(q: Questionnaire, out: Path, lang: str) -> None:
 
 def _guide(q: Questionnaire, cols: Sequence[TemplateColumn], lang: str) -> xlsx.Sheet:
     """The instructions sheet: how to fill in the survey, then one row per column."""
-    ko = lang == "ko"
     lines = [
-        pick(q.title, lang) + (" — 설문지 작성 안내" if ko else " — how to fill in this survey"),
-        (f"'{pick(SHEET_NAMES['survey'], lang)}' 시트에 기업 하나당 한 행씩 적습니다. "
-         "제목 행(1행)과 그 아래 숨긴 2행(문항 id)은 지우거나 고치지 마세요." if ko else
-         f"Fill in one row per company on the '{pick(SHEET_NAMES['survey'], lang)}' sheet. "
-         "Do not delete or change the header (row 1) or the hidden row 2 below it (item ids)."),
-        ("빨간 제목은 필수입니다. 선택형 문항은 칸을 누르면 나오는 목록에서 고르고, 여러 개를 "
-         "고르는 문항은 답을 ', '(쉼표와 공백)로 구분해 적습니다. 빈칸은 미응답으로 처리됩니다." if ko
-         else "Red headers are required. For choice questions, pick from the list that opens "
-              "in the cell; for questions that take several answers, separate them with ', ' "
-              "(comma and space). A blank cell counts as unanswered."),
-        ("다 쓴 파일은 그대로 'diagnose score 파일.xlsx -o 점수.xlsx'로 채점합니다." if ko else
-         "Score the filled file as it is: 'diagnose score FILE.xlsx -o scores.xlsx'."),
+        # the title is the questionnaire's own text: put in as it is, never escaped
+        msg("blank_sheet.guide.title").render(lang).replace("{title}", pick(q.title, lang)),
+        _t("guide.rows", lang, sheet=pick(SURVEY_SHEET, lang)),
+        _t("guide.answers", lang),
+        _t("guide.score", lang),
     ]
     above = [(text, xlsx.Style(bold=row == 0, size=13 if row == 0 else 11))
              for row, text in enumerate(lines)] + [("", xlsx.PLAIN)]
-    head = (["열", "제목", "id", "유형", "답하는 법 / 선택지"] if ko else
-            ["Column", "Header", "id", "Type", "How to answer / options"])
+    head = [_t(f"guide.{key}", lang) for key in ("column", "header", "id", "type", "how")]
     rows = []
     for offset, column in enumerate(cols):
         item = column.item
         detail = _hint(column, lang)
         if column.kind in {"level", "choice", "yesno"} and item is not None:
             detail = "\n".join(option_labels(item, lang))
-        kind = pick(TYPE_NAMES.get(column.kind, TYPE_NAMES["text"]), lang)
+        kind = _t(f"type.{column.kind}" if f"type.{column.kind}" in BLANK_SHEET else "type.text",
+                  lang)
         rows.append([xlsx.column_letter(offset), column.header, column.id, kind, detail])
-    return xlsx.Sheet(pick(SHEET_NAMES["help"], lang), head,
+    return xlsx.Sheet(_t("help", lang), head,
                       [[row[i] for row in rows] for i in range(len(head))],
                       widths=[7, 50, 28, 18, 70], above=above, header=xlsx.Style(bold=True),
                       body=xlsx.Style(wrap=True, vertical="top"),

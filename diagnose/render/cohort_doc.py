@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from diagnose.core.i18n import Msg, pick
+from diagnose.core.i18n import pick
+from diagnose.core.labels import label, msg, texts
 from diagnose.engine import cohort as figures
 from diagnose.engine.cohort import (
     DRIFT_MIN_ASSESSMENTS,
@@ -36,57 +37,6 @@ HEATMAP_MAX_COMPANIES = 200  # more companies: the PDF heatmap shows industry x 
 TRACK_TOP = 10  # companies per support track in the PDF
 LIST_MAX = 30  # rows per data-quality list in the PDF
 
-SHEETS: dict[str, dict[str, str]] = {
-    "companies": {"ko": "기업 목록", "en": "companies"},
-    "by_industry": {"ko": "업종별", "en": "by industry"},
-    "by_size": {"ko": "규모별", "en": "by size"},
-    "tracks": {"ko": "지원 트랙", "en": "support tracks"},
-    "progress": {"ko": "차수별 향상", "en": "progress"},
-    "progress_companies": {"ko": "기업별 향상", "en": "progress by company"},
-    "consultants": {"ko": "컨설턴트", "en": "consultants"},
-    "quality": {"ko": "데이터 품질", "en": "data quality"},
-}
-COLUMNS: dict[str, dict[str, str]] = {
-    "industry_name": {"ko": "업종", "en": "Industry"},
-    "size_class": {"ko": "규모", "en": "Size class"},
-    "rounds": {"ko": "진단 횟수", "en": "Assessments"},
-    "completeness": {"ko": "응답 완성도(%)", "en": "Completeness (%)"},
-    "insufficient": {"ko": "근거 부족 영역", "en": "Insufficient evidence"},
-    "dim_insufficient": {"ko": "근거 부족", "en": "Insufficient evidence"},
-    "track_name": {"ko": "지원 트랙", "en": "Support track"},
-    "rec1": {"ko": "추천 과제 1", "en": "Recommendation 1"},
-    "rec2": {"ko": "추천 과제 2", "en": "Recommendation 2"},
-    "rec3": {"ko": "추천 과제 3", "en": "Recommendation 3"},
-    "track": {"ko": "제안 지원 트랙", "en": "Suggested support track"},
-    "track_reason": {"ko": "제안 사유", "en": "Reason"},
-    "peer_group": {"ko": "비교 집단", "en": "Peer group"},
-    "peer_median": {"ko": "비교 집단 종합 중앙값", "en": "Peer median (overall)"},
-    "peer_note": {"ko": "비교 집단 확대", "en": "Peer group widened"},
-    "rank": {"ko": "순위", "en": "Rank"},
-    "score": {"ko": "점수", "en": "Score"},
-    "group": {"ko": "구분", "en": "Group"},
-    "companies": {"ko": "기업 수", "en": "Companies"},
-    "mean": {"ko": "평균", "en": "mean"},
-    "median": {"ko": "중앙값", "en": "median"},
-    "no_level": {"ko": "수준 없음", "en": "No level"},
-    "solution": {"ko": "추천 과제", "en": "Recommendation"},
-    "priority": {"ko": "우선순위", "en": "Priority"},
-    "readiness": {"ko": "준비 상태", "en": "Readiness"},
-    "reason": {"ko": "사유", "en": "Reason"},
-    "dimension": {"ko": "영역", "en": "Dimension"},
-    "linked": {"ko": "연결된 기업 수", "en": "Linked companies"},
-    "before": {"ko": "기준 평균", "en": "Baseline mean"},
-    "after": {"ko": "후속 평균", "en": "Follow-up mean"},
-    "change": {"ko": "평균 변화", "en": "Mean change"},
-    "consultant": {"ko": "컨설턴트", "en": "Consultant"},
-    "assessments": {"ko": "비교된 진단 수", "en": "Assessments compared"},
-    "drift": {"ko": "동종 기업 대비 평균 차이", "en": "Mean difference from peers"},
-    "flagged": {"ko": "확인 필요", "en": "Flagged"},
-    "kind": {"ko": "유형", "en": "Kind"},
-    "detail": {"ko": "내용", "en": "Detail"},
-    "file": {"ko": "파일", "en": "File"},
-}
-OVERALL = {"ko": "종합", "en": "Overall"}
 
 
 # --- the workbook ----------------------------------------------------------------------------
@@ -103,10 +53,10 @@ def _round2(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
 def _headers(cohort: Cohort) -> dict[str, str]:
     lang = cohort.lang
     headers = tables.titles(cohort.q, lang)
-    headers.update({key: pick(text, lang) for key, text in COLUMNS.items()})
-    fit = Msg("적합도: {t}", "Fit: {t}")
+    headers.update(texts("cohort_columns", lang))
     for track in cohort.catalogue.tracks:
-        headers[f"track.{track.id}"] = fit.format(t=pick(track.name, lang)).render(lang)
+        headers[f"track.{track.id}"] = msg("cohort_parts.fit").format(
+            t=pick(track.name, lang)).render(lang)
     return headers
 
 
@@ -140,13 +90,14 @@ def _breakdown(cohort: Cohort, by: str) -> pd.DataFrame:
 def _breakdown_headers(cohort: Cohort, headers: dict[str, str]) -> dict[str, str]:
     lang = cohort.lang
     result = dict(headers)
-    names = {"overall": pick(OVERALL, lang), **{d.id: cohort.title(d.id) for d in cohort.dims}}
+    names = {"overall": label("overall", lang),
+             **{d.id: cohort.title(d.id) for d in cohort.dims}}
     for key, name in names.items():
-        result[f"{key}.mean"] = f"{name} {pick(COLUMNS['mean'], lang)}"
-        result[f"{key}.median"] = f"{name} {pick(COLUMNS['median'], lang)}"
-    level = {"ko": "수준", "en": "Level"}
+        result[f"{key}.mean"] = f"{name} {label('cohort_parts.mean', lang)}"
+        result[f"{key}.median"] = f"{name} {label('cohort_parts.median', lang)}"
     for band in cohort.batch.rubric.bands:
-        result[f"level.{band.level}"] = f"{pick(level, lang)} {band.level} {pick(band.name, lang)}"
+        result[f"level.{band.level}"] = (f"{label('level', lang)} {band.level} "
+                                         f"{pick(band.name, lang)}")
     return result
 
 
@@ -163,26 +114,23 @@ def _tracks_sheet(cohort: Cohort) -> pd.DataFrame:
 def _progress_sheets(cohort: Cohort, headers: dict[str, str]) -> tuple[Sheet, Sheet]:
     lang = cohort.lang
     columns = cohort.columns
-    names = {"overall": pick(OVERALL, lang), **{d.id: cohort.title(d.id) for d in cohort.dims}}
+    names = {"overall": label("overall", lang),
+             **{d.id: cohort.title(d.id) for d in cohort.dims}}
     summary = figures.mean_changes(cohort)
     summary["dimension"] = summary["dimension"].map(names)
     summary = _round2(summary, ["before", "after", "change"])
-    part = {"before": {"ko": "기준", "en": "baseline"}, "after": {"ko": "후속", "en": "follow-up"},
-            "change": {"ko": "변화", "en": "change"}}
+    part = {key: label(f"cohort_parts.{key}", lang) for key in ("before", "after", "change")}
     company_headers = dict(headers)
-    company_headers.update({
-        "round.before": f"{pick(part['before'], lang)} {headers['assessment.round']}",
-        "date.before": f"{pick(part['before'], lang)} {headers['assessment.date']}",
-        "round.after": f"{pick(part['after'], lang)} {headers['assessment.round']}",
-        "date.after": f"{pick(part['after'], lang)} {headers['assessment.date']}",
-        "level.before": f"{pick(part['before'], lang)} {headers['overall.level']}",
-        "level.after": f"{pick(part['after'], lang)} {headers['overall.level']}",
-        "left_out": pick({"ko": "비교에서 뺀 문항 수", "en": "Questions left out"}, lang)})
+    for side in ("before", "after"):
+        company_headers.update({
+            f"round.{side}": f"{part[side]} {headers['assessment.round']}",
+            f"date.{side}": f"{part[side]} {headers['assessment.date']}",
+            f"level.{side}": f"{part[side]} {headers['overall.level']}"})
     detail = ["company.id", "company.name", "consultant", "round.before", "date.before",
               "round.after", "date.after", "level.before", "level.after"]
     for column in columns:
         for key, text in part.items():
-            company_headers[f"{column}.{key}"] = f"{names[column]} {pick(text, lang)}"
+            company_headers[f"{column}.{key}"] = f"{names[column]} {text}"
             detail.append(f"{column}.{key}")
     detail.append("left_out")
     company_headers["consultant"] = headers["assessment.consultant"]
@@ -190,26 +138,26 @@ def _progress_sheets(cohort: Cohort, headers: dict[str, str]) -> tuple[Sheet, Sh
     companies = _round2(companies, [c for c in detail if c.endswith((".before", ".after",
                                                                       ".change"))
                                     and not c.startswith(("round.", "date.", "level."))])
-    return ((pick(SHEETS["progress"], lang), summary, headers),
-            (pick(SHEETS["progress_companies"], lang), companies, company_headers))
+    return ((label("cohort_sheets.progress", lang), summary, headers),
+            (label("cohort_sheets.progress_companies", lang), companies, company_headers))
 
 
 def sheets(cohort: Cohort) -> list[Sheet]:
     """The workbook's sheets: (name, data, column titles by column)."""
     lang = cohort.lang
     headers = _headers(cohort)
-    result: list[Sheet] = [(pick(SHEETS["companies"], lang), _companies_sheet(cohort), headers)]
+    result: list[Sheet] = [(label("cohort_sheets.companies", lang), _companies_sheet(cohort), headers)]
     for dim in cohort.dims:
         result.append((cohort.title(dim.id), _dimension_sheet(cohort, dim.id), headers))
     breakdown_headers = _breakdown_headers(cohort, headers)
     for key, by in (("by_industry", "industry_name"), ("by_size", "size_class")):
-        result.append((pick(SHEETS[key], lang), _breakdown(cohort, by), breakdown_headers))
-    result.append((pick(SHEETS["tracks"], lang), _tracks_sheet(cohort), headers))
+        result.append((label(f"cohort_sheets.{key}", lang), _breakdown(cohort, by), breakdown_headers))
+    result.append((label("cohort_sheets.tracks", lang), _tracks_sheet(cohort), headers))
     result.extend(_progress_sheets(cohort, headers))
     drift = cohort.drift.rename(columns={"count": "assessments", "mean": "drift"})
-    result.append((pick(SHEETS["consultants"], lang), _round2(drift, ["drift"]), headers))
+    result.append((label("cohort_sheets.consultants", lang), _round2(drift, ["drift"]), headers))
     quality = cohort.issues.drop(columns="kind").rename(columns={"kind_name": "kind"})
-    result.append((pick(SHEETS["quality"], lang), quality, headers))
+    result.append((label("cohort_sheets.quality", lang), quality, headers))
     return result
 
 
@@ -255,86 +203,6 @@ def write_workbook(workbook: Sequence[Sheet], out: Path, cohort: Cohort) -> None
 
 # --- the PDF -----------------------------------------------------------------------------------
 
-LABELS: dict[str, dict[str, str]] = {
-    "report": {"ko": "AI 준비도 코호트 진단 요약", "en": "AI Readiness: Cohort Summary"},
-    "companies": {"ko": "참여 기업", "en": "Companies"},
-    "assessments": {"ko": "진단 건수", "en": "Assessments"},
-    "mean_overall": {"ko": "종합 점수 평균", "en": "Mean overall score"},
-    "ready_share": {"ko": "준비 수준(3단계) 이상", "en": "Level 3 (Ready) or above"},
-    "period": {"ko": "진단 기간", "en": "Period"},
-    "versions": {"ko": "질문지 · 채점 기준", "en": "Questionnaire · rubric"},
-    "levels": {"ko": "성숙도 수준 분포", "en": "Maturity levels"},
-    "level": {"ko": "수준", "en": "Level"},
-    "no_level": {"ko": "수준 없음", "en": "No level"},
-    "spread": {"ko": "영역별 점수 분포 (전체)", "en": "Dimension scores, all companies"},
-    "spread_note": {"ko": "선: 하위 10%~상위 10%, 상자: 25%~75%, 굵은 선과 숫자: 중앙값",
-                    "en": "Line: 10th to 90th percentile, box: 25th to 75th, bar and number: "
-                          "median"},
-    "by_industry": {"ko": "업종별 영역 점수 (중앙값, 괄호 안 25%~75%)",
-                    "en": "Dimension scores by industry (median, 25th-75th percentile)"},
-    "industry": {"ko": "업종", "en": "Industry"},
-    "n": {"ko": "기업 수", "en": "n"},
-    "heatmap": {"ko": "기업 × 영역 점수", "en": "Companies x dimensions"},
-    "heatmap_groups": {"ko": "업종·규모 집단 × 영역 점수 (평균)",
-                       "en": "Industry and size groups x dimensions (mean)"},
-    "heatmap_capped": {"ko": "기업이 {n}곳으로 {cap}곳을 넘어, 기업별 행 대신 업종·규모 집단별 평균을 "
-                             "보여 줍니다. 기업별 점수는 cohort.xlsx에 있습니다.",
-                       "en": "With {n} companies (over {cap}), groups by industry and size "
-                             "replace the company rows; every company is in cohort.xlsx."},
-    "company": {"ko": "기업", "en": "Company"},
-    "group": {"ko": "집단", "en": "Group"},
-    "overall": {"ko": "종합", "en": "Overall"},
-    "tracks": {"ko": "지원 트랙별 적합 기업", "en": "Best-fitting companies per support track"},
-    "tracks_note": {"ko": "트랙마다 바로 시작할 수 있는 기업을 먼저, 그다음 우선순위 순으로 상위 {n}곳을 "
-                          "보여 줍니다. 전체 목록은 cohort.xlsx의 '지원 트랙' 시트에 있습니다.",
-                    "en": "Per track, companies that can start now come first, then by "
-                          "priority; the top {n} are shown. The full list is in the 'support "
-                          "tracks' sheet of cohort.xlsx."},
-    "track_counts": {"ko": "적합 기업 {fits}곳 (바로 시작 가능 {ready}곳)",
-                     "en": "{fits} companies fit ({ready} can start now)"},
-    "no_fit": {"ko": "이 트랙에 맞는 기업이 없습니다.", "en": "No company fits this track."},
-    "solution": {"ko": "추천 과제", "en": "Recommendation"},
-    "priority": {"ko": "우선순위", "en": "Priority"},
-    "readiness": {"ko": "준비 상태", "en": "Readiness"},
-    "reason": {"ko": "사유", "en": "Reason"},
-    "progress": {"ko": "차수 간 향상", "en": "Progress between rounds"},
-    "progress_note": {"ko": "기준 진단과 후속 진단이 모두 있는 기업 {n}곳의 영역별 평균 변화(후속 − 기준)입니다.",
-                      "en": "Mean change per dimension (follow-up minus baseline) over the {n} "
-                            "companies with both rounds."},
-    "no_progress": {"ko": "두 차수 이상 진단된 기업이 없습니다.",
-                    "en": "No company has been assessed in two rounds."},
-    "level_moves": {"ko": "수준 상승 {up}곳 · 유지 {same}곳 · 하락 {down}곳",
-                    "en": "Level up {up} · same {same} · down {down}"},
-    "dimension": {"ko": "영역", "en": "Dimension"},
-    "linked": {"ko": "기업 수", "en": "Companies"},
-    "before": {"ko": "기준", "en": "Baseline"},
-    "after": {"ko": "후속", "en": "Follow-up"},
-    "change": {"ko": "변화", "en": "Change"},
-    "quality": {"ko": "데이터 품질 점검", "en": "Data quality"},
-    "quality_counts": {"ko": "점검 결과", "en": "Findings"},
-    "low_completeness": {"ko": "응답 완성도 {t:.0%} 미만 또는 근거 부족 영역이 있는 진단",
-                         "en": "Assessments under {t:.0%} completeness or with insufficient "
-                               "evidence"},
-    "completeness": {"ko": "완성도", "en": "Completeness"},
-    "insufficient": {"ko": "근거 부족 영역", "en": "Insufficient evidence"},
-    "consultant": {"ko": "컨설턴트", "en": "Consultant"},
-    "drift": {"ko": "컨설턴트별 점수 편차", "en": "Consultant drift"},
-    "drift_note": {"ko": "진단마다 종합 점수를 같은 비교 집단(업종·규모, 5곳 미만이면 업종, 전체 순)에서 "
-                         "다른 컨설턴트가 진단한 기업들의 중앙값과 비교합니다. 평균 차이가 ±{t}점을 넘고 "
-                         "진단이 {m}건 이상이면 확인이 필요합니다.",
-                   "en": "Each overall score is compared with the median of the same peer group "
-                         "(industry and size, else industry, else all) assessed by other "
-                         "consultants. A mean difference beyond ±{t} points over {m} or more "
-                         "assessments is flagged."},
-    "compared": {"ko": "비교된 진단", "en": "Compared"},
-    "mean_diff": {"ko": "평균 차이", "en": "Mean difference"},
-    "flagged": {"ko": "확인 필요", "en": "Flagged"},
-    "yes": {"ko": "예", "en": "yes"},
-    "other_issues": {"ko": "그 밖의 점검 결과", "en": "Other findings"},
-    "more": {"ko": "외 {n}건은 cohort.xlsx의 '데이터 품질' 시트에 있습니다.",
-             "en": "{n} more in the 'data quality' sheet of cohort.xlsx."},
-    "no_issues": {"ko": "점검 결과 문제가 없습니다.", "en": "No findings."},
-}
 LEVEL_COLOURS = {1: "#b23a48", 2: "#e0a100", 3: "#1b998b", 4: "#2c6e9b", 5: "#12355b"}
 # Heatmap cells: light red at 1 through light amber to teal at 5 (dark text stays legible);
 # the workbooks colour scores with the same stops (``tables.HEAT_STOPS``).
@@ -363,7 +231,7 @@ def _levels(cohort: Cohort) -> tuple[list[dict[str, Any]], str]:
         if level is None:
             if not count:
                 continue
-            rows.append({"level": None, "name": pick(LABELS["no_level"], lang), "count": count})
+            rows.append({"level": None, "name": label("cohort.no_level", lang), "count": count})
             colours.append("#9aa5b1")
         else:
             rows.append({"level": level, "name": names[level], "count": count})
@@ -421,7 +289,7 @@ def _heatmap(cohort: Cohort) -> dict[str, Any]:
                      "overall": {"text": number(means["overall"]),
                                  "colour": heat(means["overall"])},
                      "level": None})
-    note = Msg(**LABELS["heatmap_capped"]).format(n=f"{len(c):,}", cap=HEATMAP_MAX_COMPANIES)
+    note = msg("cohort.heatmap_capped").format(n=f"{len(c):,}", cap=HEATMAP_MAX_COMPANIES)
     return {"mode": "groups", "rows": rows, "note": note.render(lang)}
 
 
@@ -437,7 +305,7 @@ def _tracks(cohort: Cohort) -> list[dict[str, Any]]:
         result.append({
             "name": pick(track.name, cohort.lang),
             "description": pick(track.description, cohort.lang) if track.description else "",
-            "counts": Msg(**LABELS["track_counts"]).format(fits=f"{fits:,}", ready=f"{ready:,}")
+            "counts": msg("cohort.track_counts").format(fits=f"{fits:,}", ready=f"{ready:,}")
             .render(cohort.lang),
             "rows": cohort.tracks[track.id][:TRACK_TOP]})
     return result
@@ -447,7 +315,7 @@ def _progress_context(cohort: Cohort) -> dict[str, Any] | None:
     if cohort.progress.empty:
         return None
     lang = cohort.lang
-    names = {"overall": pick(LABELS["overall"], lang),
+    names = {"overall": label("cohort.overall", lang),
              **{d.id: cohort.title(d.id) for d in cohort.dims}}
     rows = []
     for _, item in figures.mean_changes(cohort).iterrows():
@@ -459,10 +327,10 @@ def _progress_context(cohort: Cohort) -> dict[str, Any] | None:
                      "width": 0 if pd.isna(change) else min(100, abs(change) / 2 * 100)})
     before = pd.to_numeric(cohort.progress["level.before"], errors="coerce")
     after = pd.to_numeric(cohort.progress["level.after"], errors="coerce")
-    moves = Msg(**LABELS["level_moves"]).format(
+    moves = msg("cohort.level_moves").format(
         up=int((after > before).sum()), same=int((after == before).sum()),
         down=int((after < before).sum()))
-    return {"note": Msg(**LABELS["progress_note"]).format(n=len(cohort.progress)).render(lang),
+    return {"note": msg("cohort.progress_note").format(n=len(cohort.progress)).render(lang),
             "rows": rows, "moves": moves.render(lang)}
 
 
@@ -478,14 +346,14 @@ def _quality(cohort: Cohort) -> dict[str, Any]:
              for _, row in cohort.drift.iterrows()]
     return {
         "counts": [{"kind": k, "count": f"{int(v):,}"} for k, v in counts.items()],
-        "weak_title": Msg(**LABELS["low_completeness"]).format(t=LOW_COMPLETENESS).render(lang),
+        "weak_title": msg("cohort.low_completeness").format(t=LOW_COMPLETENESS).render(lang),
         "weak": [{"name": cell_text(row["company.name"]),
                   "consultant": cell_text(row["assessment.consultant"]),
                   "completeness": f"{row['completeness']:.0%}",
                   "insufficient": row["insufficient"]} for _, row in weak.head(LIST_MAX).iterrows()],
         "weak_more": _more(len(weak), lang),
         "drift": drift[:LIST_MAX], "drift_more": _more(len(drift), lang),
-        "drift_note": Msg(**LABELS["drift_note"]).format(
+        "drift_note": msg("cohort.drift_note").format(
             t=DRIFT_THRESHOLD, m=DRIFT_MIN_ASSESSMENTS).render(lang),
         "others": [{"kind": row["kind_name"], "name": row["company.name"] or row["consultant"],
                     "detail": row["detail"]} for _, row in others.head(LIST_MAX).iterrows()],
@@ -495,7 +363,7 @@ def _quality(cohort: Cohort) -> dict[str, Any]:
 
 def _more(total: int, lang: str) -> str:
     extra = total - LIST_MAX
-    return Msg(**LABELS["more"]).format(n=f"{extra:,}").render(lang) if extra > 0 else ""
+    return msg("cohort.more").format(n=f"{extra:,}").render(lang) if extra > 0 else ""
 
 
 def _summary(cohort: Cohort) -> dict[str, Any]:
@@ -517,7 +385,7 @@ def context(cohort: Cohort) -> dict[str, Any]:
     lang = cohort.lang
     levels, level_chart = _levels(cohort)
     return {
-        **documents.base_context(LABELS, lang),
+        **documents.base_context("cohort", lang),
         "summary": _summary(cohort),
         "levels": levels, "level_chart": level_chart,
         "spread_chart": _spread(cohort),
@@ -525,7 +393,7 @@ def context(cohort: Cohort) -> dict[str, Any]:
         "industries": _by_industry(cohort),
         "heatmap": _heatmap(cohort),
         "tracks": _tracks(cohort),
-        "tracks_note": Msg(**LABELS["tracks_note"]).format(n=TRACK_TOP).render(lang),
+        "tracks_note": msg("cohort.tracks_note").format(n=TRACK_TOP).render(lang),
         "progress": _progress_context(cohort),
         "quality": _quality(cohort),
         "legend": [{"text": str(v), "colour": heat(float(v))} for v in (1, 2, 3, 4, 5)],

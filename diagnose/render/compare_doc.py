@@ -17,6 +17,7 @@ import pandas as pd
 
 from diagnose.content.questionnaire import Question, Questionnaire
 from diagnose.core.i18n import pick
+from diagnose.core.labels import label
 from diagnose.core.money import MILLION, MILLION_UNITS, krw
 from diagnose.engine.progress import (
     PROGRESSED,
@@ -39,103 +40,8 @@ from diagnose.render.documents import number
 
 TEMPLATE = "compare.html.j2"
 
-LABELS: dict[str, dict[str, str]] = {
-    "report": {"ko": "AI 준비도 향상 보고서", "en": "AI Readiness Progress Report"},
-    "company_id": {"ko": "기업 관리번호", "en": "Company ID"},
-    "round": {"ko": "차수", "en": "Round"},
-    "date": {"ko": "진단일", "en": "Date"},
-    "consultant": {"ko": "컨설턴트", "en": "Consultant"},
-    "versions": {"ko": "질문지 · 채점 기준", "en": "Questionnaire · rubric"},
-    "overall": {"ko": "종합 결과", "en": "Overall result"},
-    "level": {"ko": "성숙도 수준", "en": "Maturity level"},
-    "score": {"ko": "종합 점수", "en": "Overall score"},
-    "change": {"ko": "변화", "en": "Change"},
-    "kpis": {"ko": "경영 지표", "en": "Business KPIs"},
-    "kpi": {"ko": "지표", "en": "KPI"},
-    "verdict": {"ko": "판정", "en": "Verdict"},
-    "kpi_note": {"ko": "두 진단의 기업 정보에 입력한 값입니다. 생산량·단가·설비 교체 같은 다른 요인도 "
-                       "함께 반영되므로, 변화를 추천 과제의 효과로만 읽지 마세요.",
-                 "en": "Figures as entered in each round's company profile. Volume, prices and "
-                       "equipment changes move them too: do not read a change as the effect of "
-                       "the projects alone."},
-    "not_entered": {"ko": "입력 없음", "en": "not entered"},
-    "support": {"ko": "두 진단 사이에 받은 지원", "en": "Support received between the rounds"},
-    "support_track": {"ko": "사업단 지원 트랙", "en": "programme track"},
-    "support_profile": {"ko": "기업 정보의 지원 이력에 새로 추가됨",
-                        "en": "Newly ticked in the company's support history"},
-    "support_none": {"ko": "후속 진단 응답 파일에 받은 지원이 없다고 적혀 있습니다.",
-                     "en": "The follow-up's response file records no support received."},
-    "support_unrecorded": {
-        "ko": "기록 없음: 후속 진단 응답 파일의 assessment.support_since_last에 받은 지원(사업단 "
-              "지원 트랙 id 또는 글)을 적으면 여기에 나옵니다.",
-        "en": "Not recorded: list the support received (programme track ids or free text) under "
-              "assessment.support_since_last in the follow-up's response file."},
-    "answers": {"ko": "답변별 변화", "en": "Change by answer"},
-    "answers_summary": {"ko": "답변 변화", "en": "Answers"},
-    "improved": {"ko": "나아진 답변", "en": "Answers that improved"},
-    "regressed": {"ko": "낮아진 답변", "en": "Answers that fell"},
-    "not_compared": {"ko": "한 차수에만 수준이 있는 답변", "en": "Answers with a level in one round only"},
-    "improved_short": {"ko": "개선", "en": "up"},
-    "regressed_short": {"ko": "하락", "en": "down"},
-    "not_compared_short": {"ko": "비교 불가", "en": "not comparable"},
-    "no_answer_change": {"ko": "두 진단에서 수준이 달라진 답변이 없습니다.",
-                         "en": "No answer changed level between the rounds."},
-    "answers_note": {"ko": "수준은 1~5단계입니다. 영역 점수가 그대로여도 한 답변이 오르고 다른 답변이 "
-                           "내려갔을 수 있어, 달라진 답변을 모두 적습니다. 낮아진 답변은 현장에서 다시 "
-                           "확인하세요.",
-                     "en": "Levels run from 1 to 5. A dimension's score can stay put while one "
-                           "answer rises and another falls, so every answer that moved is listed. "
-                           "Check the answers that fell on site."},
-    "question": {"ko": "문항", "en": "Question"},
-    "then_now": {"ko": "기준 → 후속", "en": "Before → after"},
-    "note_now": {"ko": "후속 진단 메모", "en": "Follow-up note"},
-    "radar": {"ko": "영역별 점수", "en": "Scores by dimension"},
-    "dimensions": {"ko": "영역별 변화", "en": "Change by dimension"},
-    "dimension": {"ko": "영역", "en": "Dimension"},
-    "completeness": {"ko": "완성도", "en": "Completeness"},
-    "insufficient": {"ko": "근거 부족", "en": "Insufficient evidence"},
-    "recommendations": {"ko": "추천 과제의 진행", "en": "Recommendations: resolved and open"},
-    "solution": {"ko": "추천 과제", "en": "Recommendation"},
-    "track": {"ko": "지원 트랙", "en": "Support track"},
-    "status": {"ko": "상태", "en": "Status"},
-    "prerequisites": {"ko": "선행 조건", "en": "Prerequisites"},
-    "met": {"ko": "충족", "en": "met"},
-    "missing": {"ko": "부족", "en": "missing"},
-    "then": {"ko": "기준 때 부족", "en": "missing then"},
-    "none": {"ko": "없음", "en": "none"},
-    "left_out": {"ko": "비교에서 제외한 항목", "en": "Left out of the comparison"},
-    "nothing_left_out": {"ko": "두 진단은 같은 질문지와 채점 기준으로 비교했습니다. 제외한 항목이 없습니다.",
-                         "en": "Both rounds are compared on the same questionnaire and rubric; "
-                               "nothing was left out."},
-    "definition": {
-        "ko": "답변상 해소: 후속 진단의 답변으로 보면 기준 진단의 추천 과제가 메우려던 격차가 더 이상 "
-              "보이지 않음(판단에 쓰는 문항이 모두 응답됨). 과제를 실제로 수행했는지는 답변만으로 알 수 "
-              "없으니 현장에서 확인하세요. 진전: 여전히 필요하지만 부족했던 선행 조건이 모두 충족됨. "
-              "답변상 해소와 진전을 '진행된 과제'로 셉니다. 진행 중: 여전히 필요함. 확인 필요: 판단에 "
-              "쓰는 문항이 후속 진단에서 응답되지 않음. 새 추천: 후속 진단에서 새로 추천됨.",
-        "en": "Resolved per the answers: at follow-up the answers no longer show the gap the "
-              "baseline recommendation addressed (and everything its fit tests was answered). "
-              "The answers cannot tell whether the project was carried out: check on site. "
-              "Progressed: still needed, and the prerequisites it lacked are now met. Both count "
-              "as progressed. Open: still needed. Unclear: what its fit tests was not answered "
-              "at follow-up. New: recommended at follow-up only."},
-    "progressed": {"ko": "진행된 과제", "en": "Progressed"},
-    "see_below": {"ko": "마지막 부분 참조", "en": "listed at the end"},
-    "no_score": {"ko": "점수 없음", "en": "No score"},
-    "page": {"ko": "쪽", "en": "Page"},
-}
-VERDICTS = {"better": {"ko": "개선", "en": "Better"}, "worse": {"ko": "악화", "en": "Worse"},
-            "same": {"ko": "변화 없음", "en": "No change"}, "changed": {"ko": "변화", "en": "Changed"},
-            "none": {"ko": "비교 불가", "en": "Not comparable"}}
-STATE_WORDS = {"unknown": {"ko": "모름", "en": "Don't know"},
-               "missing": {"ko": "미응답", "en": "Unanswered"},
-               "na": {"ko": "해당 없음", "en": "Not applicable"},
-               "hidden": {"ko": "해당 없음(조건)", "en": "Not asked (condition)"},
-               "answered": {"ko": "수준 없음", "en": "No level"}}
-
-
 def _label(key: str, lang: str) -> str:
-    return pick(LABELS[key], lang)
+    return label(f"compare.{key}", lang)
 
 
 # --- business KPIs -----------------------------------------------------------------------------
@@ -148,7 +54,7 @@ def _figure_text(value: float, unit: str, money: bool, lang: str, signed: bool =
         sign = ("+" if value > 0 else "-" if value < 0 else "") if signed else ""
         return sign + krw(abs(value) * MILLION if signed else value * MILLION, lang)
     if unit == "%":
-        points = "%p" if lang == "ko" else "\u00a0pp"
+        points = _label("points", lang)
         return f"{value:+,.10g}{points}" if signed else f"{value:,.10g}%"
     text = f"{value:+,.10g}" if signed else f"{value:,.10g}"
     return f"{text}\u00a0{unit}" if unit else text
@@ -173,7 +79,7 @@ def _kpi_rows(questionnaire: Questionnaire, kpis: Sequence[KpiChange],
                 change_text += f" ({change / kpi.before:+.1%})"
         rows.append({"name": findings.topic(item, lang), "before": shown(kpi.before),
                      "after": shown(kpi.after), "change": change_text,
-                     "verdict": kpi.verdict, "verdict_name": pick(VERDICTS[kpi.verdict], lang)})
+                     "verdict": kpi.verdict, "verdict_name": label(f"kpi_verdicts.{kpi.verdict}", lang)})
     return rows
 
 
@@ -181,7 +87,7 @@ def _kpi_rows(questionnaire: Questionnaire, kpis: Sequence[KpiChange],
 
 def _level_text(level: float | None, state: str, lang: str) -> str:
     if level is None:
-        return pick(STATE_WORDS[state], lang)
+        return label(f"answer_states.{state}", lang)
     return f"{level:g}" if float(level).is_integer() else f"{level:.2f}"
 
 
@@ -307,7 +213,7 @@ def _recommendation_rows(recs: Sequence[Sequence[Recommendation]], status: dict[
         rows.append({
             "name": pick(rec.solution.name, lang),
             "track": rec.primary.track.id,
-            "status": state, "status_name": pick(STATUSES[state], lang),
+            "status": state, "status_name": label(f"rec_statuses.{state}", lang),
             "progressed": state in PROGRESSED,
             "prerequisites": _prerequisites(then, now, lang),
         })
@@ -337,7 +243,7 @@ def context(comparison: Comparison, lang: str) -> dict[str, Any]:
     head = rounds[1].row
     facts = [_round_facts(rounds[0], "baseline", lang), _round_facts(rounds[1], "followup", lang)]
     return {
-        **documents.base_context(LABELS, lang),
+        **documents.base_context("compare", lang),
         "title": pick(questionnaire.title, lang),
         "company": {"name": cell_text(head.get("company.name")),
                     "name_en": cell_text(head.get("company.name_en")) if lang != "ko" else "",

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from diagnose.core import fonts
+from diagnose.core import fonts, labels
 from diagnose.core.i18n import pick
 from diagnose.render import report
 
@@ -32,12 +32,12 @@ def direction(change: Any) -> str:
     return "up" if change > CHANGE_EPSILON else "down" if change < -CHANGE_EPSILON else "same"
 
 
-def base_context(labels: dict[str, dict[str, str]], lang: str) -> dict[str, Any]:
-    """The part of a document's context every template uses: language, its labels, the
-    programme's name and the bundled fonts."""
+def base_context(section: str, lang: str) -> dict[str, Any]:
+    """The part of a document's context every template uses: language, its labels (the
+    ``section`` of ``core.labels``), the programme's name and the bundled fonts."""
     return {
         "lang": lang,
-        "labels": {key: pick(text, lang) for key, text in labels.items()},
+        "labels": labels.texts(section, lang),
         "programme": pick(report.PROGRAMME, lang),
         "font": {weight: fonts.font_file(weight).as_uri()
                  for weight in ("regular", "bold", "extrabold")},

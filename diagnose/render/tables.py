@@ -29,6 +29,7 @@ from diagnose.content.questionnaire import ProfileItem, Questionnaire
 from diagnose.core import files
 from diagnose.core.errors import DiagnoseError, Problem
 from diagnose.core.i18n import Msg, pick
+from diagnose.core.labels import label, texts
 from diagnose.inputs import answers, identity
 from diagnose.render import xlsx
 from diagnose.render.xlsx import neutralise  # CSV cells are neutralised as XLSX cells are
@@ -233,26 +234,13 @@ def to_csv(data: pd.DataFrame) -> str:
 
 def titles(questionnaire: Questionnaire, lang: str) -> dict[str, str]:
     """Human column titles for the XLSX header."""
-    names = {
-        "assessment.date": {"ko": "진단일", "en": "Date"},
-        "assessment.round": {"ko": "차수", "en": "Round"},
-        "assessment.consultant": {"ko": "컨설턴트", "en": "Consultant"},
-        "overall.score": {"ko": "종합 점수", "en": "Overall score"},
-        "overall.percent": {"ko": "종합 백분율", "en": "Overall %"},
-        "overall.level": {"ko": "성숙도 수준", "en": "Level"},
-        "overall.level_name": {"ko": "수준명", "en": "Level name"},
-        "overall.gates": {"ko": "수준 제한 영역", "en": "Capped by"},
-        "source": {"ko": "원본 파일", "en": "Source"},
-    }
-    result = {key: pick(text, lang) for key, text in names.items()}
+    result = texts("score_table", lang)
     for item in questionnaire.profile:
         result[f"company.{item.id}"] = pick(item.text, lang)
-    parts = {"score": {"ko": "점수", "en": "score"}, "percent": {"ko": "%", "en": "%"},
-             "completeness": {"ko": "완성도", "en": "completeness"},
-             "insufficient": {"ko": "근거 부족", "en": "insufficient"}}
+    parts = texts("dimension_parts", lang)
     for dim in questionnaire.dimensions:
         for part, text in parts.items():
-            result[f"{dim.id}.{part}"] = f"{pick(dim.title, lang)} {pick(text, lang)}"
+            result[f"{dim.id}.{part}"] = f"{pick(dim.title, lang)} {text}"
     return result
 
 
@@ -313,7 +301,6 @@ HEAT_STOPS = [(1.0, (232, 180, 184)), (2.0, (246, 216, 143)), (3.0, (207, 232, 2
 # Excel's colour scale takes three stops: red at 1, amber at 2, the teal of 5.
 XLSX_HEAT = [(value, "".join(f"{c:02X}" for c in rgb))
              for value, rgb in (HEAT_STOPS[0], HEAT_STOPS[1], HEAT_STOPS[-1])]
-YES_NO = {True: {"ko": "예", "en": "yes"}, False: {"ko": "아니오", "en": "no"}}
 DATE_FORMAT = "yyyy-mm-dd"
 TOP = xlsx.Style(vertical="top")  # a row with a wrapped long answer reads from its top
 SCORE_FORMAT = "0.00"
@@ -376,7 +363,8 @@ def file_name(value: Any) -> Any:
 
 def yes_no(values: Any, lang: str) -> np.ndarray:
     """Booleans as words (예/아니오, yes/no); blanks stay blank."""
-    return _mapped(values, lambda v: pick(YES_NO[bool(v)], lang))
+    words = {True: label("booleans.true", lang), False: label("booleans.false", lang)}
+    return _mapped(values, lambda v: words[bool(v)])
 
 
 def unit_format(item: ProfileItem, values: Any, lang: str) -> str | None:

@@ -35,7 +35,7 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
-from diagnose.core import files
+from diagnose.core import files, labels
 from diagnose.core.errors import DiagnoseError, Problem
 from diagnose.core.i18n import Msg
 
@@ -60,7 +60,7 @@ ROW_BLOCK = 2000  # data rows turned into XML at once
 _ONE_KIND = {"string", "floating", "integer", "boolean", "mixed-integer-float", "empty", "date",
              "datetime"}
 AUTO = "auto"  # Sheet.freeze: below the title row, and right of the first two columns
-CUT_MARK = Msg(" … (Excel 칸 한도 32,767자에서 잘림)", " … (cut at Excel's 32,767-character limit)")
+CUT_MARK = labels.WORKBOOK["cut"]  # after the text of a cell cut at Excel's limit
 
 
 def neutralise(value: Any) -> Any:
