@@ -42,9 +42,12 @@ setup: sysdeps $(STAMP)
 sysdeps:
 	@PYTHON=$(PYTHON) bash scripts/sysdeps.sh
 
+# The first run installs about 60 packages, a minute or so: say so first, and let pip print
+# what it collects, downloads and installs, so that a new user never watches a silent terminal.
 $(STAMP): pyproject.toml constraints.txt
+	@echo "의존성 설치 중 (처음 한 번만, 약 1분)… / installing dependencies (first run only, ~1 min)…"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
 clean:

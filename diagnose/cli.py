@@ -211,6 +211,28 @@ def _print_rejections(rejections: list[Rejection], lang: str, quiet: bool,
     console.print(table)
 
 
+@contextlib.contextmanager
+def _reading_progress(enabled: bool, lang: str) -> Iterator[Any]:
+    """A callback showing how many input files have been read (a bar on standard error), or
+    ``None``: only on a terminal, so that logs, pipes and tests stay clean. The bar goes once
+    the files are read: what the command prints after it is what stays on the screen."""
+    console = _console()
+    if not enabled or not console.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    label = Msg("입력 파일 읽기", "Reading inputs").render(lang)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
+
+
 def _errors_path(out: Path) -> Path:
     return out.with_name(out.stem + ".errors.csv")
 
@@ -362,8 +384,9 @@ def score(
         if out.suffix.lower() not in tables.SUFFIXES:
             raise DiagnoseError(Msg("출력 형식은 .csv, .xlsx, .json 중 하나여야 합니다",
                                     "the output must be .csv, .xlsx or .json"), where=out)
-        result = batch.score_inputs(inputs, questionnaire_file, rubric_file, lang.value,
-                                    mapping_path=mapping)
+        with _reading_progress(not quiet and not as_json, lang.value) as progress:
+            result = batch.score_inputs(inputs, questionnaire_file, rubric_file, lang.value,
+                                        mapping_path=mapping, progress=progress)
         cut = tables.write(result.scores.table, out, result.questionnaire, lang.value)
         _print_warnings([*result.warnings, *cut], lang.value, quiet)
         errors = _write_errors(out, result.rejections, lang.value)
@@ -591,9 +614,14 @@ def demo(
         if as_json:
             print(json.dumps(summary, ensure_ascii=False, indent=2))
         elif not quiet:
+            from diagnose.interview.command import join, program
             from diagnose.render.terminal import demo_summary
 
-            _console(stderr=False).print(demo_summary(summary, lang.value))
+            console = _console(stderr=False)
+            console.print(demo_summary(summary, lang.value))
+            typed = join([*program(), *reports.demo_score_args(summary)])  # works as typed
+            console.print(reports.demo_guide(summary, typed).render(lang.value), markup=False,
+                          highlight=False)
 
 
 # --- interview ---------------------------------------------------------------------------------

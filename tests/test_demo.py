@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from diagnose.content.questionnaire import Questionnaire
+from diagnose.core.i18n import pick
 from diagnose.engine import batch
 from diagnose.inputs import responses
 from diagnose.inputs.responses import Response
-from diagnose.jobs import demo
+from diagnose.jobs import demo, reports
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -193,3 +201,177 @@ def test_most_companies_could_invest_a_hundred_million_or_less(cohort: list[Resp
     """KBIZ 2025: 68.9% of SMEs with smart factories would invest 1억 원 or less in AI."""
     low = sum(r.company["investment_capacity"] in {"under_30m", "30m_100m"} for r in cohort)
     assert 0.55 <= low / len(cohort) <= 0.85
+
+
+# --- a new user's first hour (issue 13) -------------------------------------------------------
+
+def test_the_survey_export_is_a_google_forms_export_of_the_questionnaire(
+        bundled: Questionnaire, tmp_path: Path) -> None:
+    """The demo's sample export has the shape Google Forms gives: timestamp and e-mail first,
+    the Korean question texts as headers, labels (not values) as answers, ticked labels
+    joined with ', ', blanks and 해당 없음/모름; and it scores without a rejection."""
+    samples = list(demo.sample_responses(bundled, 12 + demo.SURVEY_COMPANIES))[12:]  # as the demo
+    text = demo.survey_export(bundled, samples)
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    items = [*bundled.profile, *bundled.questions]
+    assert header == ["타임스탬프", "이메일 주소", *(pick(i.text, "ko") for i in items)]
+    assert len(rows) == demo.SURVEY_COMPANIES
+    assert all(row[0].startswith("2026. ") and ("오전" in row[0] or "오후" in row[0])
+               and row[1].endswith("@example.com") for row in rows)
+    cells = {item.id: [row[2 + k] for row in rows] for k, item in enumerate(items)}
+    assert "(주)" in "".join(cells["name"]) and all(cells["name"])
+    assert any(", " in cell for cell in cells["infra.systems"])  # Google Forms' join
+    assert {c for c in cells["data.collection"] if c} <= {
+        pick(o.label, "ko") for o in bundled.items["data.collection"].options}
+    flat = [cell for column in cells.values() for cell in column]
+    assert "" in flat and "해당 없음" in flat and "모름" in flat
+    path = tmp_path / "survey-export.csv"
+    path.write_text(text, encoding="utf-8")
+    result = batch.score_inputs([path])
+    assert result.rejections == []
+    assert len(result.scores.table) == demo.SURVEY_COMPANIES
+    assert len(set(result.scores.table["overall.level"])) >= 3  # not one kind of company
+    assert demo.survey_export(bundled, samples) == text  # deterministic
+
+
+def test_make_says_it_installs_before_the_silent_first_minute() -> None:
+    """`make demo` on a new machine spends a minute in pip: a line says so first, and pip is
+    not told to be quiet."""
+    shown = subprocess.run(["make", "-n", "-B", ".venv/.installed"], cwd=ROOT,
+                           capture_output=True, text=True, timeout=60, check=True).stdout
+    lines = shown.splitlines()
+    pip = next(i for i, line in enumerate(lines) if "pip install" in line)
+    said = [line for line in lines[:pip] if "first run only" in line and "처음 한 번만" in line]
+    assert said and said[0].startswith("echo ")
+    assert " -q" not in lines[pip] and "--quiet" not in lines[pip]
+
+
+def _name(key: str, round_: str, taken: set[str] | None = None, lang: str = "ko") -> str:
+    return reports.report_name(key, round_, set() if taken is None else taken, lang)
+
+
+@pytest.mark.parametrize("key", ["(주)" + "울산정밀기계" * 7,  # 45 characters: a real long name
+                                 "울" * 500, "a" * 500, "울산 " * 170])
+def test_a_long_company_name_keeps_its_round_and_never_replaces_another_report(
+        key: str, tmp_path: Path) -> None:
+    baseline, followup = _name(key, "baseline"), _name(key, "followup")
+    assert baseline != followup  # the follow-up does not replace the baseline
+    assert baseline.endswith("_baseline.pdf") and followup.endswith("_followup.pdf")
+    other = _name(key[:-1] + "X", "baseline")  # same first 400 bytes, another company
+    assert other != baseline
+    assert _name(key, "baseline") == baseline  # the same name on every run
+    taken: set[str] = set()
+    first, second = _name(key, "baseline", taken, "en"), _name(key, "baseline", taken, "en")
+    assert first.endswith("_baseline.en.pdf") and second.endswith("_baseline-2.en.pdf")
+    for name in (baseline, followup, other, first, second):
+        # with the temp file's affixes (.NAME.XXXXXXXX.tmp) within 255 bytes of UTF-8
+        assert len(name.encode("utf-8")) + 16 <= 255, name
+        (tmp_path / name).write_bytes(b"%PDF")
+        (tmp_path / f".{name}.abcdefgh.tmp").write_bytes(b"")
+    assert len(list(tmp_path.glob("*.pdf"))) == 5
+
+
+def test_a_short_name_is_named_as_ever() -> None:
+    assert _name("ulsan-0042", "baseline") == "ulsan-0042_baseline.pdf"
+    assert _name("울산정밀(주)", "followup", lang="en") == "울산정밀(주)_followup.en.pdf"
+    fits = "(주)" + "울산정밀기계" * 5  # 33 characters: the whole name and round fit
+    assert _name(fits, "baseline") == f"{fits}_baseline.pdf"
+
+
+def test_a_long_round_name_is_cut_but_kept_apart() -> None:
+    one, two = _name("ulsan-0042", "r" * 300 + "1"), _name("ulsan-0042", "r" * 300 + "2")
+    assert one != two and one.startswith("ulsan-0042_r") and len(one.encode()) <= 130
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """``diagnose demo`` as a user runs it (three companies), its folder and what it printed."""
+    out = tmp_path_factory.mktemp("demo") / "demo-out"
+    result = subprocess.run([sys.executable, "-m", "diagnose", "demo", "--out", str(out),
+                             "--companies", "3", "--workers", "2"], capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return out, result.stdout
+
+
+@pytest.mark.slow
+def test_the_demo_writes_and_scores_a_sample_survey_export(demo_run: tuple[Path, str]) -> None:
+    out, _ = demo_run
+    export = out / "survey-export.csv"
+    header = export.read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("타임스탬프,이메일 주소,기업 관리번호,기업명,")
+    table = list(csv.DictReader(io.StringIO(
+        (out / "survey-scores.csv").read_text(encoding="utf-8-sig"))))
+    assert len(table) == demo.SURVEY_COMPANIES
+    assert (out / "survey-scores.xlsx").stat().st_size > 0
+    visited = {row["company.id"] for row in csv.DictReader(io.StringIO(
+        (out / "scores.csv").read_text(encoding="utf-8-sig")))}
+    assert visited == {"ulsan-0001", "ulsan-0002", "ulsan-0003"}
+    assert not visited & {row["company.id"] for row in table}  # other companies: no clash
+
+
+@pytest.mark.slow
+def test_the_demo_says_what_to_open_first(demo_run: tuple[Path, str]) -> None:
+    out, printed = demo_run
+    lines = printed.splitlines()
+    first = next(line for line in lines if line.startswith("먼저 열어 볼 파일: "))
+    pdf = Path(first.removeprefix("먼저 열어 볼 파일: ").split(" — ")[0])
+    assert pdf == out / "reports" / "ulsan-0003_baseline.pdf" and pdf.is_file()
+    assert "수준 3" in first  # the level-3 company: every part of a report shows
+    then = next(line for line in lines if line.startswith("그다음: "))
+    assert str(out / "cohort" / "cohort.pdf") in then
+    assert any(f"score {out / 'survey-export.csv'} -o scores.xlsx" in line for line in lines)
+
+
+@pytest.mark.slow
+def test_the_demo_says_what_to_open_first_in_english(tmp_path: Path) -> None:
+    out = tmp_path / "d"
+    result = subprocess.run([sys.executable, "-m", "diagnose", "demo", "--out", str(out),
+                             "--companies", "1", "--workers", "1", "--lang", "en"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert f"Open first: {out / 'reports' / 'ulsan-0001_baseline.en.pdf'}" in result.stdout
+    assert f"Then: {out / 'cohort' / 'cohort.pdf'}" in result.stdout
+    assert "먼저" not in result.stdout
+
+
+def _score(folder: Path, out: Path, stderr: int) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "TERM": "xterm", "COLUMNS": "100"}
+    return subprocess.run([sys.executable, "-m", "diagnose", "score", str(folder), "-o",
+                           str(out)], stdout=subprocess.PIPE, stderr=stderr, env=env,
+                          stdin=subprocess.DEVNULL, timeout=120)
+
+
+@pytest.mark.slow
+def test_score_shows_its_progress_on_a_terminal_only(bundled: Questionnaire,
+                                                      tmp_path: Path) -> None:
+    """Scoring 2,000 files takes a while: a bar counts the files read on a terminal; off a
+    terminal (logs, pipes, CI) standard error holds no bar and no escape codes."""
+    import pty
+
+    folder = tmp_path / "responses"
+    folder.mkdir()
+    for sample in demo.sample_responses(bundled, 30, seed=5):
+        responses.save(sample, folder / f"{sample.company['id']}.yaml")
+    controller, terminal = pty.openpty()
+    try:
+        result = _score(folder, tmp_path / "a.csv", terminal)
+        os.close(terminal)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # the terminal closed: all read
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(controller)
+    assert result.returncode == 0
+    text = shown.decode("utf-8", "replace")
+    assert "입력 파일 읽기" in text and "30/30" in text
+    piped = _score(folder, tmp_path / "b.csv", subprocess.PIPE)
+    assert piped.returncode == 0
+    assert "입력 파일 읽기".encode() not in piped.stderr and b"\x1b[" not in piped.stderr
+    assert piped.stderr.decode().splitlines() == [f"30건 채점 → {tmp_path / 'b.csv'}"]

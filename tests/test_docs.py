@@ -314,3 +314,68 @@ def test_every_test_security_md_names_exists() -> None:
         defined.update(re.findall(r"^def (test_\w+)", path.read_text(encoding="utf-8"), re.M))
     assert len(named) > 40
     assert named <= defined, sorted(named - defined)
+
+
+# --- 5. the README's examples run as typed ----------------------------------------------------
+
+README_COMMAND = re.compile(r"^\.venv/bin/diagnose [^\n]*", re.M)
+
+
+def readme_examples() -> list[list[str]]:
+    """Every ``.venv/bin/diagnose ...`` line of the README's shell blocks, as the shell splits
+    it (a trailing ``# comment`` is the shell's too)."""
+    import shlex
+
+    text = pages()["README.md"]
+    blocks = [m["body"] for m in FENCE.finditer(text) if m["lang"] == "sh"]
+    return [shlex.split(line, comments=True) for body in blocks
+            for line in README_COMMAND.findall(body)]
+
+
+def test_the_readme_scores_the_survey_export_the_demo_writes() -> None:
+    """A new user types the README's score example after `make demo`: it names the demo's
+    sample survey export (a README naming a survey.csv nobody has fails as typed)."""
+    scores = [words for words in readme_examples() if words[1] == "score"]
+    assert scores
+    assert all("demo-out/survey-export.csv" in words or "demo-out/responses" in words
+               for words in scores)
+    assert any("demo-out/survey-export.csv" in words for words in scores)
+
+
+@pytest.mark.slow
+def test_readme_examples_run_as_typed_after_the_demo(tmp_path: Path) -> None:
+    """Each non-interactive example of the README, in a folder where `make demo` ran (with
+    fewer companies: the same files, sooner), exits 0; ``score`` writes its table."""
+    import subprocess
+    import sys
+
+    venv = Path(sys.prefix)
+    assert (venv / "bin" / "diagnose").is_file(), "the tests run from the project's .venv"
+    (tmp_path / ".venv").symlink_to(venv, target_is_directory=True)
+    for path in ("questionnaires",):  # the README validates the bundled questionnaire by path
+        (tmp_path / path).symlink_to(ROOT / path, target_is_directory=True)
+
+    def run(words: list[str]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(words, cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                              stdin=subprocess.DEVNULL)
+
+    demo = run([".venv/bin/diagnose", "demo", "--out", "demo-out", "--companies", "2",
+                "--workers", "2", "--quiet"])
+    assert demo.returncode == 0, demo.stderr
+    ran = []
+    for words in readme_examples():
+        if words[1] in {"interview", "--help"}:  # a conversation; help has its own tests
+            continue
+        result = run(words)
+        assert result.returncode == 0, (words, result.stderr)
+        assert "Traceback" not in result.stderr
+        ran.append(words[1])
+        if words[1] == "score":
+            out = tmp_path / words[words.index("-o") + 1]
+            assert out.stat().st_size > 0, words
+    assert "score" in ran and "report" in ran
+    # the survey export scores as the demo scored it: 16 companies, none rejected
+    survey = run([".venv/bin/diagnose", "score", "demo-out/survey-export.csv", "-o", "s.json",
+                  "--json"])
+    assert survey.returncode == 0, survey.stderr
+    assert len(json.loads(survey.stdout)) == 16

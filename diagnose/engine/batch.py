@@ -9,7 +9,7 @@ is kept, and the earlier is listed as a rejection.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -219,8 +219,14 @@ def _key_text(frame: pd.DataFrame, position: int) -> str:
     return str(value or "")
 
 
+# Told after each input file is read: (files read, files in all). The command line shows it
+# as progress on a terminal; the engine knows nothing of screens.
+Progress = Callable[[int, int], None]
+
+
 def read_inputs(paths: Sequence[Path], q: Questionnaire,
-                mapping: survey.SurveyMap | None = None) -> Inputs:
+                mapping: survey.SurveyMap | None = None,
+                progress: Progress | None = None) -> Inputs:
     """Read response files and survey exports, in the order given, into one answers frame."""
     parts: list[pd.DataFrame] = []
     files: list[np.ndarray] = []
@@ -240,7 +246,9 @@ def read_inputs(paths: Sequence[Path], q: Questionnaire,
             responses.extend(pending)
             pending.clear()
 
-    for path in paths:
+    for done, path in enumerate(paths):
+        if progress is not None:
+            progress(done, len(paths))
         suffix = path.suffix.lower()
         if suffix in RESPONSE_SUFFIXES:
             item = _load_response(path, q, rejections, warnings)
@@ -268,6 +276,8 @@ def read_inputs(paths: Sequence[Path], q: Questionnaire,
         if result.ignored:
             ignored.setdefault(tuple(result.ignored), []).append(str(path))
     flush()
+    if progress is not None:
+        progress(len(paths), len(paths))
     warnings.extend(survey.ignored_warning(names, list(columns))
                     for columns, names in ignored.items())
     if not parts:
@@ -296,11 +306,12 @@ class NothingReadable(DiagnoseError):
 
 def score_inputs(inputs: Sequence[Path], questionnaire_path: Path | None = None,
                  rubric_path: Path | None = None, lang: str = "ko",
-                 mapping_path: Path | None = None) -> Batch:
+                 mapping_path: Path | None = None, progress: Progress | None = None) -> Batch:
     """Read every input, score what can be read, and list what could not.
 
     Response files (``.yaml``) and survey exports (``.csv``, ``.xlsx``, matched through
-    ``mapping_path`` when given) feed one answers frame, scored by one engine.
+    ``mapping_path`` when given) feed one answers frame, scored by one engine. ``progress``
+    is told how many input files have been read.
     """
     q, r = load_content(questionnaire_path, rubric_path)
     mapping = survey.load_map(mapping_path, q) if mapping_path is not None else None
@@ -311,7 +322,7 @@ def score_inputs(inputs: Sequence[Path], questionnaire_path: Path | None = None,
             "채점할 입력 파일이 없습니다" + (" (폴더에 응답 파일 .yaml이 없음)" if folders else ""),
             "no input files to score" + (" (no response files .yaml in the folder)"
                                          if folders else "")), where=folders or None)
-    read = read_inputs(paths, q, mapping)
+    read = read_inputs(paths, q, mapping, progress)
     if not read.used and read.rejections:  # every file refused whole: the job cannot run
         raise NothingReadable(read.rejections)
     if read.frame.empty and not read.rejections:  # a blank template: nothing was rejected,

@@ -35,14 +35,18 @@ Money is in 백만원 (KRW million), the unit of the questionnaire's money items
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import random
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from diagnose.content.questionnaire import ProfileItem, Question, Questionnaire
-from diagnose.inputs.answers import NA, UNKNOWN
+from diagnose.core.i18n import pick
+from diagnose.inputs.answers import NA, UNKNOWN, display
 from diagnose.inputs.responses import Answer, Assessment, Response, new_response
 
 CONSULTANTS = ["김민수", "이서연", "박준호", "최지은"]
@@ -967,3 +971,62 @@ def sample_responses(q: Questionnaire, count: int, seed: int = 2026) -> Iterator
         _assess(company, q, response, dict(profile), date)
         response.status = "complete"
         yield response
+
+
+# --- the sample survey export ---------------------------------------------------------------
+
+SURVEY_COMPANIES = 16  # companies that answered the programme's online form in the demo
+SURVEY_META = ("타임스탬프", "이메일 주소")  # the two columns Google Forms adds before the questions
+
+
+def _cell(item: ProfileItem | Question, value: Any) -> str:
+    """An answer as a Google Forms export writes it: the option label (Korean), ticked labels
+    joined with ``, ``, 해당 없음/모름, a number as typed; blank when not answered."""
+    if value is None or value == [] or value == ():
+        return ""  # a form cannot tell 'nothing ticked' from 'skipped': both export blank
+    if isinstance(value, list):
+        value = tuple(value)
+    if item.type == "number" and not isinstance(value, str):
+        return f"{value:.10g}"  # typed digits: no unit, no thousands separator
+    return display(item, value, "ko")
+
+
+def _timestamp(sample: Response) -> str:
+    """When the form was submitted, as a Korean Google Sheet shows it: ``2026. 3. 12 오후 2:41:07``."""
+    times = [dt.datetime.fromisoformat(a.answered_at) for a in sample.answers.values()
+             if a.answered_at is not None]
+    if times:
+        at = max(times)
+    else:
+        day = sample.assessment.date or dt.date(2026, 3, 9)
+        at = dt.datetime.combine(day, dt.time(11, 0))
+    half = "오전" if at.hour < 12 else "오후"
+    return (f"{at.year}. {at.month}. {at.day} {half} {(at.hour - 1) % 12 + 1}:"
+            f"{at.minute:02d}:{at.second:02d}")
+
+
+def _email(sample: Response) -> str:
+    """A contact address on a reserved example domain (RFC 2606), from the English name."""
+    english = sample.company.get("name_en") or ""
+    words = re.sub(r"\bco\.?,? ltd\.?|[^a-z ]", " ", english.lower()).split()
+    return f"{'.'.join(words) or sample.company.get('id', 'contact')}@example.com"
+
+
+def survey_export(q: Questionnaire, samples: Iterable[Response]) -> str:
+    """The sample responses as a Google Forms export (CSV text) of the questionnaire.
+
+    One row per company, as a programme's online form would have it: the timestamp and
+    e-mail columns Google Forms adds, then every profile item and question under its Korean
+    text, answered with option labels, not values (``diagnose score`` matches both back).
+    Questions a company did not reach or skipped are blank; 해당 없음/모름 as answered. Made
+    from the questionnaire, so it changes with it and never names a question it lacks.
+    """
+    items: list[ProfileItem | Question] = [*q.profile, *q.questions]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([*SURVEY_META, *(pick(item.text, "ko") for item in items)])
+    for sample in samples:
+        values = {**sample.company, **{qid: a.value for qid, a in sample.answers.items()}}
+        writer.writerow([_timestamp(sample), _email(sample),
+                         *(_cell(item, values.get(item.id)) for item in items)])
+    return buffer.getvalue()

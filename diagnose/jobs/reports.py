@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 import time
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from diagnose.core.errors import DiagnoseError, Problem
 from diagnose.core.i18n import Msg
@@ -28,13 +31,25 @@ def _progress(enabled: bool, total: int, description: str) -> Any:
     return progress
 
 
+ROUND_BYTES = 40  # a round name longer than this (never a real one) is cut, with its hash
+
+
 def report_name(key: str, round_: str | None, taken: set[str], lang: str = "ko") -> str:
     """A unique PDF file name for an assessment, safe whatever the company is called.
 
     Korean reports are ``<id>_<round>.pdf``; other languages add ``.<lang>`` so that an
-    English run never overwrites the Korean report.
+    English run never overwrites the Korean report. A name too long for a file name
+    (``report.MAX_NAME_BYTES`` bytes of UTF-8) is cut in the company part only: the round, the
+    ``-2`` of a second assessment of that name and the language always stay, so a follow-up
+    never replaces its baseline, and the cut part ends in a hash of the whole name, so two
+    long names that begin alike never share a file.
     """
-    stem = report.safe_filename(f"{key}_{round_}" if round_ else key)
+    stem = report.safe_filename(f"{key}_{round_}" if round_ else key, limit=sys.maxsize)
+    if len(stem.encode("utf-8")) > report.MAX_NAME_BYTES:  # a name that fits stays as ever
+        tail = report.safe_filename(round_, "", ROUND_BYTES) if round_ else ""
+        tail = f"_{tail}" if tail else ""
+        stem = report.safe_filename(key, limit=report.MAX_NAME_BYTES - len(tail.encode("utf-8")))
+        stem += tail
     suffix = "" if lang == "ko" else f".{lang}"
     name, n = f"{stem}{suffix}.pdf", 2
     while name.casefold() in taken:  # CON.pdf and con.pdf are one file on Windows and macOS
@@ -176,9 +191,19 @@ def _claim_demo_folder(out: Path) -> None:
                                    "its files here\n", encoding="utf-8")
 
 
+SURVEY_EXPORT = "survey-export.csv"  # the demo's sample form export, and its score tables
+SURVEY_SCORES = ("survey-scores.csv", "survey-scores.xlsx")
+
+
 def run_demo(out: Path, companies: int = 12, workers: int | None = None, seed: int = 2026,
              lang: str = "ko", progress: bool = False) -> dict[str, Any]:
-    """The main job on sample data: responses, score tables, one PDF per company, cohort."""
+    """The main job on sample data: responses, score tables, one PDF per company, cohort.
+
+    Beside them, a sample survey export in the shape Google Forms gives (``survey-export.csv``:
+    ``SURVEY_COMPANIES`` more companies, made from the bundled questionnaire) and its score
+    tables, so that ``diagnose score`` on a form export can be tried as the README shows.
+    """
+    from diagnose.core import files
     from diagnose.jobs import demo
 
     q, r = batch.load_content()
@@ -188,10 +213,20 @@ def run_demo(out: Path, companies: int = 12, workers: int | None = None, seed: i
     for stale in folder.glob("*.yaml"):
         stale.unlink()  # a smaller rerun must not score the last run's extra companies
     paths = []
-    for sample in demo.sample_responses(q, companies, seed):
+    samples = list(demo.sample_responses(q, companies + demo.SURVEY_COMPANIES, seed))
+    # the form's companies come after the demo's own: other ids and names, so both can be
+    # scored together without one replacing the other
+    visited, surveyed = samples[:companies], samples[companies:]
+    for sample in visited:
         path = folder / f"{sample.company['id']}.yaml"
         responses.save(sample, path)
         paths.append(path)
+    export = out / SURVEY_EXPORT
+    files.write_atomic(export, demo.survey_export(q, surveyed))
+    surveys = batch.score_inputs([export], lang=lang)
+    survey_tables = [out / name for name in SURVEY_SCORES]
+    for table_path in survey_tables:
+        tables.write(surveys.scores.table, table_path, q, lang)
     result = batch.score_inputs([folder], lang=lang)
     tables.write(result.scores.table, out / "scores.csv", q, lang)
     tables.write(result.scores.table, out / "scores.xlsx", q, lang)
@@ -202,17 +237,69 @@ def run_demo(out: Path, companies: int = 12, workers: int | None = None, seed: i
     from diagnose.jobs import cohort
     from diagnose.render.pdf import PdfUnavailable
 
-    try:
-        pdfs = render_reports(result, reports_dir, lang, None, workers, progress)
+    try:  # building the jobs may need the PDF stack already (fonts, templates)
+        jobs = report_jobs(result, reports_dir, lang)
+        pdfs = render_jobs(jobs, reports_dir, lang, workers, progress)
     except PdfUnavailable as exc:  # no PDF stack: the data, tables and cohort workbook still
         with contextlib.suppress(PdfUnavailable):  # its workbook is written before its PDF
             cohort.build_cohort(result, out / "cohort", lang)
         raise PdfUnavailable(exc.missing, written=(
-            str(folder), str(out / "scores.csv"), str(out / "scores.xlsx"),
-            str(out / "cohort" / "cohort.xlsx"))) from None
+            str(folder), str(out / "scores.csv"), str(out / "scores.xlsx"), str(export),
+            *(str(p) for p in survey_tables), str(out / "cohort" / "cohort.xlsx"))) from None
     programme = cohort.build_cohort(result, out / "cohort", lang)
     return {"responses": str(folder), "companies": len(paths),
             "scores_csv": str(out / "scores.csv"), "scores_xlsx": str(out / "scores.xlsx"),
             "reports": str(reports_dir), "pdfs": [str(p) for p in pdfs],
             "cohort": str(out / "cohort"), "cohort_files": [str(programme.xlsx), str(programme.pdf)],
-            "rejected": len(result.rejections), "rubric": r.id}
+            "survey_export": str(export), "survey_companies": len(surveys.scores.table),
+            "survey_scores": [str(p) for p in survey_tables],
+            "open_first": _first_to_open(result, jobs, programme.pdf),
+            "rejected": len(result.rejections) + len(surveys.rejections), "rubric": r.id}
+
+
+FIRST_LEVEL = 3  # a middle company's report shows every part: gates, findings, a full roadmap
+
+
+def _first_to_open(result: Batch, jobs: list[report.ReportJob], cohort_pdf: Path
+                   ) -> dict[str, Any]:
+    """The report a new user should open first (a level-3 company's, else the nearest level),
+    and the cohort summary after it."""
+    table = result.scores.table
+    levels = [None if pd.isna(v) else int(v) for v in table["overall.level"]]
+    ranked = sorted(range(len(jobs)), key=lambda i: (
+        levels[i] is None, abs((levels[i] or 0) - FIRST_LEVEL), i))
+    if not ranked:
+        return {"report": None, "company": None, "level": None, "cohort": str(cohort_pdf)}
+    chosen = ranked[0]
+    return {"report": str(jobs[chosen].out),
+            "company": report.plain(table["company.name"].iloc[chosen]),
+            "level": levels[chosen], "cohort": str(cohort_pdf)}
+
+
+def demo_score_args(summary: dict[str, Any]) -> list[str]:
+    """The arguments of ``diagnose score`` on the demo's survey export, as the README has them."""
+    return ["score", summary["survey_export"], "-o", "scores.xlsx"]
+
+
+def demo_guide(summary: dict[str, Any], score_command: str) -> Msg:
+    """What a new user opens first after the demo, and the survey example to try next.
+
+    ``score_command`` is ``demo_score_args`` as the user can type it on this system
+    (``.venv/bin/diagnose score demo-out/survey-export.csv -o scores.xlsx``).
+    """
+    first = summary["open_first"]
+    lines = []
+    if first["report"]:
+        lines.append(Msg("먼저 열어 볼 파일: {r} — 한 회사의 진단 보고서: {c}, 수준 {l}",
+                         "Open first: {r} — one company's diagnosis report: {c}, level {l}")
+                     .format(r=first["report"], c=first["company"], l=first["level"]))
+    lines.append(Msg("그다음: {p} — {n}개 회사를 나란히 본 사업단 요약(코호트)",
+                     "Then: {p} — the programme's summary (cohort): every company side by side")
+                 .format(p=first["cohort"], n=summary["companies"]))
+    lines.append(Msg("설문 내보내기 예: {e} — Google Forms 형식, {m}개 회사, 채점 결과는 {t}. "
+                     "직접 채점해 보기: {s}",
+                     "A survey export: {e} — as Google Forms exports it, {m} companies, scored "
+                     "in {t}. Score it yourself: {s}")
+                 .format(e=summary["survey_export"], m=summary["survey_companies"],
+                         t=summary["survey_scores"][-1], s=score_command))
+    return Msg("\n".join(m.ko for m in lines), "\n".join(m.en for m in lines))

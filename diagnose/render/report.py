@@ -719,16 +719,23 @@ WINDOWS_DEVICES = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in ra
 MAX_NAME_BYTES = 120  # with ".en.pdf", "-2" and a temp file's affixes, far below 255 bytes
 
 
-def safe_filename(text: str, fallback: str = "report") -> str:
+def safe_filename(text: str, fallback: str = "report", limit: int = MAX_NAME_BYTES) -> str:
     """A file name from untrusted text, safe on Linux, macOS and Windows.
 
     Letters (Korean too), digits and ``-_()[] .`` stay, anything else becomes ``_``; no
-    leading dots or dashes (hidden files, command options), at most ``MAX_NAME_BYTES`` bytes of
-    UTF-8, and never a Windows device name (``CON``, ``NUL.txt``, ``com1``).
+    leading dots or dashes (hidden files, command options), at most ``limit`` bytes of UTF-8,
+    and never a Windows device name (``CON``, ``NUL.txt``, ``com1``). A name cut to fit ends
+    in ``~`` and 8 hex digits of a hash of the whole text, so two long names that share their
+    first ``limit`` bytes still give two files, and the same name always the same file.
     """
     cleaned = "".join(c if c.isalnum() or c in "-_()[] ." else "_" for c in text)
     cleaned = cleaned.lstrip(" .-_").rstrip(" ._")
-    cleaned = cleaned.encode("utf-8")[:MAX_NAME_BYTES].decode("utf-8", "ignore").rstrip(" ._")
+    if len(cleaned.encode("utf-8")) > limit:
+        import hashlib
+
+        tag = "~" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        kept = cleaned.encode("utf-8")[:max(limit - len(tag), 0)]
+        cleaned = kept.decode("utf-8", "ignore").rstrip(" ._") + tag
     if cleaned.split(".")[0].strip().upper() in WINDOWS_DEVICES:
         cleaned = "_" + cleaned
     return cleaned or fallback
