@@ -194,16 +194,18 @@ def _print_rejections(rejections: list[Rejection], lang: str, quiet: bool,
     from rich.table import Table
     from rich.text import Text
 
-    head = {"ko": ("파일", "행", "열", "값", "사유"), "en": ("file", "row", "column", "value",
-                                                      "reason")}[lang]
-    table = Table(title="제외된 입력" if lang == "ko" else "Rejected input", title_justify="left")
-    for name in head:
-        table.add_column(name, overflow="fold")
     shown = rejections if errors_file is None else rejections[:SCREEN_REJECTIONS]
+    company = any(item.company for item in shown)  # survey rows: whom to call
+    head = {"ko": ("파일", "행", "기업", "열", "값", "사유"),
+            "en": ("file", "row", "company", "column", "value", "reason")}[lang]
+    table = Table(title="제외된 입력" if lang == "ko" else "Rejected input", title_justify="left")
+    for name in head if company else head[:2] + head[3:]:
+        table.add_column(name, overflow="fold")
     for item in shown:  # cells from input files are text, never rich markup
         value = item.value if len(item.value) <= 80 else item.value[:79] + "…"
-        table.add_row(Text(visible(item.file)), Text("" if item.row is None else str(item.row)),
-                      Text(visible(item.column)), Text(visible(value)),
+        cells = [item.file, "" if item.row is None else str(item.row), item.company,
+                 item.column, value]
+        table.add_row(*(Text(visible(c)) for c in (cells if company else cells[:2] + cells[3:])),
                       Text(item.reason.render(lang)))
     if len(shown) < len(rejections):
         table.caption = Msg("… 외 {n}건: 전체 목록은 {f}", "… and {n} more: the full list is in {f}"
@@ -247,11 +249,13 @@ def _write_errors(out: Path, rejections: list[Rejection], lang: str) -> Path:
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["file", "row", "column", "value", "reason"])
+    # The company (of a survey row) last, under the score table's names: the columns before
+    # keep their places for scripts that read them.
+    writer.writerow(["file", "row", "column", "value", "reason", "company.id", "company.name"])
     for item in rejections:
         writer.writerow([tables.neutralise(v) for v in (
             item.file, "" if item.row is None else item.row, item.column, item.value,
-            item.reason.render(lang))])
+            item.reason.render(lang), item.company_id, item.company_name)])
     path = _errors_path(out)
     if rejections:
         files.write_atomic(path, "\ufeff" + buffer.getvalue())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import openpyxl
@@ -74,11 +75,11 @@ def test_rejected_rows_are_listed_on_screen_and_in_the_errors_file(tmp_path: Pat
     assert "form.csv:3" in result.stderr and "가끔" in result.stderr  # one line each off a terminal
     errors = (tmp_path / "scores.errors.csv").read_text(encoding="utf-8-sig").splitlines()
     assert errors == [
-        "file,row,column,value,reason",
-        f'{path},3,2. {Q_COLLECTION} *,가끔,"not one of the options (valid: 1, 2, 3, 4, 5)"',
+        "file,row,column,value,reason,company.id,company.name",
+        f'{path},3,2. {Q_COLLECTION} *,가끔,"not one of the options (valid: 1, 2, 3, 4, 5)",,(주)나',
         f'{path},3,{Q_SYSTEMS},"ERP, 엑셀","\'엑셀\': not one of the options (valid: erp, mes, '
-        'scada, plm, qms, wms, cmms, fems)"',
-        f"{path},4,1. 기업명 *,,the company name is missing",
+        'scada, plm, qms, wms, cmms, fems)",,(주)나',
+        f"{path},4,1. 기업명 *,,the company name is missing,,",
     ]
     book = openpyxl.load_workbook(out)
     names = [row[1].value for row in book.active.iter_rows(min_row=2)]
@@ -91,7 +92,8 @@ def test_quiet_prints_one_line_per_rejection(tmp_path: Path) -> None:
                                  "--lang", "en"])
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [
-        f"{path}:2 [2. {Q_COLLECTION} *] '가끔': not one of the options (valid: 1, 2, 3, 4, 5)"]
+        f"{path}:2 [2. {Q_COLLECTION} *] '가끔': not one of the options (valid: 1, 2, 3, 4, 5) "
+        "(company: (주)나)"]
     assert json.loads((tmp_path / "s.json").read_text(encoding="utf-8")) == []
 
 
@@ -249,3 +251,36 @@ def test_inputs_that_cannot_be_read_at_all_stop_the_command(tmp_path: Path) -> N
     good = google_form(tmp_path / "form.csv", ["", "(주)울산정밀", "3", "", ""])
     some = runner.invoke(app, ["score", str(binary), str(good), "-o", str(out), "--quiet"])
     assert some.exit_code == 1 and [r["company.name"] for r in read_csv(out)] == ["(주)울산정밀"]
+
+
+def test_the_rejection_table_and_errors_file_name_the_company_to_call(tmp_path: Path) -> None:
+    """The office calls a company, not a row: its id and name, where the row has them."""
+    path = export(tmp_path / "form.csv", [
+        ["기업 관리번호", "기업명", Q_COLLECTION],
+        ["ulsan-0042", "(주)울산정밀", "가끔"], ["ulsan-0043", "온산화학(주)", "3"]])
+    out = tmp_path / "s.csv"
+    result = runner.invoke(app, ["score", str(path), "-o", str(out), "--lang", "en"],
+                           env={"FORCE_COLOR": "1", "NO_COLOR": "1", "COLUMNS": "250"})
+    assert result.exit_code == 1
+    screen = re.sub(r"\x1b\[[0-9;]*m", "", result.stderr)  # a terminal's bold titles
+    header = next(line for line in screen.splitlines() if "reason" in line)
+    assert [cell.strip() for cell in header.strip("┃ ").split("┃")] == [
+        "file", "row", "company", "column", "value", "reason"]
+    assert "│ (주)울산정밀 (ulsan-0042) │" in screen
+    errors = list(csv.DictReader((tmp_path / "s.errors.csv").read_text(
+        encoding="utf-8-sig").splitlines()))
+    assert [(e["row"], e["company.id"], e["company.name"]) for e in errors] == [
+        ("2", "ulsan-0042", "(주)울산정밀")]
+
+
+def test_a_csv_cut_mid_row_scores_the_rest_and_exits_1(tmp_path: Path) -> None:
+    path = tmp_path / "cut.csv"
+    path.write_bytes(f"기업명,{Q_COLLECTION},비고\r\n(주)가,3,\r\n(주)나,\"MES".encode())
+    out = tmp_path / "s.csv"
+    result = runner.invoke(app, ["score", str(path), "-o", str(out), "--quiet", "--lang", "en"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"{path}:3 [{Q_COLLECTION}] 'MES': the file looks cut off at row 3: it ends inside a "
+        "quoted cell of this row. The row is left out; download or save the original again "
+        "(company: (주)나)")
+    assert [r["company.name"] for r in read_csv(out)] == ["(주)가"]

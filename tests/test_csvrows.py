@@ -54,7 +54,7 @@ def read_all(path: Path, encoding: str, sep: str, width: int, first_row: int,
     rows: dict[int, list[Any]] = {}
     too_long: list[tuple[int, int]] = []
     for records in csvrows.read(path, encoding, sep, width, first_row, coded, plain):
-        too_long += records.too_long
+        too_long += [(row, len(cells)) for row, cells in records.too_long]
         assert sorted(records.rows.tolist()) == records.rows.tolist()
         for i, row in enumerate(records.rows.tolist()):
             assert row not in rows, f"row {row} given twice"
@@ -114,21 +114,50 @@ def test_a_line_break_inside_quotes_stays_in_its_row(tmp_path: Path) -> None:
     assert too_long == [(3, 3)]
 
 
-@pytest.mark.parametrize("text, row", [
-    ('기업명,data.collection\r\n"(주)가,3\r\n(주)나,2\r\n', 2),  # too few cells once swallowed
-    ('기업명,비고\r\n(주)가,"메모\r\n(주)나,2\r\n(주)다,3\r\n', 2),  # just as wide: a normal row
-    ('기업명\r\n(주)가\r\n"(주)나\r\n(주)다\r\n', 3),  # one column
+@pytest.mark.parametrize("text, row, lines, kept", [
+    ('기업명,data.collection\r\n"(주)가,3\r\n(주)나,2\r\n', 2, 1, []),  # swallowed, too few cells
+    ('기업명,비고\r\n(주)가,"메모\r\n(주)나,2\r\n(주)다,3\r\n', 2, 2, []),  # just as wide
+    ('기업명\r\n(주)가\r\n"(주)나\r\n(주)다\r\n', 3, 1, ["(주)가"]),  # one column
+    ('기업명,비고\r\n(주)가,x\r\n(주)나,"메모 ""인용""', 3, 0, ["(주)가"]),  # cut in the last row
+    ('기업명,비고\r\n(주)가,x\r\n(주)나,"메모\r\n둘째 줄', 3, 1, ["(주)가"]),  # in a two-line cell
 ])
-def test_a_quote_never_closed_refuses_the_file_naming_its_row(
-        tmp_path: Path, text: str, row: int) -> None:
-    """pyarrow would take the rest of the file as one cell (the last rows silently gone)."""
+def test_a_quote_never_closed_leaves_out_its_row_and_says_the_file_looks_cut(
+        tmp_path: Path, text: str, row: int, lines: int, kept: list[str]) -> None:
+    """pyarrow would take the rest of the file as one cell (the last rows silently gone):
+    that row is left out, saying so, and the rows above it are scored."""
     path = tmp_path / "quote.csv"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(survey.SurveyError) as caught:
-        survey.read(path, batch.load_content()[0])
-    (rejection,) = caught.value.rejections
+    result = survey.read(path, batch.load_content()[0])
+    (rejection,) = result.rejections
     assert rejection.row == row
-    assert rejection.reason.en == f'malformed CSV: a quote (") opened in row {row} is never closed'
+    if lines:  # a stray quote, or a cut inside a multi-line cell: either may be
+        assert rejection.reason.en.startswith(
+            f'malformed CSV: a quote (") opened in row {row} is never closed, so the {lines} '
+            "line(s) after it were read into one cell (or the file is cut off there)")
+    else:
+        assert rejection.reason.en.startswith(
+            f"the file looks cut off at row {row}: it ends inside a quoted cell of this row")
+    assert list(result.frame["company.name"]) == kept
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp949"])
+@pytest.mark.parametrize("tail, cut", [
+    ('(주)나,"끝난 따옴표"', False),  # closed: a whole last row without a line end
+    ('(주)나,"끝난 ""따옴표"""', False),
+    ('(주)나,끝', False),  # as wide as the header: Google Sheets ends so
+    ('(주)나,"열린 따옴표', True),
+    ('(주)나,"열린 ""따옴표""', True),
+    ('(주)나,"', True),
+    ("(주)나", True),  # fewer cells, no line end
+    ("(주)나\r\n", False),  # fewer cells, but ended: a sheet saved without trailing blanks
+    ("   ", False),  # a blank last line is no row
+])
+def test_the_last_record_is_cut_off_only_when_the_file_ends_inside_it(
+        tmp_path: Path, encoding: str, tail: str, cut: bool) -> None:
+    path = tmp_path / "tail.csv"
+    path.write_bytes(("기업명,비고\r\n(주)가,x\r\n" + tail).encode(encoding))
+    found = [r.cut for r in csvrows.read(path, encoding, ",", 2, 2, {0}, {1}) if r.cut]
+    assert [c.row for c in found] == ([3] if cut else [])
 
 
 def test_a_closed_quote_ending_in_a_line_break_is_no_open_quote(tmp_path: Path) -> None:
@@ -314,3 +343,46 @@ def test_plain_numbers_parsed_by_pyarrow_are_those_float_reads(texts: list[str])
         assert number == float(text) and math.copysign(1, number) == math.copysign(
             1, float(text)), text
         assert text.strip() == text and text.isascii(), text
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp949"])
+def test_a_file_cut_at_any_byte_of_its_last_row_never_scores_a_broken_row(
+        tmp_path: Path, encoding: str) -> None:
+    """A download cut at a random byte of the last row: inside a syllable (the first bytes
+    of 가 or 모), in the first cell (too few cells), or after them. The rows above are scored
+    every time; the last row is left out whenever the cut shows, and is whole when kept."""
+    whole = "기업명,비고\r\n(주)가,x\r\n(주)나,메모".encode(encoding)
+    last = whole.rindex(b"\r\n") + 2
+    q = batch.load_content()[0]
+    for cut in range(last + 1, len(whole)):
+        path = tmp_path / f"cut{cut}.csv"
+        path.write_bytes(whole[:cut])
+        broken = csvrows.text_end(path, encoding) < cut
+        result = survey.read(path, q)
+        names = list(result.frame["company.name"])
+        assert names[0] == "(주)가", cut
+        text = whole[:cut].decode(encoding, errors="ignore")
+        shows = broken or "," not in text.splitlines()[-1]  # a character, or too few cells
+        if shows:
+            assert names == ["(주)가"], cut
+            (rejection,) = result.rejections
+            assert rejection.reason.en.startswith("the file looks cut off at row 3: "), cut
+            assert ("in the middle of a character" in rejection.reason.en) is broken, cut
+        else:  # '(주)나,' or '(주)나,메': as wide as the header, no sign of a cut
+            assert names == ["(주)가", "(주)나"] and result.rejections == [], cut
+
+
+@pytest.mark.parametrize("encoding, text, cut", [
+    ("utf-8", "a,b\n가", 0), ("utf-8", "a,b\n가", 1), ("utf-8", "a,b\n가", 2),
+    ("cp949", "a,b\n가", 0), ("cp949", "a,b\n가", 1), ("cp949", "a,b\n똠", 1),
+    ("utf-8", "가" * 3000, 0),  # no line end in the last 4 KB: no guess
+])
+def test_text_end_leaves_out_only_a_character_the_file_ends_inside(
+        tmp_path: Path, encoding: str, text: str, cut: int) -> None:
+    data = text.encode(encoding)
+    path = tmp_path / "end.csv"
+    path.write_bytes(data[: len(data) - cut])
+    expected = len(data) - (len(text[-1].encode(encoding)) if cut else 0)
+    if "\n" not in text:
+        expected = len(data)
+    assert csvrows.text_end(path, encoding) == expected

@@ -236,6 +236,10 @@ def test_rows_after_skipped_rows_keep_their_numbers_in_every_block(
     ("company.name", "company.name"),
     ("진단일", "assessment.date"),
     ("How are data collected?\nPick the closest", "data.collection"),
+    # numbered, with a description line: Google Forms and Naver Form export both so
+    ("21. 데이터는 어떻게 수집됩니까?\n(가장 가까운 것 하나를 고르세요)", "data.collection"),
+    ("Q21. How are data collected? *\r\n(pick the closest)", "data.collection"),
+    ("2. 기업명 *\n(사업자등록증의 상호)", "company.name"),
 ])
 def test_headers_match_however_forms_write_them(mini: Questionnaire, header: str,
                                                 target: str, tmp_path: Path) -> None:
@@ -524,3 +528,114 @@ def test_an_endless_number_is_refused_not_read_as_infinity(
     assert [(r.row, r.value, r.reason.en) for r in result.rejections] == [
         (2, "1e309", "not a number"), (3, "-inf", "not a number")]
     assert values(result, 0)["company.employees"] == 1000
+
+
+def test_a_numbered_header_with_a_description_line_is_matched_not_dropped(
+        tmp_path: Path, mini: Questionnaire) -> None:
+    """A quoted two-line header, as a form exports a question with its description."""
+    path = export(tmp_path / "form.csv", [
+        ["1. 기업명 *", "21. 데이터는 어떻게 수집됩니까?\n(가장 가까운 것 하나를 고르세요)"],
+        ["(주)가", "MES가 자동 수집한다"]])
+    result = survey.read(path, mini)
+    assert result.ignored == []
+    assert values(result)["data.collection"] == 3
+
+
+# --- numbers: the one rule of answers.parse_number ---------------------------------------------
+
+@pytest.mark.parametrize("cell, read", [
+    ("1,500", 1500.0), ("85명", 85.0), ("1,500 employees", 1500.0), ("８５", 85.0), ("85", 85.0),
+])
+def test_survey_numbers_are_read_by_the_one_rule(tmp_path: Path, mini: Questionnaire,
+                                                 cell: str, read: float) -> None:
+    path = export(tmp_path / "n.csv", [["기업명", "상시 근로자 수"], ["(주)가", cell]])
+    result = survey.read(path, mini)
+    assert result.rejections == []
+    assert values(result)["company.employees"] == read
+
+
+@pytest.mark.parametrize("cell", ["1,5", "85,5", "0,5", "1,5명", "1.500,5", "85,5%"])
+def test_a_comma_decimal_in_a_survey_is_a_rejection_never_a_guess(
+        tmp_path: Path, mini: Questionnaire, cell: str) -> None:
+    """``1,5`` could be 1.5 or 15: the row is rejected with parse_number's own reason."""
+    path = export(tmp_path / "n.csv", [["기업명", "상시 근로자 수", "자동 수집 설비 비율은 몇 %입니까?"],
+                                       ["(주)가", cell, "12"], ["(주)나", "12", cell]])
+    result = survey.read(path, mini)
+    assert len(result.frame) == 0
+    reasons = []
+    for item in ("employees", "infra.ratio"):
+        with pytest.raises(answers.AnswerError) as caught:
+            answers.parse_number(cell, mini.items[item].unit)
+        reasons.append(caught.value.message)
+    assert [(r.row, r.value, r.reason) for r in result.rejections] == [
+        (2, cell, reasons[0]), (3, cell, reasons[1])]
+
+
+# --- a file cut short -------------------------------------------------------------------------
+
+def test_a_csv_cut_inside_its_last_row_leaves_that_row_out_and_scores_the_rest(
+        tmp_path: Path, mini: Questionnaire) -> None:
+    """A download that stopped: the last row has fewer cells and no line end. Padded with
+    blanks, it would be scored as a whole answer (employees 1 instead of 120)."""
+    path = tmp_path / "cut.csv"
+    path.write_bytes("기업 관리번호,기업명,상시 근로자 수,데이터는 어떻게 수집됩니까?\r\n"
+                     "u-1,(주)가,85,3\r\nu-2,(주)나,1".encode())
+    result = survey.read(path, mini)
+    assert list(result.frame["company.name"]) == ["(주)가"]
+    (rejection,) = result.rejections
+    assert (rejection.row, rejection.column, rejection.value) == (3, "상시 근로자 수", "1")
+    assert rejection.reason.en.startswith("the file looks cut off at row 3: its last row has "
+                                          "3 of the header's 4 cells and no line end")
+    assert "파일이 3행에서 잘린 것 같습니다" in rejection.reason.ko
+    assert (rejection.company_id, rejection.company_name) == ("u-2", "(주)나")
+
+
+# --- which company a rejection is about ----------------------------------------------------------
+
+def test_every_rejected_row_names_its_company_where_readable(
+        tmp_path: Path, mini: Questionnaire) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("기업 관리번호,기업명,데이터는 어떻게 수집됩니까?\n"
+                    "u-1,(주)가,가끔\n"  # a bad answer: id and name
+                    ",(주)나,9\n"  # no id: the name
+                    "u-3,,3\n"  # no name: rejected for it, named by its id
+                    "u-4,(주)라,3,넘침\n"  # too many cells: named from its own cells
+                    "u-5,(주)마,3\n", encoding="utf-8")
+    result = survey.read(path, mini)
+    named = [(r.row, r.company_id, r.company_name, r.company) for r in result.rejections]
+    assert named == [(2, "u-1", "(주)가", "(주)가 (u-1)"), (3, "", "(주)나", "(주)나"),
+                     (4, "u-3", "", "u-3"), (5, "u-4", "(주)라", "(주)라 (u-4)")]
+    assert result.rejections[0].render("en").endswith("(company: (주)가 (u-1))")
+    assert result.rejections[0].render("ko").endswith("(기업: (주)가 (u-1))")
+
+
+# --- decoding -----------------------------------------------------------------------------------
+
+def test_a_cp949_file_with_one_bad_byte_says_where_it_is(tmp_path: Path,
+                                                         mini: Questionnaire) -> None:
+    rows = [["기업명", "데이터는 어떻게 수집됩니까?"]] + [[f"(주)가{i}", "종이에 적는다"] for i in range(5)]
+    good = export(tmp_path / "good.csv", rows, "cp949").read_bytes()
+    at = good.index("(주)가3".encode("cp949")) + len("(주)".encode("cp949"))
+    path = tmp_path / "damaged.csv"
+    path.write_bytes(good[:at] + b"\x80" + good[at + 1:])  # 0x80 starts no CP949 character
+    with pytest.raises(survey.SurveyError) as caught:
+        survey.read(path, mini)
+    message = caught.value.message
+    assert "tried UTF-8, CP949" in message.en
+    assert f"read as CP949, it stops at byte 0x80 on line 5 (byte offset {at})" in message.en
+    assert "'CSV UTF-8'" in message.en
+    assert f"CP949로 읽으면 5번째 줄(바이트 위치 {at})의 0x80에서 막힙니다" in message.ko
+
+
+def test_a_utf8_file_damaged_far_down_says_the_line(tmp_path: Path, mini: Questionnaire,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(csvrows, "BLOCK_BYTES", 64)
+    lines = ["기업명,data.collection"] + [f"(주)가{i},3" for i in range(2000)]
+    text = "\n".join(lines).encode()
+    at = text.index("(주)가1500".encode())
+    path = tmp_path / "damaged.csv"
+    path.write_bytes(text[:at] + b"\xff" + text[at + 1:])
+    with pytest.raises(survey.SurveyError) as caught:
+        survey.read(path, mini)
+    assert f"read as UTF-8, it stops at byte 0xFF on line 1,502 (byte offset {at:,})" \
+        in caught.value.message.en

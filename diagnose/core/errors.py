@@ -75,9 +75,21 @@ class Rejection:
     column: str
     value: str
     reason: Msg
+    # The company of a rejected survey row, where its cells say: whom the office calls.
+    company_id: str = ""
+    company_name: str = ""
+
+    @property
+    def company(self) -> str:
+        """The company as shown: ``name (id)``, or whichever is known ('' when neither)."""
+        if self.company_id and self.company_name:
+            return f"{self.company_name} ({self.company_id})"
+        return self.company_name or self.company_id
 
     def render(self, lang: str = "ko") -> str:
         where = self.file if self.row is None else f"{self.file}:{self.row}"
         column = f" [{self.column}]" if self.column else ""
         value = f" '{self.value}'" if self.value else ""
-        return visible(f"{where}{column}{value}: ") + self.reason.render(lang)
+        company = Msg(" (기업: {c})", " (company: {c})").format(c=self.company).render(lang) \
+            if self.company else ""
+        return visible(f"{where}{column}{value}: ") + self.reason.render(lang) + company

@@ -12,6 +12,11 @@ and left out; one with fewer (a sheet saved without its trailing blank cells) is
 blank cells and read like any other. The rows of a batch are numbered by counting on from the
 previous batch past the numbers the handler reported.
 
+A file that ends inside its last record looks cut off (a download or copy that stopped): the
+last record is reported (``CutOff``) after every record was given, so that the caller leaves
+out that row and scores the rest. A file cut inside a character (the first bytes of a Korean
+syllable, ``text_end``) is read without them, its last record reported the same way.
+
 CP949 is transcoded to UTF-8 as pyarrow reads (``ReadOptions.encoding``: a streamed Python
 codec). A UTF-8 file that turns out not to be raises ``UnicodeDecodeError``, so that the
 caller may try the next encoding.
@@ -25,6 +30,7 @@ import contextlib
 import csv
 import io
 import queue
+import re
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -72,34 +78,72 @@ class Records:
     rows: np.ndarray  # spreadsheet row of each record (the first record of the file is row 1)
     cells: dict[int, Cells]  # the columns asked for, by position
     filled: dict[int, np.ndarray]  # every other column: which cells hold something
-    too_long: list[tuple[int, int]] = field(default_factory=list)  # (row, cells), left out
+    # (row, its cells), left out: the cells only name the company in the rejection
+    too_long: list[tuple[int, list[str]]] = field(default_factory=list)
+    cut: CutOff | None = None  # the file's last record, when the file looks cut off in it
 
     def __len__(self) -> int:
         return len(self.rows)
 
 
-class UnclosedQuote(Exception):
-    """The file ends inside a quoted cell: a ``"`` opened in ``row`` is never closed."""
+@dataclass(frozen=True)
+class CutOff:
+    """The file ends inside its last record, so that record is incomplete.
 
-    def __init__(self, row: int) -> None:
-        super().__init__(row)
-        self.row = row
+    Either the file ends inside a quoted cell (the ``"`` that opened it is never closed), or
+    the last record has fewer cells than the header and no line end follows it. A sheet
+    saved without its trailing blank cells still ends its rows with line ends.
+    """
+
+    row: int  # the record's row
+    cells: int  # the cells the record has
+    text: str  # its last cell, as read
+    open_quote: bool  # the file ends inside that quoted cell
+    lines: int  # line breaks in that open cell: lines of the file it took in
+    broken_character: bool = False  # the file ends with the first bytes of a character
+
+
+def text_end(path: Path, encoding: str) -> int:
+    """The file's size without the bytes of a character it ends inside (the first one or two
+    bytes of a syllable: a file cut at a random byte), else its size.
+
+    The last line (after the last line end within 4 KB, a character boundary in UTF-8 and
+    CP949 alike) is decoded; the bytes the decoder holds back at the end are that character.
+    """
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        handle.seek(max(0, size - 4096))
+        tail = handle.read()
+    if size > len(tail) and b"\n" not in tail:
+        return size  # no boundary to start decoding from: no guess
+    line = tail[tail.rfind(b"\n") + 1:]
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        decoder.decode(line)
+    except UnicodeDecodeError:
+        return size  # damaged, not cut: the reader reports it
+    return size - len(decoder.getstate()[0])
 
 
 class Malformed(Exception):
     """pyarrow cannot parse the file, even in one block; the message is pyarrow's."""
 
 
-def head(path: Path, encoding: str, delimiter: str, count: int) -> list[list[str]]:
+def head(path: Path, encoding: str, delimiter: str, count: int,
+         end: int | None = None) -> list[list[str]]:
     """The first ``count`` records (fewer in a shorter file); an empty line is ``[]``.
 
     Read by Python's csv module, which takes records of any width, to find the header; from
     the first ``HEAD_BYTES`` only (a 100 MB line is no header, and csv holds 4 bytes a
-    character).
+    character), and never past byte ``end`` (``text_end``). Raises ``UnicodeDecodeError``.
     """
     text = "utf-8-sig" if encoding == "utf-8" else encoding
-    with path.open(encoding=text, newline="") as handle:
-        start = handle.read(HEAD_BYTES)
+    end = path.stat().st_size if end is None else end
+    with path.open("rb") as handle:
+        raw = handle.read(min(HEAD_BYTES, end))
+    # a character cut by HEAD_BYTES waits in the decoder; one cut by the end of the file is
+    # an error, unless ``end`` left it out
+    start = codecs.getincrementaldecoder(text)().decode(raw, final=len(raw) == end)
     with _field_limit():
         reader = csv.reader(io.StringIO(start, newline=""), delimiter=delimiter)
         return [record for _, record in zip(range(count), reader, strict=False)]
@@ -115,30 +159,35 @@ def _field_limit() -> Iterator[None]:
 
 
 def read(path: Path, encoding: str, delimiter: str, width: int, first_row: int,
-         coded: set[int], plain: set[int], numeric: set[int] | None = None
-         ) -> Iterator[Records]:
+         coded: set[int], plain: set[int], numeric: set[int] | None = None,
+         end: int | None = None) -> Iterator[Records]:
     """The records from row ``first_row`` on, ``width`` cells each, in batches.
 
     ``coded`` columns come as ``Coded`` (``numeric`` ones with their plain numbers), ``plain``
     ones as object arrays of text, the others only as which cells hold something. Records
     padded from fewer cells come in ``Records`` of their own after the batch around them:
-    rows are not always in order. Raises ``UnicodeDecodeError``, ``UnclosedQuote`` or
+    rows are not always in order. When the file looks cut off in its last record, empty
+    ``Records`` with ``cut`` come last. Only the bytes before ``end`` are read (``text_end``:
+    the file without a character it ends inside). Raises ``UnicodeDecodeError`` or
     ``Malformed``.
     """
     import pyarrow as pa
 
     block = BLOCK_BYTES
-    size = path.stat().st_size
+    size = path.stat().st_size if end is None else end
     done = first_row - 1  # the records up to this row are given, or not wanted
     while True:
-        run = _Run(path, encoding, delimiter, width, done, coded, plain, numeric or set())
+        run = _Run(path, encoding, delimiter, width, done, coded, plain, numeric or set(),
+                   size)
         try:
             yield from run.records(block)
-            run.check_end()
+            cut = run.cut_off()
+            if cut is not None:
+                yield Records(np.zeros(0, dtype=int), {}, {}, cut=cut)
             return
         except pa.ArrowInvalid as exc:
             done = run.through
-            _check_decodes(path, encoding)
+            _check_decodes(path, encoding, size)
             if block > size:  # one block held the whole file: no larger block can help
                 raise Malformed(str(exc)) from None
             # A record longer than the block ("straddles two block boundaries"), or another
@@ -146,18 +195,24 @@ def read(path: Path, encoding: str, delimiter: str, width: int, first_row: int,
             block = min(block * GROWTH, size + 1)
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
 class _Run:
     """One pass of pyarrow's reader over the file, from the top."""
 
     def __init__(self, path: Path, encoding: str, delimiter: str, width: int, done: int,
-                 coded: set[int], plain: set[int], numeric: set[int]) -> None:
+                 coded: set[int], plain: set[int], numeric: set[int], size: int) -> None:
         self.path, self.encoding, self.delimiter, self.width = path, encoding, delimiter, width
+        self.size = size  # the bytes read: the file's, or fewer (``text_end``)
         self.coded, self.plain, self.numeric = coded, plain, numeric
         self.done = done  # records up to this row are not given again
         self.through = done  # the last row given so far
         self.next_row = 1  # the row of the next record of a batch, unless reported invalid
         self.invalid: list[tuple[int, int, str]] = []  # (row, cells, text), not yet given
         self.last_cell: tuple[int, str] | None = None  # (row, text): the last record's last cell
+        self.last_cells = 0  # how many cells the last record has
+        self.last_blank = False  # the last record holds nothing but spaces
 
     def records(self, block: int) -> Iterator[Records]:
         parser = _Ahead(lambda handler: self._open(block, handler))
@@ -179,8 +234,11 @@ class _Run:
         names = [str(i) for i in range(self.width)]
         types = {name: (pa.dictionary(pa.int32(), pa.string()) if i in self.coded
                         else pa.string()) for i, name in enumerate(names)}
+        source: Any = self.path
+        if self.size < self.path.stat().st_size:  # the file without its last bytes, mapped
+            source = pa.BufferReader(pa.memory_map(str(self.path)).read_buffer(self.size))
         return pacsv.open_csv(
-            self.path,
+            source,
             read_options=pacsv.ReadOptions(
                 column_names=names, block_size=block, use_threads=False,
                 encoding="utf8" if self.encoding == "utf-8" else self.encoding),
@@ -197,6 +255,7 @@ class _Run:
             return
         last = int(rows[-1])
         self.last_cell = (last, batch.column(self.width - 1)[-1].as_py())
+        self.last_cells, self.last_blank = self.width, False
         wanted = rows > self.done
         if wanted.any():
             start = int(np.argmax(wanted))
@@ -232,8 +291,8 @@ class _Run:
             else:
                 filled[position] = pc.greater(pc.binary_length(column), 0).to_numpy(
                     zero_copy_only=False)
-        too_long = [(row, count) for row, count, _ in self.invalid
-                    if self.done < row <= last and count > self.width]
+        too_long = [(row, self._cells(text)) for row, count, text in self.invalid
+                     if self.done < row <= last and count > self.width]
         return Records(rows, cells, filled, too_long)
 
     def _invalid(self, last: int | None) -> Iterator[Records]:
@@ -243,10 +302,13 @@ class _Run:
         self.invalid = [item for item in self.invalid if last is not None and item[0] > last]
         if last is None and given and (self.last_cell is None
                                        or given[-1][0] > self.last_cell[0]):
-            self.last_cell = (given[-1][0], self._cells(given[-1][2])[-1])
+            cells = self._cells(given[-1][2])
+            self.last_cell = (given[-1][0], cells[-1])
+            self.last_cells = given[-1][1]
+            self.last_blank = not any(cell.strip() for cell in cells)
         given = [item for item in given if item[0] > self.done]
         if last is None:  # batches carry the too-long records up to their last row
-            too_long = [(row, count) for row, count, _ in given
+            too_long = [(row, self._cells(text)) for row, count, text in given
                         if count > self.width and row > self.through]
             if too_long:
                 yield Records(np.zeros(0, dtype=int), {}, {}, too_long)
@@ -273,25 +335,57 @@ class _Run:
                 filled[position] = column != ""
         return Records(np.array([row for row, _ in short], dtype=int), cells, filled)
 
-    def check_end(self) -> None:
-        """Refuse a file that ends inside a quoted cell.
+    def cut_off(self) -> CutOff | None:
+        """The last record, when the file ends inside it (``CutOff``); else ``None``.
 
-        pyarrow takes everything after an unclosed ``"`` as one cell; pandas and Excel call the
-        file broken. That cell, the last record's last, then holds a line break (an unquoted
-        cell cannot), and the file's last quotes (before one final line end) are an even run,
-        ``""`` pairs or none: a quoted cell closes with an odd one.
+        pyarrow takes everything after an unclosed ``"`` as one cell, and pads a short last
+        record like any other: either would be scored as a whole answer.
         """
         if self.last_cell is None:
-            return
+            return None
         row, text = self.last_cell
-        if "\n" not in text and "\r" not in text:
-            return
+        size = self.size
+        broken = size < self.path.stat().st_size
+        if self._ends_in_open_quote(text, size):
+            lines = len(_LINE_END.findall(text.rstrip("\r\n")))  # the lines after its first
+            return CutOff(row, self.last_cells, text, True, lines, broken)
         with self.path.open("rb") as handle:
-            handle.seek(max(0, self.path.stat().st_size - 4096))
-            tail = handle.read()
-        tail = tail.removesuffix(b"\n").removesuffix(b"\r")
-        if (len(tail) - len(tail.rstrip(b'"'))) % 2 == 0:
-            raise UnclosedQuote(row)
+            handle.seek(max(0, size - 1))
+            last_byte = handle.read(1)
+        if broken or (self.last_cells < self.width and not self.last_blank
+                      and last_byte not in b"\r\n"):
+            return CutOff(row, self.last_cells, text, False, 0, broken)
+        return None
+
+    def _ends_in_open_quote(self, text: str, size: int) -> bool:
+        """Whether the file ends with ``text`` as an opened, never closed, quoted cell.
+
+        Such a cell stands in the file as ``"`` and its text with each ``"`` doubled, right
+        after a delimiter or a line end, up to the end of the file (or up to one final line
+        end, when the text was read without it). A closed cell ends with one more ``"``; an
+        unquoted cell does not start with one.
+        """
+        escaped = text.replace('"', '""')
+        codec = "utf-8" if self.encoding == "utf-8" else self.encoding
+        step = 1 << 20  # the length in bytes, without encoding a huge cell at once
+        length = sum(len(escaped[i:i + step].encode(codec))
+                     for i in range(0, len(escaped), step))
+        tail = escaped[-4096:].encode(codec)
+        before = {self.delimiter.encode(codec), b"\n", b"\r"}
+        with self.path.open("rb") as handle:
+            for ending in (b"", b"\n", b"\r\n", b"\r"):
+                start = size - len(ending) - length - 1  # where the opening quote would be
+                if start < 0:
+                    continue
+                handle.seek(max(0, start - 1))
+                edge = handle.read(2 if start else 1)
+                if edge[-1:] != b'"' or (start and edge[:1] not in before
+                                          and not (start == 3 and self.encoding == "utf-8")):
+                    continue
+                handle.seek(size - len(ending) - len(tail))
+                if handle.read() == tail + ending:
+                    return True
+        return False
 
 
 # A plain decimal: ASCII digits, a point, an exponent, no spaces. ``float()`` takes more (spaces,
@@ -396,10 +490,45 @@ def _together(batches: list[Any]) -> Any:
     return table.to_batches()[0]
 
 
-def _check_decodes(path: Path, encoding: str) -> None:
-    """Raise the ``UnicodeDecodeError`` of the first byte ``encoding`` cannot decode, if any."""
+@dataclass(frozen=True)
+class Undecodable:
+    """Where a file stops being text in an encoding: its first bad byte."""
+
+    offset: int  # of the byte, from the start of the file (0)
+    line: int  # the line it is on (the first is 1)
+    byte: int  # its value
+
+
+def first_undecodable(path: Path, encoding: str, end: int | None = None) -> Undecodable | None:
+    """The first byte ``encoding`` cannot decode (before byte ``end``), where it is; ``None``
+    when all decode.
+
+    Read in blocks, counting the line ends before it: a bad byte far down a 600 MB file is
+    found without holding the file.
+    """
     decoder = codecs.getincrementaldecoder(encoding)()
+    offset = lines = 0  # of the block read next, and the line ends before it
+    end = path.stat().st_size if end is None else end
     with path.open("rb") as handle:
-        while block := handle.read(1024 * 1024):
-            decoder.decode(block)
-        decoder.decode(b"", final=True)
+        while True:
+            block = handle.read(min(1024 * 1024, end - offset))
+            try:
+                decoder.decode(block, final=not block)
+            except UnicodeDecodeError as exc:
+                # The error counts from the bytes the decoder held back (a character cut by
+                # the block's end, never a line end) and the block after them.
+                bad = offset - (len(exc.object) - len(block)) + exc.start
+                lines += block[: max(0, bad - offset)].count(b"\n")
+                return Undecodable(bad, lines + 1, exc.object[exc.start])
+            if not block:
+                return None
+            lines += block.count(b"\n")
+            offset += len(block)
+
+
+def _check_decodes(path: Path, encoding: str, end: int) -> None:
+    """Raise a ``UnicodeDecodeError`` for the first byte ``encoding`` cannot decode, if any."""
+    bad = first_undecodable(path, encoding, end)
+    if bad is not None:
+        raise UnicodeDecodeError(encoding, bytes([bad.byte]), 0, 1,
+                                 f"line {bad.line}, byte offset {bad.offset}")

@@ -13,13 +13,18 @@ response files, so one engine scores both. It:
 * normalises answers once per distinct value of a column and file, never per row: pyarrow's
   CSV reader (``diagnose.inputs.csvrows``) hashes the cells of option columns and parses plain
   numbers in C++, in batches, so a 100,000-row export stays small in memory;
+* reads an XLSX sheet as Excel shows it (``diagnose.inputs.xlsxrows``: the first visible
+  sheet, ``35%`` as 35, a formula without a stored value as a fault, only rows with content);
 * rejects a row whose cells cannot be read, listing every bad cell with its spreadsheet row
-  (the header is row 1), its column header, its value and the reason.
+  (the header is row 1), its column header, its value, the reason and the company of the row
+  (id and name, where its cells say), and the last row of a CSV that ends inside it (a file
+  cut short) with the rest scored.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import re
 import stat
@@ -38,7 +43,7 @@ from diagnose.content import yamlio
 from diagnose.content.questionnaire import ProfileItem, Question, Questionnaire
 from diagnose.core.errors import DiagnoseError, Problem, Rejection, ValidationFailed
 from diagnose.core.i18n import Msg, pick
-from diagnose.inputs import answers, csvrows
+from diagnose.inputs import answers, csvrows, xlsxrows
 from diagnose.inputs.frame import frame_columns, profile_column
 
 SUFFIXES = frozenset({".csv", ".xlsx"})
@@ -51,7 +56,8 @@ MAX_ROWS = 500_000
 MAX_CELLS = 20_000_000
 DEFAULT_ROUND = "baseline"
 
-# Sheets written by ``diagnose questionnaire template``; any other workbook: its first sheet.
+# Sheets written by ``diagnose questionnaire template``; any other workbook: its first visible
+# sheet (``xlsxrows.survey_sheet``).
 TEMPLATE_SHEETS = {"ko": "설문", "en": "Survey"}
 
 META_TITLES: dict[str, list[str]] = {
@@ -324,7 +330,7 @@ def match_columns(path: Path, headers: list[Any], second: list[Any] | None,
             targets = {ids[header_key(_header_text(second[position]))]}
         elif key:
             targets = set(index.get(key) or index.get(_unnumbered(header))  # a copy: the
-                          or index.get(header_key(header.splitlines()[0])) or ())  # index stays
+                          or _first_line_targets(header, index) or ())  # index stays
         if len(targets) > 1:
             problems.append(Rejection(str(path), 1, header, "", Msg(
                 "이 열은 여러 문항에 맞습니다 ({t}): --map으로 하나를 정하세요",
@@ -358,6 +364,15 @@ def match_columns(path: Path, headers: list[Any], second: list[Any] | None,
     return Layout(columns, ignored, id_row)
 
 
+def _first_line_targets(header: str, index: dict[str, set[str]]) -> set[str] | None:
+    """The items the header's first line names, numbered or not: forms put a description
+    on the lines after the question (``"21. 질문\n(설명)"``)."""
+    lines = header.splitlines()
+    if len(lines) < 2:
+        return None
+    return index.get(header_key(lines[0])) or index.get(_unnumbered(lines[0]))
+
+
 def _letter(position: int) -> str:
     """The spreadsheet column letter (0 -> A, 26 -> AA)."""
     letters = ""
@@ -383,17 +398,6 @@ def _blank(raw: Any) -> bool:
     return isinstance(raw, str) and not raw.strip()
 
 
-def _strip_unit(item: ProfileItem | Question, raw: Any) -> Any:
-    """``85명`` or ``85 employees`` for a number whose unit is 명 / employees."""
-    if not isinstance(raw, str) or item.unit is None:
-        return raw
-    text = raw.strip()
-    for unit in _texts(item.unit):
-        if unit and text.casefold().endswith(unit.casefold()) and len(text) > len(unit):
-            return text[: -len(unit)].strip()
-    return raw
-
-
 Converter = Callable[[Any], Any]
 
 
@@ -404,8 +408,8 @@ def _converter(column: Column, mapping: SurveyMap | None) -> Converter:
     item = column.item
     if item is None or _free_text(column):
         return _text
-    if item.type == "number":
-        return lambda raw: answers.normalize(item, _strip_unit(item, raw))
+    if item.type == "number":  # the one rule: units, %, thousands; an ambiguous comma refused
+        return lambda raw: answers.normalize(item, raw)
     table = answers.lookup_table(item)
     if mapping is not None and item.type != "text":
         for label, value in mapping.answers.get(item.id, {}).items():
@@ -518,6 +522,16 @@ class _ColumnState:
         if value is None:
             return -1
         return self.codes.setdefault(value, len(self.codes))
+
+    def values_at(self, index: np.ndarray) -> list[Any]:
+        """The canonical values of the rows at ``index`` (of all rows read; None: blank or bad)."""
+        if not self.parts:
+            return [None] * len(index)
+        values = np.concatenate(self.parts)[index]
+        if self.codes is None:
+            return values.tolist()
+        categories = list(self.codes)
+        return [categories[code] if code >= 0 else None for code in values.tolist()]
 
     def collect(self, keep: np.ndarray) -> Any:
         """The whole column, rows in ``keep`` only: object values, or a categorical."""
@@ -632,6 +646,9 @@ def _convert_distinct(state: _ColumnState, cells: np.ndarray) -> None:
     for i, cell in enumerate(cells.tolist()):
         if _blank(cell):
             continue
+        if isinstance(cell, xlsxrows.Uncached):
+            reasons[i] = _uncached_message(cell)
+            continue
         try:
             values[i] = state.convert(cell)
         except answers.AnswerError as exc:
@@ -641,6 +658,14 @@ def _convert_distinct(state: _ColumnState, cells: np.ndarray) -> None:
     if state.codes is not None:  # coded columns keep codes (-1: blank or bad)
         values = [state.code_of(value) for value in values]
     state.distinct.add(cells.tolist(), values, blank, reasons)
+
+
+def _uncached_message(cell: xlsxrows.Uncached) -> Msg:
+    return Msg("시트 '{s}' 셀 {c}: 수식의 값이 파일에 저장되어 있지 않습니다. 엑셀에서 파일을 열어 저장하면 "
+               "값이 함께 저장됩니다",
+               "sheet '{s}', cell {c}: the formula's value is not stored in the file. Open the "
+               "file in Excel and save it, so that the values are stored").format(
+        s=cell.sheet, c=cell.cell)
 
 
 # --- the file -------------------------------------------------------------------------------
@@ -686,10 +711,27 @@ def read(path: Path, q: Questionnaire, mapping: SurveyMap | None = None) -> Surv
                          lambda reader, e=encoding: _csv_records(path, e, head, reader))
         except UnicodeDecodeError:
             continue
+    raise _file_error(path, _undecodable_message(path, encodings))
+
+
+def _undecodable_message(path: Path, encodings: tuple[str, ...]) -> Msg:
+    """Which encodings were tried, and where the one that read furthest stopped: a CP949
+    file with one damaged byte says its line, not only that it is not text."""
     tried = ", ".join(e.upper() for e in encodings)
-    raise _file_error(path, Msg(
-        "문자 인코딩을 읽을 수 없습니다 ({t}로 읽어 보았습니다): UTF-8로 다시 저장하세요",
-        "cannot decode the file (tried {t}): save it again as UTF-8").format(t=tried))
+    found = [(place, encoding) for encoding in encodings
+             if (place := csvrows.first_undecodable(path, encoding)) is not None]
+    if not found:  # decodable after all (the reader failed on something else): no place
+        return Msg("문자 인코딩을 읽을 수 없습니다 ({t}로 읽어 보았습니다): UTF-8로 다시 저장하세요",
+                   "cannot decode the file (tried {t}): save it again as UTF-8").format(t=tried)
+    place, encoding = max(found, key=lambda item: item[0].offset)
+    return Msg(
+        "문자 인코딩을 읽을 수 없습니다 ({t}로 읽어 보았습니다): {e}로 읽으면 {l:,}번째 줄(바이트 위치 "
+        "{o:,})의 0x{b:02X}에서 막힙니다. 그 줄의 깨진 글자를 고치거나, 원본을 엑셀에서 'CSV UTF-8'(또는 "
+        "한국어 'CSV')로 다시 저장하세요",
+        "cannot decode the file (tried {t}): read as {e}, it stops at byte 0x{b:02X} on line "
+        "{l:,} (byte offset {o:,}). Fix the broken character on that line, or save the original "
+        "again from Excel as 'CSV UTF-8' (or Korean 'CSV', CP949)").format(
+        t=tried, e=encoding.upper(), l=place.line, o=place.offset, b=place.byte)
 
 
 def _starts_as_utf8(head: bytes) -> bool:
@@ -756,9 +798,10 @@ def _csv_records(path: Path, encoding: str, head: bytes, reader: _Reader
             "텍스트 CSV가 아닙니다 (바이너리 또는 UTF-16): 'CSV UTF-8'로 다시 저장하세요",
             "not a text CSV (binary or UTF-16): save it again as 'CSV UTF-8'"))
     sep = _delimiter(head, encoding)
+    end = csvrows.text_end(path, encoding)  # without a character the file is cut inside
     try:
         lead = _blank_lines(head)  # empty lines (or spaces only) above the header: rows too
-        first = csvrows.head(path, encoding, sep, lead + HEAD_ROWS)[lead:]
+        first = csvrows.head(path, encoding, sep, lead + HEAD_ROWS, end)[lead:]
         start = _header_row(first)
         if start is None:
             return
@@ -770,12 +813,7 @@ def _csv_records(path: Path, encoding: str, head: bytes, reader: _Reader
         coded = {state.column.position for state in reader.states} - plain
         numeric = {state.column.position for state in reader.states if state.bounds}
         yield from csvrows.read(path, encoding, sep, width, lead + skip + 1, coded, plain,
-                                numeric)
-    except csvrows.UnclosedQuote as exc:
-        raise _file_error(path, Msg(
-            "CSV 형식 오류: {r}행에서 연 따옴표(\")가 파일 끝까지 닫히지 않습니다",
-            "malformed CSV: a quote (\") opened in row {r} is never closed").format(r=exc.row),
-            row=exc.row) from None
+                                numeric, end)
     except csvrows.Malformed as exc:
         raise _file_error(path, Msg("CSV 형식 오류: {e}", "malformed CSV: {e}")
                           .format(e=str(exc).strip())) from None
@@ -787,61 +825,44 @@ def _header_row(rows: list[list[Any]]) -> int | None:
                  if _filled(np.array(row, dtype=object)).any()), None)
 
 
-def _sheet_rows(path: Path) -> list[list[Any]]:
-    """The cells of the survey sheet (the template's, else the first), row by row.
-
-    Read-only and streamed: trailing blank cells are dropped as rows come, and a sheet is
-    refused once its rows times its used width pass ``MAX_CELLS``. Whole-number cells are
-    ints, as pandas reads them.
-    """
-    from openpyxl import load_workbook
-
-    book = load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    try:
-        names = book.sheetnames
-        sheet = book[next((n for n in names if n in TEMPLATE_SHEETS.values()), names[0])]
-        sheet.reset_dimensions()  # the file's own <dimension> may lie
-        rows: list[list[Any]] = []
-        width = last = 0
-        for row in sheet.iter_rows(values_only=True):
-            cells = [int(v) if isinstance(v, float) and v.is_integer() else v for v in row]
-            while cells and cells[-1] in (None, ""):
-                cells.pop()
-            rows.append(cells)
-            if cells:
-                width, last = max(width, len(cells)), len(rows)
-            if width * len(rows) > MAX_CELLS or len(rows) > MAX_ROWS + HEAD_ROWS:
-                raise _file_error(path, Msg(
-                    "시트가 너무 큽니다 ({r:,}행 x {c:,}열 이상, 최대 {m:,}칸·{n:,}행): 파일을 나누세요",
-                    "the sheet is too large ({r:,} rows x {c:,} columns or more, at most "
-                    "{m:,} cells and {n:,} rows): split the file").format(
-                    r=len(rows), c=width, m=MAX_CELLS, n=MAX_ROWS))
-        return rows[:last]
-    finally:
-        book.close()
-
-
 def _xlsx_records(path: Path, reader: _Reader) -> Iterator[csvrows.Records]:
+    """The rows of the survey sheet (``diagnose.inputs.xlsxrows``) that hold something."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl: "Data Validation extension ..."
-            frame = pd.DataFrame(_sheet_rows(path), dtype=object)
-    except DiagnoseError:
-        raise
+            sheet = xlsxrows.read(path, TEMPLATE_SHEETS.values(), MAX_ROWS + HEAD_ROWS,
+                                  MAX_CELLS)
+    except xlsxrows.SheetTooLarge as exc:
+        raise _file_error(path, Msg(
+            "시트가 너무 큽니다 (내용 있는 행 {r:,}개 x {c:,}열 이상, 최대 {m:,}칸·{n:,}행): 파일을 나누세요",
+            "the sheet is too large ({r:,} rows with content x {c:,} columns or more, at most "
+            "{m:,} cells and {n:,} rows): split the file").format(
+            r=exc.rows, c=exc.columns, m=MAX_CELLS, n=MAX_ROWS)) from None
     except Exception as exc:  # zipfile, openpyxl and pandas raise many kinds for a bad file
         raise _file_error(path, Msg("XLSX 파일을 열 수 없습니다: {e}", "cannot open the XLSX file: {e}")
                           .format(e=f"{type(exc).__name__}: {exc}")) from None
-    frame.columns = range(frame.shape[1])
-    _, skip = reader.plan(frame.head(HEAD_ROWS).to_numpy().tolist(), frame.shape[1])
+    width = sheet.width
+    head: list[list[Any]] = [[] for _ in range(HEAD_ROWS)]  # rows 1-20, blank ones too
+    for number, cells in zip(sheet.numbers, sheet.rows, strict=True):
+        if number > HEAD_ROWS:
+            break
+        head[number - 1] = cells
+    start, skip = reader.plan(head, width)
     if reader.layout is None:
         return
+    for position, cell in enumerate(head[start]):
+        if isinstance(cell, xlsxrows.Uncached):
+            raise _file_error(path, _uncached_message(cell), row=start + 1,
+                              column=_letter(position))
+    first = next((i for i, n in enumerate(sheet.numbers) if n > skip), len(sheet.numbers))
+    table = np.empty((len(sheet.numbers) - first, width), dtype=object)  # blank: None
+    for i, cells in enumerate(sheet.rows[first:]):
+        table[i, : len(cells)] = cells
     wanted = {state.column.position for state in reader.states}
-    body = frame.iloc[skip:]
     yield csvrows.Records(
-        np.arange(skip + 1, skip + 1 + len(body)),
-        {p: body[p].to_numpy(dtype=object) for p in wanted},
-        {p: _filled(body[p].to_numpy(dtype=object)) for p in range(frame.shape[1])
-         if p not in wanted})
+        np.array(sheet.numbers[first:], dtype=int),
+        {p: table[:, p].copy() for p in wanted},
+        {p: _filled(table[:, p]) for p in range(width) if p not in wanted})
 
 
 def _read(path: Path, q: Questionnaire, mapping: SurveyMap | None,
@@ -865,6 +886,9 @@ class _Reader:
         self.keep: list[np.ndarray] = []
         self.rejections: list[Rejection] = []
         self.ignored_with_data: set[int] = set()
+        self.width = 0  # the header's cells
+        self.cut: csvrows.CutOff | None = None  # the last row, when the file ends inside it
+        self.count = 0  # the rows read so far (blank ones too)
 
     def feed(self, part: csvrows.Records) -> None:
         """Take some rows: convert their cells, note their rejections."""
@@ -872,10 +896,14 @@ class _Reader:
         for row, cells in part.too_long:
             self.rejections.append(Rejection(str(self.path), row, "", "", Msg(
                 "이 행의 칸 수({n})가 제목 행보다 많아 읽을 수 없습니다",
-                "this row has more cells ({n}) than the header").format(n=cells)))
+                "this row has more cells ({n}) than the header").format(n=len(cells)),
+                *self._company_in(cells)))
+        if part.cut is not None:
+            self._cut_off(part.cut)
         if not len(part):
             return
-        if part.rows.max() > MAX_ROWS + 1:  # row 1 is the header
+        self.count += len(part)
+        if self.count > MAX_ROWS:  # real rows: formatting far down a sheet is no row
             raise _file_error(self.path, Msg(
                 "행이 너무 많습니다 (최대 {n:,}행): 파일을 나누세요",
                 "too many rows (at most {n:,}): split the file").format(n=MAX_ROWS))
@@ -911,6 +939,57 @@ class _Reader:
         self.rows.append(part.rows)
         self.keep.append(keep & ~bad)
 
+    def _cut_off(self, cut: csvrows.CutOff) -> None:
+        """Leave out the last row of a file that ends inside it, with that as its one reason."""
+        self.cut = cut
+        for rows, keep in zip(self.rows, self.keep, strict=True):
+            keep[rows == cut.row] = False
+        self.rejections = [r for r in self.rejections if r.row != cut.row]  # its cells' faults
+        first, *more = cut.text.splitlines() or [""]  # the rest of the file, maybe: one line
+        self.rejections.append(Rejection(str(self.path), cut.row, self._header_at(cut.cells - 1),
+                                         _shown(first + ("…" if more else "")),
+                                         _cut_message(cut, self.width)))
+
+    def _header_at(self, position: int) -> str:
+        assert self.layout is not None
+        headers = {c.position: c.header for c in self.layout.columns}
+        headers.update(self.layout.ignored)
+        return headers.get(position) or _letter(position)
+
+    def _company_in(self, cells: list[str]) -> tuple[str, str]:
+        """The company id and name in a row's cells, where readable ('' where not)."""
+        found = {state.column.target: state.column.position for state in self.states}
+
+        def text(target: str) -> str:
+            position = found.get(target)
+            return _shown(cells[position].strip()) \
+                if position is not None and position < len(cells) else ""
+
+        return text(profile_column("id")), text(profile_column("name"))
+
+    def _name_companies(self) -> None:
+        """Each row rejection with the company id and name of its row, where readable: the
+        programme office calls the company, not the row."""
+        wanted = np.array(sorted({r.row for r in self.rejections if r.row is not None}))
+        if not len(wanted) or not self.rows:
+            return
+        rows = np.concatenate(self.rows)
+        at = np.flatnonzero(np.isin(rows, wanted))
+        names: dict[int, list[str]] = {int(row): ["", ""] for row in rows[at]}
+        for state in self.states:
+            slot = {profile_column("id"): 0, profile_column("name"): 1}.get(state.column.target)
+            if slot is None:
+                continue
+            for row, value in zip(rows[at].tolist(), state.values_at(at), strict=True):
+                names[int(row)][slot] = "" if value is None else _shown(_text(value))
+            if self.cut is not None and self.cut.row in names \
+                    and state.column.position >= self.cut.cells - 1:
+                names[self.cut.row][slot] = ""  # the cell the file ends in may be cut short
+        self.rejections = [
+            dataclasses.replace(r, company_id=names[r.row][0], company_name=names[r.row][1])
+            if r.row in names and not (r.company_id or r.company_name) else r
+            for r in self.rejections]
+
     def plan(self, head: list[list[Any]], width: int) -> tuple[int, int]:
         """From the first rows (``width`` cells read from each): the layout; the header's row
         (0-based) and the rows to skip (blank rows above the header, the header, the id row).
@@ -922,6 +1001,7 @@ class _Reader:
         second = ((list(head[start + 1]) + [None] * width)[:width] if start + 1 < len(head)
                   else None)
         self.layout = match_columns(self.path, headers, second, self.q, self.mapping)
+        self.width = width
         for column in self.layout.columns:
             item = column.item
             state = _ColumnState(column, _converter(column, self.mapping),
@@ -942,6 +1022,7 @@ class _Reader:
                 "제목 행이 없습니다 (빈 파일이거나 처음 {n}행이 비어 있음)",
                 "no header row (the file is empty, or its first {n} rows are)").format(
                 n=HEAD_ROWS))
+        self._name_companies()
         keep = np.concatenate(self.keep) if self.keep else np.zeros(0, dtype=bool)
         rows = np.concatenate(self.rows)[keep] if self.rows else np.zeros(0, dtype=int)
         # Padded short rows of a CSV come after the batch around them: put rows in file order.
@@ -976,6 +1057,37 @@ def _as_column(values: Any) -> Any:
 def _cell(raw: csvrows.Cells, i: int) -> Any:
     """The raw text (or XLSX value) of row ``i`` of a column."""
     return raw.distinct[raw.codes[i]] if isinstance(raw, csvrows.Coded) else raw[i]
+
+
+def _cut_message(cut: csvrows.CutOff, width: int) -> Msg:
+    """Why the last row of a file that looks cut off is left out, and what to do."""
+    if cut.open_quote and cut.lines:  # a stray quote, or a file cut inside a multi-line cell
+        return Msg(
+            "CSV 형식 오류: {r}행에서 연 따옴표(\")가 파일 끝까지 닫히지 않아, 그 뒤 {n:,}줄이 이 행의 한 칸으로 "
+            "읽혔습니다(파일이 잘렸을 수도 있습니다). 이 행과 그 줄들은 빼고 채점했습니다. 따옴표를 고치거나 "
+            "원본을 다시 내려받으세요",
+            "malformed CSV: a quote (\") opened in row {r} is never closed, so the {n:,} line(s) "
+            "after it were read into one cell (or the file is cut off there). This row and those "
+            "lines are left out; fix the quote or download the original again").format(
+            r=cut.row, n=cut.lines)
+    if cut.broken_character and not cut.open_quote:
+        return Msg(
+            "파일이 {r}행에서 잘린 것 같습니다: 파일이 글자 중간에서 끝납니다. 이 행은 빼고 채점했습니다. "
+            "원본을 다시 내려받거나 다시 저장하세요",
+            "the file looks cut off at row {r}: it ends in the middle of a character. The row is "
+            "left out; download or save the original again").format(r=cut.row)
+    if cut.open_quote:
+        return Msg(
+            "파일이 {r}행에서 잘린 것 같습니다: 따옴표(\")로 연 칸이 닫히지 않은 채 파일이 끝납니다. 이 행은 "
+            "빼고 채점했습니다. 원본을 다시 내려받거나 다시 저장하세요",
+            "the file looks cut off at row {r}: it ends inside a quoted cell of this row. The row "
+            "is left out; download or save the original again").format(r=cut.row)
+    return Msg(
+        "파일이 {r}행에서 잘린 것 같습니다: 마지막 행에 제목 행의 {w}칸 중 {c}칸만 있고 줄바꿈 없이 끝납니다. "
+        "이 행은 빼고 채점했습니다. 원본을 다시 내려받거나 다시 저장하세요",
+        "the file looks cut off at row {r}: its last row has {c} of the header's {w} cells and "
+        "no line end. The row is left out; download or save the original again").format(
+        r=cut.row, c=cut.cells, w=width)
 
 
 def _required(column: Column) -> bool:
