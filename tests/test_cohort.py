@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from diagnose.cli import app
 from diagnose.content import rubric
 from diagnose.core.errors import DiagnoseError
+from diagnose.core.i18n import Msg
 from diagnose.engine import progress, scoring
 from diagnose.engine.batch import Batch
 from diagnose.inputs import answers, identity
@@ -336,3 +337,25 @@ def test_cohort_links_the_rounds_of_a_company_written_two_ways(
     summary = json.loads(run.stdout)
     assert (summary["companies"], summary["assessments"], summary["linked"]) == (2, 3, 1)
     assert summary["progress"]["overall"] == 1.0
+
+
+def test_data_quality_names_inputs_by_file_name_and_rejected_rows_by_company(
+        tmp_path: Path) -> None:
+    from diagnose.core.errors import Problem, Rejection
+
+    q = make_questionnaire(QUESTIONNAIRE)
+    (tmp_path / "cat.yaml").write_text(CATALOGUE, encoding="utf-8")
+    batch = make_batch(q, programme(q))
+    batch.rejections.append(Rejection("/home/kim/2026 울산/설문.csv", 7, "근로자 수", "1,5",
+                                      Msg("모호한 숫자", "ambiguous number"),
+                                      company_id="ulsan-0007", company_name="(주)태화정밀"))
+    batch.warnings.append(Problem(r"C:\Users\kim\진단\b.yaml", 3, 1, Msg("경고", "warning"),
+                                  "warning"))
+    result = cohort.build_cohort(batch, tmp_path / "out", "ko",
+                                 catalogue_path=tmp_path / "cat.yaml")
+    issues = sheet(load_workbook(result.xlsx), "데이터 품질")
+    text = " ".join(str(cell) for cell in issues.to_numpy().ravel())
+    assert "/home/kim" not in text and "Users" not in text
+    assert "설문.csv:7" in text and "b.yaml:3" in text
+    rejected = issues[issues["관리번호"] == "ulsan-0007"]
+    assert len(rejected) == 1 and rejected.iloc[0]["기업명"] == "(주)태화정밀"

@@ -11,8 +11,9 @@ industry and size) are computed here too; ``diagnose.render.cohort_doc`` only la
 from __future__ import annotations
 
 import math
+import ntpath
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -334,10 +335,14 @@ def _issues(cohort: Cohort) -> pd.DataFrame:
                                                   if company is not None else ""),
                      "detail": detail})
 
+    # The office's list names an input by its file name: the consultant's local folders
+    # (/Users/kim/..., C:\Users\...) are neither needed to find it nor theirs to read.
     for rejection in cohort.batch.rejections:
-        add("rejected", rejection.render(lang))
+        add("rejected", replace(rejection, file=_file_name(rejection.file)).render(lang),
+            pd.Series({"company.id": rejection.company_id,
+                       "company.name": rejection.company_name}))
     for warning in cohort.batch.warnings:
-        add("warning", warning.render(lang))
+        add("warning", replace(warning, file=_file_name(warning.file)).render(lang))
     c = cohort.companies
     for _, company in c[c["overall.score"].isna()].iterrows():
         add("no_score", Msg("종합 점수를 낼 응답이 없습니다", "no answers to score").render(lang),
@@ -362,6 +367,11 @@ def _issues(cohort: Cohort) -> pd.DataFrame:
                            "assessment.consultant": pair["consultant"]}))
     return pd.DataFrame(rows, columns=["kind", "kind_name", "company.id", "company.name",
                                        "consultant", "detail"])
+
+
+def _file_name(path: str) -> str:
+    """The last part of a path written on any system (``C:\\data\\a.csv`` -> ``a.csv``)."""
+    return (ntpath.basename(path) or path) if path else path
 
 
 def _drift_text(consultant: pd.Series, lang: str) -> str:
