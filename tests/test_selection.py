@@ -360,3 +360,24 @@ def test_the_selection_workbook_reads_as_it_is_opened(demo150: dict[str, Any]) -
     assert adopt.print_title_rows == "$2:$2"
     for sheet in book.worksheets:  # an Excel table on every sheet
         assert len(sheet.tables) == 1, sheet.title
+
+
+def test_the_city_report_gives_kpi_medians_with_their_units(tmp_path: Path) -> None:
+    from diagnose.engine import city
+    from diagnose.render import selection_doc
+
+    q, _ = batch.load_content()
+    for sample in demo.sample_responses(q, 12, seed=3):
+        responses.save(sample, tmp_path / f"{sample.company['id']}.yaml")
+    scored = batch.score_inputs([tmp_path])
+    figures = city.figures(scored.scores.table, q, [[] for _ in range(12)], None, None, "ko")
+    units = {m.label.split(" (")[0]: m.unit for m in figures.kpis}
+    assert units["공정 불량률"] == "%" and units["연간 에너지 비용"] == "백만원"
+    shown = {row[1].split(" (")[0]: row[2]
+             for row in selection_doc.city_rows(figures, "ko") if row[0].startswith("기준 경영")}
+    assert shown["공정 불량률"].split(" (n=")[0].endswith("%")
+    assert shown["연간 비계획 정지 시간"].split(" (n=")[0].endswith("\u00a0시간/년")
+    assert shown["연간 에너지 비용"].split(" (n=")[0].endswith("만\u00a0원")  # money, not "253.00"
+    assert selection_doc.kpi_figure(253.0, "백만원", "en") == "KRW\u00a0253\u00a0million"
+    assert selection_doc.kpi_figure(-0.5, "%", "ko", signed=True) == "-0.5%"
+    assert selection_doc.kpi_figure(2.0, "%", "ko", signed=True) == "+2%"

@@ -43,6 +43,7 @@ class Median:
     label: str
     n: int
     median: float | None  # None where n < MIN_GROUP
+    unit: str = ""  # the questionnaire's unit in the document's language ('%', '백만원')
 
 
 @dataclass
@@ -72,6 +73,7 @@ class CityFigures:
     allocation: list[dict[str, Any]]
     rounds: list[str] = field(default_factory=list)
     changes: dict[str, list[Change]] = field(default_factory=dict)  # by what changed, named
+    units: dict[str, str] = field(default_factory=dict)  # the unit of a KPI in ``changes``
 
 
 def _count(label: str, n: int) -> Count:
@@ -92,10 +94,17 @@ def _option_labels(q: Questionnaire, item_id: str, lang: str) -> dict[Any, str]:
     return {o.value: pick(o.label, lang) for o in item.options}
 
 
-def _median(label: str, values: pd.Series) -> Median:
+def _median(label: str, values: pd.Series, unit: str = "") -> Median:
     numbers = pd.to_numeric(values, errors="coerce").dropna()
     n = len(numbers)
-    return Median(label, n, float(numbers.median()) if n >= MIN_GROUP else None)
+    return Median(label, n, float(numbers.median()) if n >= MIN_GROUP else None, unit)
+
+
+def _unit(q: Questionnaire, item: str, lang: str) -> str:
+    """The unit a profile figure is asked in ('%', '시간/년', '백만원'), '' for none."""
+    found = q.items.get(item)
+    unit = getattr(found, "unit", None)
+    return pick(unit, lang) if unit else ""
 
 
 def _latest(table: pd.DataFrame) -> pd.Series:
@@ -134,7 +143,8 @@ def figures(table: pd.DataFrame, q: Questionnaire, recommendations: list[list[Re
         "level": _distribution(levels, level_names, unknown),
     }
     kpis = [_median(pick(q.items[k].text, lang) if k in q.items else k,
-                    now.get(profile_column(k), pd.Series(dtype=float))) for k in KPIS]
+                    now.get(profile_column(k), pd.Series(dtype=float)), _unit(q, k, lang))
+            for k in KPIS]
     values = [recs[0].value_krw for recs, keep in zip(recommendations, latest, strict=True)
               if keep and recs and recs[0].value_krw is not None]
     employees = pd.to_numeric(sizes, errors="coerce").sum()
@@ -176,8 +186,9 @@ def _changes(result: CityFigures, table: pd.DataFrame, q: Questionnaire, lang: s
         for value, members in first.groupby(sizes.map(size_class)).groups.items():
             groups[size_class_name(int(value), lang)] = members
     columns = [(pick(d.title, lang), f"{d.id}.score") for d in q.dimensions]
-    columns += [(pick(q.items[k].text, lang), profile_column(k)) for k in KPIS
-                if profile_column(k) in table and k in q.items]
+    kpis = [k for k in KPIS if profile_column(k) in table and k in q.items]
+    columns += [(pick(q.items[k].text, lang), profile_column(k)) for k in kpis]
+    result.units.update({pick(q.items[k].text, lang): _unit(q, k, lang) for k in kpis})
     overall = label("city.overall", lang)
     for name, column in [(overall, "overall.score"), *columns]:
         rows = []

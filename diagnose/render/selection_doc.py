@@ -18,7 +18,7 @@ from typing import Any
 
 from diagnose.core import money
 from diagnose.core.labels import label, msg
-from diagnose.core.money import krw
+from diagnose.core.money import MILLION, MILLION_UNITS, NBSP, krw
 from diagnose.engine.city import CityFigures
 from diagnose.inputs import decisions as decisions_file
 from diagnose.render import documents, tables, xlsx
@@ -140,6 +140,29 @@ def _city(key: str, lang: str) -> str:
     return label(f"city.{key}", lang)
 
 
+def kpi_figure(value: float | None, unit: str, lang: str, signed: bool = False) -> str:
+    """A KPI median with its unit: ``3.1%``, ``120 시간/년``, ``1억 2,000만 원`` (a figure asked in
+    백만 원 is money); ``–`` for none."""
+    if value is None or value != value:
+        return "–"
+    sign = "+" if signed and value > 0 else ""
+    if unit in MILLION_UNITS:
+        return sign + krw(value * MILLION, lang)
+    text = f"{value:{'+' if signed else ''},.1f}".removesuffix(".0")
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit == "%" else f"{text}{NBSP}{unit}"
+
+
+def _change_text(before: float | None, after: float | None, delta: float | None,
+                 unit: str | None, lang: str) -> str:
+    """``3.1% → 2.6% (-0.5%`` for a KPI (its unit), ``2.10 → 2.60 (+0.50`` for a score."""
+    if unit is None:
+        return f"{before:,.2f} → {after:,.2f} ({delta:+,.2f}"
+    return (f"{kpi_figure(before, unit, lang)} → {kpi_figure(after, unit, lang)} "
+            f"({kpi_figure(delta, unit, lang, signed=True)}")
+
+
 def city_rows(city: CityFigures, lang: str) -> list[tuple[str, str, str]]:
     """(section, item, value) rows: the city figures as a table anyone can read."""
     fewer = _city("fewer", lang)
@@ -151,13 +174,13 @@ def city_rows(city: CityFigures, lang: str) -> list[tuple[str, str, str]]:
     for key, counts in city.distributions.items():
         rows += [(_city(key, lang), c.label, fewer if c.n is None else str(c.n)) for c in counts]
     rows += [(_city("kpis", lang), m.label, fewer if m.median is None else
-              f"{m.median:,.2f} (n={m.n})") for m in city.kpis]
+              f"{kpi_figure(m.median, m.unit, lang)} (n={m.n})") for m in city.kpis]
     rows += [(_city("allocation", lang), a["track"],
               f"{a['selected']} / {a['capacity'] if a['capacity'] is not None else '–'}")
              for a in city.allocation]
     changes = f"{_city('changes', lang)} ({' → '.join(city.rounds)})"
     rows += [(f"{changes}: {what}", c.group, fewer if c.delta is None else
-              f"{c.before:,.2f} → {c.after:,.2f} ({c.delta:+,.2f}, n={c.n})")
+              _change_text(c.before, c.after, c.delta, city.units.get(what), lang) + f", n={c.n})")
              for what, found in city.changes.items() for c in found]
     return rows
 
@@ -221,14 +244,16 @@ def city_context(city: CityFigures, lang: str) -> dict[str, Any]:
         "distributions": [{"title": _city(key, lang),
                            "rows": [(c.label, fewer if c.n is None else c.n) for c in counts]}
                           for key, counts in city.distributions.items()],
-        "kpis": [(m.label, fewer if m.median is None else f"{m.median:,.2f}", m.n)
+        "kpis": [(m.label, fewer if m.median is None else kpi_figure(m.median, m.unit, lang), m.n)
                  for m in city.kpis],
         "allocation": city.allocation,
         "rounds": city.rounds,
-        "changes": [{"what": name, "rows": [(c.group, c.n, documents.number(c.before),
-                                             documents.number(c.after),
-                                             documents.number(c.delta, signed=True))
-                                            for c in rows]}
+        "changes": [{"what": name, "rows": [
+            (c.group, c.n, documents.number(c.before), documents.number(c.after),
+             documents.number(c.delta, signed=True)) if name not in city.units else
+            (c.group, c.n, kpi_figure(c.before, city.units[name], lang),
+             kpi_figure(c.after, city.units[name], lang),
+             kpi_figure(c.delta, city.units[name], lang, signed=True)) for c in rows]}
                     for name, rows in city.changes.items()],
     })
     return context
