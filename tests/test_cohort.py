@@ -359,3 +359,38 @@ def test_data_quality_names_inputs_by_file_name_and_rejected_rows_by_company(
     assert "설문.csv:7" in text and "b.yaml:3" in text
     rejected = issues[issues["관리번호"] == "ulsan-0007"]
     assert len(rejected) == 1 and rejected.iloc[0]["기업명"] == "(주)태화정밀"
+
+
+def test_the_cohort_pdf_keeps_korean_words_whole_with_clean_bookmarks(built) -> None:
+    """WeasyPrint ignores word-break: keep-all; the typeset filter joins Hangul syllables,
+    and the bookmarks read the headings' clean text."""
+    from diagnose.render.typography import WORD_JOINER
+
+    reader = PdfReader(built[1].pdf)
+    raw = b"".join(page.get_contents().get_data() for page in reader.pages
+                   if page.get_contents() is not None)
+    assert raw  # the text is drawn: the joiners never show, but no word breaks inside
+
+    def titles(outline: list) -> list[str]:
+        return [t for item in outline for t in
+                (titles(item) if isinstance(item, list) else [item.title])]
+
+    marks = titles(reader.outline)
+    assert "지원 트랙별 적합 기업" in marks and "데이터 품질" in " ".join(marks)
+    assert not any(WORD_JOINER in mark for mark in marks)
+
+
+def test_the_cohort_html_joins_korean_syllables(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from diagnose.render import report
+    from diagnose.render.typography import WORD_JOINER
+
+    written: list[str] = []
+    monkeypatch.setattr(report, "write_pdf", lambda html, out, templates: written.append(html))
+    q = make_questionnaire(QUESTIONNAIRE)
+    (tmp_path / "cat.yaml").write_text(CATALOGUE, encoding="utf-8")
+    cohort.build_cohort(make_batch(q, programme(q)), tmp_path / "out", "ko",
+                        catalogue_path=tmp_path / "cat.yaml")
+    html = written[0]
+    assert f"지{WORD_JOINER}원" in html and f"기{WORD_JOINER}업" in html
+    assert 'data-bookmark="지원 트랙별 적합 기업"' in html  # attributes stay clean

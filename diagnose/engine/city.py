@@ -26,7 +26,7 @@ from diagnose.engine.peers import MIN_GROUP, size_class, size_class_name
 from diagnose.engine.recommend import Recommendation
 from diagnose.engine.selection import SelectionResult
 from diagnose.inputs.frame import profile_column
-from diagnose.inputs.identity import company_keys
+from diagnose.inputs.identity import company_keys, round_name
 
 KPIS = ("defect_rate", "oee", "unplanned_downtime_hours", "energy_cost")
 MKRW = MILLION  # the profile states money in 백만 원
@@ -173,8 +173,8 @@ def _changes(result: CityFigures, table: pd.DataFrame, q: Questionnaire, lang: s
         return
     first = paired.groupby("_key").head(1).set_index("_key")
     last = paired.groupby("_key").tail(1).set_index("_key")
-    result.rounds = [str(first["assessment.round"].mode().iloc[0]),
-                     str(last["assessment.round"].mode().iloc[0])]
+    result.rounds = [round_name(str(first["assessment.round"].mode().iloc[0]), lang),
+                     round_name(str(last["assessment.round"].mode().iloc[0]), lang)]
     industry = first.get(profile_column("industry"))
     labels = _option_labels(q, "industry", lang)
     groups: dict[str, pd.Index] = {label("city.all", lang): first.index}
