@@ -698,8 +698,9 @@ def support_layouts(session: Session) -> Callable[[int], Iterator[RenderableType
             shown = (", ".join(current) if isinstance(current, list) else str(current)) or (
                 Msg("받은 지원 없음", "none received").render(lang))
             rows.append(Text(Msg("현재: ", "now: ").render(lang) + shown, style="green"))
-        rows.append(Text(Msg("0 = 받은 지원 없음 · - = 지우기 · Enter = {k} · b = 마지막 문항",
-                             "0 = none received · - clears · Enter = {k} · b = last question")
+        rows.append(Text(Msg("0 = 받은 지원 없음 · - = 지우기 · Enter = {k} · r = 모든 답 검토 · "
+                             "b = 마지막 문항", "0 = none received · - clears · Enter = {k} · "
+                             "r = review all answers · b = last question")
                          .format(k=Msg("그대로 둠", "keep it").render(lang) if current is not None
                                  else Msg("기록하지 않음", "do not record").render(lang))
                          .render(lang), style="dim"))
@@ -955,10 +956,13 @@ def _memo(session: Session, ui: Terminal, step: Step) -> Outcome:
     return session.set_note(step, note_value, evidence)
 
 
-def _summary(session: Session, ui: Terminal) -> bool:
-    """Ask for the consultant's verdict; False when they chose to go back instead."""
+def _closing_line(session: Session, ui: Terminal,
+                  layouts: Callable[[int], Iterator[RenderableType]]) -> str | None:
+    """The line typed on a closing screen (support, summary), stripped; ``None`` when the
+    consultant went back instead: ``r`` to the review of all answers, ``b`` to the last
+    question."""
     while True:
-        line = clean_text(ui.screen(summary_layouts(session)))
+        line = clean_text(ui.screen(layouts))
         if line is None:
             ui.say(HINT_ENCODING, "yellow")
             continue
@@ -966,39 +970,39 @@ def _summary(session: Session, ui: Terminal) -> bool:
         word = text.casefold()
         if word in {"r", "ㄱ"}:
             session.open_overview(PROFILE, None)
-            return False
+            return None
         if word in {"b", "ㅠ"}:
             shown = session.visible_steps()
             session.position = shown[-1].index if shown else None
-            return False
-        if text == "-":
-            session.set_assessment(summary="")
-        elif text:
-            session.set_assessment(summary=text)
-        return True
+            return None
+        return text
+
+
+def _summary(session: Session, ui: Terminal) -> bool:
+    """Ask for the consultant's verdict; False when they chose to go back instead."""
+    text = _closing_line(session, ui, summary_layouts(session))
+    if text is None:
+        return False
+    if text == "-":
+        session.set_assessment(summary="")
+    elif text:
+        session.set_assessment(summary=text)
+    return True
 
 
 def _support(session: Session, ui: Terminal) -> bool:
     """Ask what support the company received since the last round; False to go back."""
-    tracks = session.programme_tracks()
-    while True:
-        line = clean_text(ui.screen(support_layouts(session)))
-        if line is None:
-            ui.say(HINT_ENCODING, "yellow")
-            continue
-        text = line.strip()
-        if text.casefold() in {"b", "ㅠ"}:
-            shown = session.visible_steps()
-            session.position = shown[-1].index if shown else None
-            return False
-        if text:
-            # a track's number in the list stands for its id
-            parts = [part.strip() for part in text.replace(";", ",").split(",")]
-            text = ", ".join(tracks[int(p) - 1].id if p.isdigit() and 0 < int(p) <= len(tracks)
-                             else p for p in parts if p)
-        if text:
-            session.set_support(text)
-        return True
+    text = _closing_line(session, ui, support_layouts(session))
+    if text is None:
+        return False
+    if text:
+        tracks = session.programme_tracks()  # a track's number in the list stands for its id
+        parts = [part.strip() for part in text.replace(";", ",").split(",")]
+        text = ", ".join(tracks[int(p) - 1].id if p.isdigit() and 0 < int(p) <= len(tracks)
+                         else p for p in parts if p)
+    if text:
+        session.set_support(text)
+    return True
 
 
 def _end(session: Session, ui: Terminal) -> int | Outcome | None:
