@@ -375,3 +375,41 @@ def test_score_shows_its_progress_on_a_terminal_only(bundled: Questionnaire,
     assert piped.returncode == 0
     assert "입력 파일 읽기".encode() not in piped.stderr and b"\x1b[" not in piped.stderr
     assert piped.stderr.decode().splitlines() == [f"30건 채점 → {tmp_path / 'b.csv'}"]
+
+
+# --- the follow-up round: the progress report's sample ---------------------------------------
+
+def test_a_followup_is_eight_months_on_with_gains_a_lapse_and_the_support_received(
+        bundled: Questionnaire) -> None:
+    from diagnose.content import programme
+
+    base = list(demo.sample_responses(bundled, 3))[1]
+    follow = demo.followup_response(bundled, base)
+    assert follow == demo.followup_response(bundled, base)  # the same every run
+    assert follow.assessment.round == "followup"
+    assert (follow.assessment.date - base.assessment.date).days == demo.FOLLOWUP_DAYS
+    assert follow.assessment.consultant == base.assessment.consultant
+    tracks = {t.id for t in programme.load(None, bundled).tracks}
+    assert follow.assessment.support_since_last
+    assert set(follow.assessment.support_since_last) <= tracks
+    moved = {qid: (_value(base, qid), _value(follow, qid)) for qid in base.answers
+             if _value(base, qid) != _value(follow, qid)}
+    ups = [qid for qid, (a, b) in moved.items() if b == a + 1]
+    downs = [qid for qid, (a, b) in moved.items() if b == a - 1]
+    assert len(ups) >= 3 and len(downs) == 1 and len(moved) == len(ups) + 1
+    assert "퇴사" in follow.answers[downs[0]].note  # a fall is explained, as a consultant would
+    assert follow.company["defect_rate"] < base.company["defect_rate"]
+    assert follow.company["energy_cost"] < base.company["energy_cost"]
+    assert base.assessment.round == "baseline"  # the baseline itself is untouched
+
+
+@pytest.mark.slow
+def test_the_demo_links_a_followup_and_writes_its_progress_report(tmp_path: Path) -> None:
+    summary = reports.run_demo(tmp_path / "d", companies=6, workers=1)
+    assert summary["companies"] == 6 and summary["assessments"] == 7
+    assert [Path(p).name for p in summary["progress"]] == ["ulsan-0002.pdf"]
+    assert Path(summary["progress"][0]).stat().st_size > 10_000
+    assert (tmp_path / "d" / "responses" / "ulsan-0002_followup.yaml").is_file()
+    assert (tmp_path / "d" / "reports" / "ulsan-0002_followup.pdf").is_file()
+    guide = reports.demo_guide(summary, "diagnose score x").render("ko")
+    assert f"진척 보고서 예: {summary['progress'][0]}" in guide

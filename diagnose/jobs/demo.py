@@ -1030,3 +1030,67 @@ def survey_export(q: Questionnaire, samples: Iterable[Response]) -> str:
         writer.writerow([_timestamp(sample), _email(sample),
                          *(_cell(item, values.get(item.id)) for item in items)])
     return buffer.getvalue()
+
+
+# --- follow-up rounds: the progress report's sample ----------------------------------------
+
+FOLLOWUP_DAYS = 245  # about eight months after the baseline: the programme's second visit
+# The programme track whose support moves a dimension (what the follow-up records as received)
+DIMENSION_TRACKS = {"data": "data-pipeline", "infra": "data-pipeline", "process": "ai-solution",
+                    "ai": "ai-solution", "strategy": "academy", "talent": "academy",
+                    "culture": "academy", "governance": "academy"}
+# KPI after a year of support, as a factor of the baseline (OEE in points): modest, as
+# smart-factory follow-ups report them; assumptions for sample data
+KPI_CHANGES = {"defect_rate": 0.8, "unplanned_downtime_hours": 0.85, "energy_cost": 0.96}
+OEE_POINTS = 3.0
+
+
+def followup_response(q: Questionnaire, baseline: Response, seed: int = 2026) -> Response:
+    """The same company's follow-up, eight months on: the two weakest dimensions' level
+    answers mostly one step up (the support it received there, recorded in
+    ``support_since_last``), one answer elsewhere a step down (a key person left: a follow-up
+    is not all gains), business KPIs modestly better. The same input gives the same file."""
+    rng = random.Random(f"{seed}:{baseline.company.get('id')}")
+    follow = baseline.model_copy(deep=True)
+    date = (baseline.assessment.date or dt.date(2026, 3, 9)) + dt.timedelta(days=FOLLOWUP_DAYS)
+    levels = {d.id: [question for question in d.questions if question.type == "level"
+                     and isinstance(_value(baseline, question.id), int)] for d in q.dimensions}
+    mean = {dim: sum(_value(baseline, x.id) for x in found) / len(found)
+            for dim, found in levels.items() if found}
+    weakest = sorted(mean, key=lambda dim: (mean[dim], dim))[:2]
+    for dim in weakest:
+        for question in levels[dim]:
+            value = _value(baseline, question.id)
+            if value < 5 and rng.random() < 0.7:
+                follow.answers[question.id].value = value + 1
+    others = [x for dim, found in levels.items() if dim not in weakest for x in found
+              if _value(baseline, x.id) > 1]
+    operational = [x for x in others if x.id.split(".")[0] in {"data", "infra", "process"}]
+    others = operational or others  # what lapses when its one keeper leaves
+    if others:
+        fallen = rng.choice(others)
+        follow.answers[fallen.id].value = _value(baseline, fallen.id) - 1
+        follow.answers[fallen.id].note = "후속 방문: 담당자 퇴사로 이 부분의 운영이 느슨해짐"
+    clock = dt.datetime.combine(date, dt.time(10, 0), tzinfo=dt.timezone(dt.timedelta(hours=9)))
+    for qid in follow.answers:
+        clock += dt.timedelta(seconds=rng.randint(30, 90))
+        answer = follow.answers[qid]
+        follow.answers[qid] = Answer(value=answer.value, note=answer.note,
+                                     evidence=answer.evidence, answered_at=clock)
+    for kpi, factor in KPI_CHANGES.items():
+        if isinstance(follow.company.get(kpi), (int, float)):  # a rate to 0.1, hours and
+            changed = follow.company[kpi] * factor  # 백만원 whole, as the baseline has them
+            follow.company[kpi] = round(changed, 1) if kpi == "defect_rate" else round(changed)
+    if isinstance(follow.company.get("oee"), (int, float)):
+        follow.company["oee"] = round(min(95.0, follow.company["oee"] + OEE_POINTS), 1)
+    received = list(dict.fromkeys(DIMENSION_TRACKS.get(dim, "academy") for dim in weakest))
+    follow.assessment = Assessment(date=date, round="followup",
+                                   consultant=baseline.assessment.consultant,
+                                   support_since_last=received)
+    follow.status = "complete"
+    return follow
+
+
+def _value(response: Response, qid: str) -> Any:
+    answer = response.answers.get(qid)
+    return None if answer is None else answer.value

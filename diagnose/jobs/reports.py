@@ -221,6 +221,13 @@ def run_demo(out: Path, companies: int = 12, workers: int | None = None, seed: i
         path = folder / f"{sample.company['id']}.yaml"
         responses.save(sample, path)
         paths.append(path)
+    # two companies visited again eight months on (levels 2 and 3 of the fixed stories): the
+    # cohort links their rounds and the progress report compares them
+    pairs = []
+    for base_path, sample in list(zip(paths, visited, strict=True))[1:1 + companies // 6]:
+        follow_path = folder / f"{sample.company['id']}_followup.yaml"
+        responses.save(demo.followup_response(q, sample, seed), follow_path)
+        pairs.append((base_path, follow_path))
     export = out / SURVEY_EXPORT
     files.write_atomic(export, demo.survey_export(q, surveyed))
     surveys = batch.score_inputs([export], lang=lang)
@@ -234,12 +241,16 @@ def run_demo(out: Path, companies: int = 12, workers: int | None = None, seed: i
     if reports_dir.is_dir():
         for stale in reports_dir.glob("*.pdf"):
             stale.unlink()
+    for stale in (out / "progress").glob("*.pdf"):
+        stale.unlink()
     from diagnose.jobs import cohort
     from diagnose.render.pdf import PdfUnavailable
 
     try:  # building the jobs may need the PDF stack already (fonts, templates)
         jobs = report_jobs(result, reports_dir, lang)
         pdfs = render_jobs(jobs, reports_dir, lang, workers, progress)
+        progress_reports = [_progress_report(base, follow, out / "progress", lang)
+                            for base, follow in pairs]
     except PdfUnavailable as exc:  # no PDF stack: the data, tables and cohort workbook still
         with contextlib.suppress(PdfUnavailable):  # its workbook is written before its PDF
             cohort.build_cohort(result, out / "cohort", lang)
@@ -248,6 +259,8 @@ def run_demo(out: Path, companies: int = 12, workers: int | None = None, seed: i
             *(str(p) for p in survey_tables), str(out / "cohort" / "cohort.xlsx"))) from None
     programme = cohort.build_cohort(result, out / "cohort", lang)
     return {"responses": str(folder), "companies": len(paths),
+            "assessments": len(result.scores.table),
+            "progress": [str(p) for p in progress_reports],
             "scores_csv": str(out / "scores.csv"), "scores_xlsx": str(out / "scores.xlsx"),
             "reports": str(reports_dir), "pdfs": [str(p) for p in pdfs],
             "cohort": str(out / "cohort"), "cohort_files": [str(programme.xlsx), str(programme.pdf)],
@@ -255,6 +268,15 @@ def run_demo(out: Path, companies: int = 12, workers: int | None = None, seed: i
             "survey_scores": [str(p) for p in survey_tables],
             "open_first": _first_to_open(result, jobs, programme.pdf),
             "rejected": len(result.rejections) + len(surveys.rejections), "rubric": r.id}
+
+
+def _progress_report(baseline: Path, followup: Path, folder: Path, lang: str) -> Path:
+    """The demo's progress report of one company (``diagnose compare``), named by its id."""
+    from diagnose.jobs import compare
+
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / (baseline.stem + (".en.pdf" if lang == "en" else ".pdf"))
+    return compare.compare_files(baseline, followup, out, lang).out
 
 
 FIRST_LEVEL = 3  # a middle company's report shows every part: gates, findings, a full roadmap
@@ -296,6 +318,11 @@ def demo_guide(summary: dict[str, Any], score_command: str) -> Msg:
     lines.append(Msg("그다음: {p} — {n}개 회사를 나란히 본 사업단 요약(코호트)",
                      "Then: {p} — the programme's summary (cohort): every company side by side")
                  .format(p=first["cohort"], n=summary["companies"]))
+    for path in summary.get("progress", [])[:1]:
+        lines.append(Msg("진척 보고서 예: {p} — 같은 회사의 기준·후속 진단 비교(받은 지원, 경영 지표와 "
+                         "답의 변화)", "A progress report: {p} — one company's baseline and "
+                         "follow-up side by side (support received, KPIs and answers that "
+                         "changed)").format(p=path))
     lines.append(Msg("설문 내보내기 예: {e} — Google Forms 형식, {m}개 회사, 채점 결과는 {t}. "
                      "직접 채점해 보기: {s}",
                      "A survey export: {e} — as Google Forms exports it, {m} companies, scored "
