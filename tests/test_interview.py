@@ -780,6 +780,7 @@ def test_a_followup_asks_the_support_received_since_the_last_round(
     code, out, path = interview([*FULL, support, "", "n"], "--round", "followup")
     assert code == 0, out
     assert "지난 진단 뒤 이 기업이 받은 지원" in out
+    assert "(후속 진단, " in out  # the result names the round in words, not 'followup'
     assert saved(path)["assessment"]["support_since_last"] == [
         "울산TP 품질 데이터 컨설팅", "AI 바우처 PoC"]
     # resumed: shown and kept with Enter; 0 records "none received"; '-' clears it

@@ -28,6 +28,7 @@ from rich.text import Text
 from diagnose.core.errors import EXIT_OK, DiagnoseError
 from diagnose.core.i18n import Msg, pick
 from diagnose.engine import batch, gates
+from diagnose.inputs import identity
 from diagnose.inputs.answers import UNKNOWN
 from diagnose.interview.session import (
     EXIT_INTERRUPTED,
@@ -695,7 +696,9 @@ def support_layouts(session: Session) -> Callable[[int], Iterator[RenderableType
                              Text(pick(track.name, lang)))
             rows.append(grid)
         if current is not None:
-            shown = (", ".join(current) if isinstance(current, list) else str(current)) or (
+            names = {t.id: pick(t.name, lang) for t in tracks}  # a track by its name
+            items = current if isinstance(current, list) else [str(current)]
+            shown = ", ".join(names.get(item, item) for item in items) or (
                 Msg("받은 지원 없음", "none received").render(lang))
             rows.append(Text(Msg("현재: ", "now: ").render(lang) + shown, style="green"))
         rows.append(Text(Msg("0 = 받은 지원 없음 · - = 지우기 · Enter = {k} · r = 모든 답 검토 · "
@@ -732,7 +735,8 @@ def result_screen(session: Session, result: Result) -> Group:
     q = session.questionnaire
     title = Text(Msg("진단 결과 — ", "Result — ").render(lang), style="bold")
     title.append(str(row["company.name"] or ""), style="bold")
-    title.append(f"  ({row['assessment.round']}, {row['assessment.date'] or ''})", style="dim")
+    title.append(f"  ({identity.round_name(row['assessment.round'], lang)}, "
+                 f"{row['assessment.date'] or ''})", style="dim")
     table = Table(box=None, padding=(0, 1), show_edge=False, pad_edge=False)
     for name, justify in ((Msg("영역", "Dimension"), "left"), (Msg("점수", "Score"), "right"),
                           (Msg("%", "%"), "right"), (Msg("완성도", "Complete"), "right"),
