@@ -80,3 +80,20 @@ def test_wrap_never_splits_a_korean_word() -> None:
     for line in lines:  # every word on a line is whole, but the one cut short with '…'
         assert all(w in whole or w.endswith("…") for w in line.split())
     assert all(w in whole for w in lines[0].split())
+
+
+def test_gantt_row_names_can_be_left_to_the_page() -> None:
+    """The report sets the row names as page text (SVG text is laid out letter by letter):
+    the SVG then holds none of them, and ``gantt_labels`` gives each with its padding."""
+    rows = [charts.GanttRow("라벨링 300장", 1, 2, "prepare", (), "품질팀장"),
+            charts.GanttRow("1. AI 비전 검사", 3, 8, "solution", (0,), "품질팀장")]
+    header = {"year": "{n}년 차", "months": "개월 차", "range": "{a}~{b}",
+              "beyond": "→ {n}개월 차"}
+    with_names = texts(charts.gantt_svg(rows, 24, header, "로드맵"))
+    without = texts(charts.gantt_svg(rows, 24, header, "로드맵", labels=False))
+    assert "1. AI 비전 검사" in with_names and "1. AI 비전 검사" not in without
+    assert set(without) < set(with_names)  # the bars, months and notes stay
+    labels = charts.gantt_labels(rows)
+    assert [(x["text"], x["kind"]) for x in labels] == [("라벨링 300장", "prepare"),
+                                                        ("1. AI 비전 검사", "solution")]
+    assert all(0 < float(x["pad"]) < charts.GANTT_ROW for x in labels)

@@ -149,3 +149,63 @@ def test_the_chart_compares_with_the_dated_benchmark_by_default(context) -> None
     assert roles["peers"]["name"].startswith("벤치마크 중앙값 · ")
     assert context["comparison"]["source"] == "benchmark"
     assert "2026-12-06" in context["comparison"]["note"]
+
+
+def test_a_step_several_projects_need_is_drawn_once_and_points_to_each(context) -> None:
+    """The owner-and-maintenance-budget step that many solutions need is one bar on the
+    roadmap with an arrow to each of them, and one row of the 90 days, at the same months."""
+    recs = context["recommendations"]
+    needing: dict[str, list[int]] = {}
+    for rec in recs:
+        for step in rec["steps"]:
+            if not step["alongside"]:
+                needing.setdefault(step["id"], []).append(rec["rank"])
+    shared = {sid: ranks for sid, ranks in needing.items() if len(ranks) > 1}
+    assert shared, needing  # the fixture's projects share a preparation step
+    rows = context["gantt_data"]
+    prepare = [r for r in rows if r["kind"] == "prepare"]
+    assert len(prepare) == len(needing)  # one bar per step id, however many projects need it
+    for sid, ranks in shared.items():
+        steps = [s for rec in recs for s in rec["steps"] if s["id"] == sid]
+        assert len({(s["start"], s["end"]) for s in steps}) == 1  # one schedule everywhere
+        (bar,) = [i for i, r in enumerate(rows) if r["kind"] == "prepare"
+                  and r["label"] == steps[0]["shared_label"]]
+        pointing = [r["label"].split(".")[0] for r in rows if bar in r["after"]]
+        assert pointing == [str(rank) for rank in ranks]
+        assert "공통" in rows[bar]["note"]
+    plan = [row["what"] for row in context["verdict"]["next_days"]]
+    assert len(plan) == len(set(plan))
+
+
+def test_next_days_never_send_the_ceo_to_a_closed_call(tmp_path: Path) -> None:
+    """Applications in the 90 days say whether the call is open on the report's date; a call
+    that closed before it reads 'next call', not 'apply'."""
+    from diagnose.content import programme as programme_file
+
+    (tmp_path / "f.yaml").write_text(RESPONSE, encoding="utf-8")
+    result = batch.score_inputs([tmp_path / "f.yaml"])
+    plan = programme_file.load()
+    closing = {t.id: t.window for t in plan.tracks}
+    march = programme_file.Window(opens="2026-03-02", closes="2026-03-31")
+
+    def rows(issued: str) -> list[dict]:
+        saved = {t.id: t.window for t in plan.tracks}
+        try:
+            for track in plan.tracks:
+                track.window = march
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(programme_file, "load", lambda *a, **k: plan)
+                context = reports.report_jobs(result, tmp_path / "out", "ko",
+                                              issued=issued)[0].context
+        finally:
+            for track in plan.tracks:
+                track.window = saved[track.id]
+        return [r for r in context["verdict"]["next_days"] if "신청" in r["what"]
+                or "공고" in r["what"]]
+
+    assert closing  # the bundled tracks all have a window
+    before, during, after = rows("2026-02-10"), rows("2026-03-10"), rows("2026-12-06")
+    assert before and all("모집 예정" in r["when"] and r["what"].endswith("신청") for r in before)
+    assert all("모집 중" in r["when"] for r in during)
+    assert after and all("마감 · 다음 공고 확인 필요" in r["when"] for r in after)
+    assert all("다음 공고 확인" in r["what"] for r in after)

@@ -145,7 +145,7 @@ def test_every_part_is_there_and_bookmarks_hold_no_scores(korean_pdf: Path) -> N
     for heading in ("AI 준비도 진단 보고서", "차례", "대외비", "발행일", "영역별 수준", "영역별 진단",
                     "다음 단계로 가려면", "추천 과제와 로드맵", "24개월 로드맵", "위험과 대응",
                     "원청 4M 변경 승인", "부록 B. 우선순위와 효과 산정", "부록 C. 비교 기준",
-                    "부록 D. 전체 응답", "발행 정보", "(주)울산정밀", "대표 면담: 로드맵 문서 없음"):
+                    "부록 D. 메모·증빙이 있는 응답", "발행 정보", "(주)울산정밀", "대표 면담: 로드맵 문서 없음"):
         assert heading in text, heading
     titles = outline_titles(korean_pdf)
     assert {"한눈에 보는 진단 결과", "추천 과제와 로드맵", "24개월 로드맵", "데이터"} <= set(titles)
@@ -299,3 +299,51 @@ def test_the_pdf_title_drops_direction_and_control_characters(tmp_path: Path) ->
     title = PdfReader(pdf).metadata.title
     assert title.startswith("(주)울산정밀 · ")
     assert not re.search("[\u202a-\u202e\u2066-\u2069]", title)
+
+
+@pytest.mark.slow
+def test_a_500_character_name_leaves_the_cover_facts_on_page_one(tmp_path: Path) -> None:
+    """The cover cuts a name too long for it (the colophon keeps it whole): date, round,
+    consultant and level stay on page 1."""
+    name = ("울산정밀가공" * 100)[:500]
+    pdf = render(tmp_path, name=name)
+    context = reports.report_jobs(batch.score_inputs([tmp_path / "in"]), tmp_path / "x",
+                                  "ko")[0].context
+    pages = page_texts(pdf)
+    first = pages[0]
+    for fact in (context["assessment"]["date"], context["assessment"]["round_name"],
+                 context["assessment"]["consultant"], context["overall"]["level_name"]):
+        assert fact and fact in first, fact
+    assert "…" in first and name not in re.sub(r"\s", "", first)
+    assert name in re.sub(r"\s", "", pages[-1])  # the colophon: the name in full
+
+
+@pytest.mark.slow
+def test_who_to_call_never_leaves_a_blank_and_appendix_d_points_to_the_rest(
+        korean_pdf: Path) -> None:
+    """The programme file gives no phone or e-mail (they come from the call, never guessed):
+    the contact line says so instead of printing nothing. Appendix D lists the answers with a
+    note and says where the others are."""
+    text = "\n".join(page_texts(korean_pdf))
+    assert "문의처는 사업 공고 참조" in text
+    assert "울산 AI 사업단 (주관기관 울산테크노파크)" in text
+    appendix = text[text.index("부록 D. 메모·증빙이 있는 응답"):]
+    assert "대표 면담: 로드맵 문서 없음" in appendix  # the note and its answer
+    assert re.search(r"나머지 응답 \d+개는 응답 파일 ulsan-0042\.yaml에 있습니다", appendix)
+    assert appendix[:appendix.index("나머지 응답")].count("→") == 1  # only the noted answer
+
+
+def test_a_contact_shows_what_the_programme_file_gives_and_never_a_blank() -> None:
+    from diagnose.render import verdict
+
+    office = {"organisation": "울산 AI 사업단", "role": "", "phone": "052-000-0000",
+              "email": "", "url": ""}
+    rec = {"track_contact": {"organisation": "", "role": "", "phone": "", "email": "",
+                             "url": ""}, "track_provider": "한국산업안전보건공단",
+           "track_external": True, "start_month": 2, "track": "KOSHA",
+           "track_window_short": "공고 확인 필요"}
+    found = verdict.contacts("이서연", office, [rec], "ko")
+    assert [c["name"] for c in found] == ["이서연", "울산 AI 사업단", "한국산업안전보건공단"]
+    assert found[1]["reach"] == ["052-000-0000"]
+    assert found[2]["reach"] == ["문의처는 사업 공고 참조"]
+    assert all(c["about"] for c in found)

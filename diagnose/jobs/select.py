@@ -92,7 +92,7 @@ def run(inputs: Sequence[Path], out: Path, programme_path: Path | None = None,
     files.write_atomic(written[0], json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     figures = city.figures(result.scores.table, result.questionnaire, ranked.recommendations,
                            chosen, plan.target_companies, lang)
-    windows = {t.id: pick(t.window, lang) for t in plan.tracks if t.window is not None}
+    windows = {t.id: t.window.describe(lang) for t in plan.tracks if t.window is not None}
     written += selection_doc.write(data, figures, windows, out, report.template_dirs(None),
                                    lang)
     return Selected(ranked, chosen, rejections, written)

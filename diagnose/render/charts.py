@@ -358,16 +358,23 @@ class GanttRow:
     note: str = ""  # written after the bar (e.g. the owner role)
 
 
-def gantt_svg(rows: Sequence[GanttRow], months: int, header: dict[str, str], title: str) -> str:
+GANTT_SIZE, GANTT_ROW, GANTT_TOP, GANTT_LEFT = 2.8, 8.0, 12.0, 66.0  # mm
+
+
+def gantt_svg(rows: Sequence[GanttRow], months: int, header: dict[str, str], title: str,
+              labels: bool = True) -> str:
     """The roadmap as a Gantt chart by quarter over ``months`` (24): one bar per row, arrows
     from each preparation step to the solution it unlocks. A bar running past the last month
     is cut there with an arrow and its end month written beside it.
 
     ``header`` holds the words: ``year`` ("{n}년 차"), ``months`` (the label over the quarter
-    columns), ``range`` ("{a}~{b}"), ``beyond`` ("→ {n}개월 차").
+    columns), ``range`` ("{a}~{b}"), ``beyond`` ("→ {n}개월 차"). ``labels=False`` leaves the
+    row names out of the SVG (the left ``GANTT_LEFT`` mm stay empty) for the page to set as
+    text over it (``gantt_labels``): WeasyPrint lays SVG text out letter by letter, and the
+    names are most of the chart's letters.
     """
-    size, row_h, top = 2.8, 8.0, 12.0
-    left, right = 66.0, PAGE_WIDTH_MM - 2
+    size, row_h, top = GANTT_SIZE, GANTT_ROW, GANTT_TOP
+    left, right = GANTT_LEFT, PAGE_WIDTH_MM - 2
     span = right - left
     def x(month: float) -> float:
         return left + (month - 1) / months * span
@@ -379,7 +386,8 @@ def gantt_svg(rows: Sequence[GanttRow], months: int, header: dict[str, str], tit
                     f'fill="#12355b"/>')
         body.append(_text((x0 + x1) / 2, 3.4, header["year"].format(n=year + 1), 2.7, "white",
                           "middle", 700))
-    body.append(_text(0, 9.6, header["months"], 2.6, MUTED))
+    if labels:
+        body.append(_text(0, 9.6, header["months"], 2.6, MUTED))
     for quarter in range(months // 3):
         first = 1 + 3 * quarter
         shade = "#f3f6f9" if quarter % 2 == 0 else "#ffffff"
@@ -392,7 +400,7 @@ def gantt_svg(rows: Sequence[GanttRow], months: int, header: dict[str, str], tit
         indent = 3.0 if row.kind != "solution" else 0.0
         weight = 700 if row.kind == "solution" else 400
         colour = INK if row.kind == "solution" else "#40566b"
-        lines = wrap(row.label, left - 3 - indent, size, 2)
+        lines = wrap(row.label, left - 3 - indent, size, 2) if labels else []
         for k, line in enumerate(lines):
             offset = (row_h - 3.4 * len(lines)) / 2 + 2.6 + 3.4 * k
             body.append(_text(indent, y + offset, line, size, colour, weight=weight))
@@ -447,3 +455,16 @@ def gantt_svg(rows: Sequence[GanttRow], months: int, header: dict[str, str], tit
             body.append(f'<polygon points="{px - 0.9:.2f},{bar_y - 1.4:.2f} {px + 0.9:.2f},'
                         f'{bar_y - 1.4:.2f} {px:.2f},{bar_y:.2f}" fill="#7a8699"/>')
     return _svg_document(PAGE_WIDTH_MM, height, title, body)
+
+
+def gantt_labels(rows: Sequence[GanttRow]) -> list[dict[str, Any]]:
+    """The row names of ``gantt_svg(..., labels=False)`` for the page to set beside the bars:
+    per row its text, kind (``solution`` in bold, steps indented) and the top padding (mm)
+    that centres its one or two lines in the row's ``GANTT_ROW`` mm."""
+    found = []
+    for row in rows:
+        indent = 3.0 if row.kind != "solution" else 0.0
+        lines = len(wrap(row.label, GANTT_LEFT - 3 - indent, GANTT_SIZE, 2))
+        found.append({"text": row.label, "kind": row.kind,
+                      "pad": f"{(GANTT_ROW - 3.4 * lines) / 2:.2f}"})
+    return found

@@ -15,6 +15,7 @@ or peers, and the risk register. Only group statistics of other companies ever e
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from diagnose.content.programme import Contact
 from diagnose.content.questionnaire import Question, Questionnaire
 from diagnose.core import money
 from diagnose.core.i18n import Msg, pick
@@ -263,8 +265,10 @@ def schedule(rec: Recommendation, lang: str) -> list[Step]:
     return steps
 
 
-def roadmap(recs: list[Recommendation], q: Questionnaire, lang: str) -> list[dict[str, Any]]:
-    """The recommendations as report data (contract fields plus display strings)."""
+def roadmap(recs: list[Recommendation], q: Questionnaire, lang: str,
+            on: dt.date | None = None) -> list[dict[str, Any]]:
+    """The recommendations as report data (contract fields plus display strings); ``on`` is
+    the report's date, against which each track's application window is open or closed."""
     shown = []
     for rec in recs:
         data = describe(rec, q, lang)
@@ -276,8 +280,12 @@ def roadmap(recs: list[Recommendation], q: Questionnaire, lang: str) -> list[dic
             "kind": data["solution"]["kind"], "category": data["solution"]["category"],
             "track": primary["name"],
             "track_external": primary["external"],
-            "track_window": pick(track.window, lang) if track.window else "",
+            "track_window": track.window.describe(lang, on) if track.window else "",
+            "track_window_short": track.window.describe(lang, on, short=True)
+            if track.window else "",
+            "track_window_status": track.window.status(on) if track.window else "unknown",
             "track_provider": pick(track.provider, lang) if track.provider else "",
+            "track_contact": contact_data(track.contact, lang),
             "subsidy_text": _subsidy_text(primary, lang),
             "alternatives": [t["name"] for t in data["tracks"] if not t["primary"]],
             "investment_text": money.krw_range(investment["min"], investment["max"], lang),
@@ -297,7 +305,61 @@ def roadmap(recs: list[Recommendation], q: Questionnaire, lang: str) -> list[dic
             for item in term["inputs"]:
                 item["text"] = figure_text(item, lang)
         shown.append(data)
+    share_steps(shown, lang)
     return shown
+
+
+def contact_data(contact: Contact | None, lang: str) -> dict[str, str]:
+    """A programme file's contact as plain strings (empty where the file has none)."""
+    if contact is None:
+        return {"organisation": "", "role": "", "phone": "", "email": "", "url": ""}
+    return {"organisation": pick(contact.organisation, lang) if contact.organisation else "",
+            "role": pick(contact.role, lang) if contact.role else "",
+            "phone": (contact.phone or "").strip(), "email": (contact.email or "").strip(),
+            "url": (contact.url or "").strip()}
+
+
+def share_steps(shown: list[dict[str, Any]], lang: str) -> None:
+    """A preparation step that several recommendations need (the same catalogue id, e.g. naming
+    an owner and a maintenance budget) is done once: every occurrence gets the earliest
+    schedule among them, and ``shared`` lists the ranks of the projects it unlocks. Each card
+    keeps its own words for the step; the roadmap and the 90 days show it once.
+
+    The earliest schedule ends no later than any occurrence did, so every project still starts
+    after its steps end. Steps that run alongside a project (an OEM approval during its
+    parallel run) belong to that project and are not shared.
+    """
+    first: dict[str, dict[str, Any]] = {}
+    ranks: dict[str, list[int]] = {}
+    words: dict[str, list[str]] = {}
+    for rec in shown:
+        for step in rec["steps"]:
+            if step["alongside"]:
+                continue
+            ranks.setdefault(step["id"], []).append(rec["rank"])
+            words.setdefault(step["id"], []).append(step["text"])
+            known = first.get(step["id"])
+            if known is None or (step["start"], step["end"]) < (known["start"], known["end"]):
+                first[step["id"]] = {"start": step["start"], "end": step["end"]}
+    for step_id, texts in words.items():  # the wording most of its projects use (first on a tie)
+        first[step_id]["shared_label"] = max(texts, key=texts.count)
+    for rec in shown:
+        for step in rec["steps"]:
+            if step["alongside"]:
+                step.update(shared=[], shared_text="", shared_label=step["text"])
+                continue
+            step.update(first[step["id"]])
+            step["when"] = months_label(step["start"], step["end"], lang)
+            step["shared"] = ranks[step["id"]] if len(ranks[step["id"]]) > 1 else []
+            step["shared_text"] = shared_note(step["shared"], lang)
+
+
+def shared_note(ranks: list[int], lang: str) -> str:
+    """'과제 1·2·5 공통' / 'for projects 1, 2, 5': the projects a shared step unlocks."""
+    if not ranks:
+        return ""
+    return Msg("과제 {r} 공통", "for projects {r}").format(
+        r=("·" if lang == "ko" else ", ").join(str(r) for r in ranks)).render(lang)
 
 
 def months_label(start: int, end: int, lang: str) -> str:
@@ -348,21 +410,21 @@ def kpi_text(kpi: dict[str, Any], lang: str) -> str:
 
 def gantt_rows(shown: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     """The rows of the roadmap chart: per recommendation its preparation steps, then the
-    solution with arrows from those steps. A step shared by several recommendations (same
-    step, same words) is drawn once and every one of them points to it."""
+    solution with arrows from those steps. A step several recommendations need (one catalogue
+    id, ``share_steps``) is drawn once, under the first of them, and each points to it."""
     rows: list[dict[str, Any]] = []
-    drawn: dict[tuple[str, str, int], int] = {}
+    drawn: dict[str, int] = {}
     for rec in shown:
         after = []
         for step in rec["steps"]:
             if step["alongside"]:
                 continue
-            key = (step["id"], step["text"], step["start"])
-            if key not in drawn:
-                drawn[key] = len(rows)
-                rows.append({"label": step["text"], "start": step["start"], "end": step["end"],
-                             "kind": "prepare", "after": (), "note": step["owner"]})
-            after.append(drawn[key])
+            if step["id"] not in drawn:
+                drawn[step["id"]] = len(rows)
+                note = " · ".join(x for x in (step["owner"], step["shared_text"]) if x)
+                rows.append({"label": step["shared_label"], "start": step["start"],
+                             "end": step["end"], "kind": "prepare", "after": (), "note": note})
+            after.append(drawn[step["id"]])
         rows.append({"label": f"{rec['rank']}. {rec['name']}", "start": rec["start_month"],
                      "end": rec["end_month"], "kind": "solution", "after": tuple(after),
                      "note": rec["owner"]})

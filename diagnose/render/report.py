@@ -8,6 +8,7 @@ gets the bundled assets: no network, no file outside the template and font folde
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import math
@@ -179,10 +180,17 @@ LABELS: dict[str, dict[str, str]] = {
     "bench_provisional": {"ko": "잠정", "en": "Provisional"},
     "bench_final": {"ko": "확정", "en": "Final"},
     "bench_group": {"ko": "이 보고서의 비교 그룹", "en": "This report's group"},
-    "answers": {"ko": "부록 D. 전체 응답", "en": "Appendix D. All answers"},
-    "answers_note": {"ko": "단계 문항은 문항 id와 고른 단계의 문장으로 적습니다. 문항 전문은 질문지에 있습니다.",
-                     "en": "Level questions are listed by id with the chosen level's wording; the "
-                           "questions themselves are in the questionnaire."},
+    "answers": {"ko": "부록 D. 메모·증빙이 있는 응답", "en": "Appendix D. Answers with notes or evidence"},
+    "answers_note": {"ko": "컨설턴트가 메모나 증빙을 붙인 응답입니다.",
+                     "en": "The answers the consultant added a note or evidence to."},
+    "answers_rest": {"ko": "나머지 응답 {n}개는 응답 파일 {file}에 있습니다(발행 정보의 sha256으로 같은 파일인지 확인). 문항 전문은 'diagnose questionnaire show'로 봅니다.",
+                     "en": "The other {n} answers are in the response file {file} (its sha256 in "
+                           "the colophon identifies it); 'diagnose questionnaire show' prints the "
+                           "questions."},
+    "answers_rest_survey": {"ko": "나머지 응답 {n}개는 설문 파일 {file}의 이 기업 행에 있습니다. 문항 전문은 'diagnose questionnaire show'로 봅니다.",
+                            "en": "The other {n} answers are in this company's row of the survey "
+                                  "file {file}; 'diagnose questionnaire show' prints the questions."},
+    "evidence_count": {"ko": "증빙 {n}건", "en": "{n} evidence file(s)"},
     "evidence": {"ko": "부록 E. 증빙 목록", "en": "Appendix E. Evidence"},
     "evidence_shown": {"ko": "본문에 실은 사진", "en": "Photos shown in the findings"},
     "evidence_files": {"ko": "다른 증빙 파일 (보고서에 넣지 않음)",
@@ -193,6 +201,7 @@ LABELS: dict[str, dict[str, str]] = {
     "missing": {"ko": "미응답", "en": "Unanswered"},
     "hidden": {"ko": "해당 없음(조건)", "en": "Not applicable (condition)"},
     "colophon": {"ko": "발행 정보", "en": "Colophon"},
+    "full_name": {"ko": "기업명", "en": "Company"},  # in full: the cover may cut it
     "colophon_text": {"ko": "이 보고서는 아래 파일과 프로그램으로 만들었습니다. 같은 입력은 언제나 같은 PDF를 만듭니다.",
                       "en": "Made from the files and programs below; the same inputs always give "
                             "the same PDF."},
@@ -306,9 +315,28 @@ def _answers(scores: Scores, position: int, loaded: LoadedResponse | None,
             rows.append({"id": question.id, "text": findings.topic(question, lang),
                          "answer": shown, "level_question": question.type == "level",
                          "state": state, "level": _round(level, 1),
-                         "note": (answer.note or "") if answer else ""})
+                         "note": (answer.note or "").strip() if answer else "",
+                         "evidence": len(answer.evidence) if answer else 0})
         sections.append({"title": pick(dim.title, lang), "rows": rows})
     return sections
+
+
+def _noted_answers(sections: list[dict[str, Any]], source: str, loaded: LoadedResponse | None,
+                   lang: str) -> dict[str, Any]:
+    """Appendix D: the answers with a note or evidence, and where the others are.
+
+    The CEO reads the findings, not 60 raw answers; what the consultant qualified with a note
+    or a photo is the part of the record a reader checks, and the response file (named, with
+    its sha256 in the colophon) holds the rest. Two pages of raw answers cost a fifth of the
+    report's rendering time.
+    """
+    shown = [{"title": s["title"], "rows": [r for r in s["rows"] if r["note"] or r["evidence"]]}
+             for s in sections]
+    count = sum(len(s["rows"]) for s in sections) - sum(len(s["rows"]) for s in shown)
+    key = "answers_rest" if loaded is not None else "answers_rest_survey"
+    name = Path(loaded.path).name if loaded is not None else Path(source).name if source else "-"
+    return {"sections": [s for s in shown if s["rows"]],
+            "rest": _msg(key).format(n=count, file=name).render(lang) if count else ""}
 
 
 def _evidence(scores: Scores, loaded: LoadedResponse | None, lang: str) -> list[dict[str, Any]]:
@@ -396,6 +424,38 @@ def _priority_note(ranking: Ranking | None, lang: str) -> dict[str, Any] | None:
                         for key, weight, text in parts], "rules": rules}
 
 
+COVER_NAME_CHARS = 60  # under three lines of the cover's 22 pt name in Korean (22 a line)
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis, at a space where one is near."""
+    if len(text) <= limit:
+        return text
+    kept = text[:limit - 1]
+    space = kept.rfind(" ")
+    if space > limit * 2 // 3:
+        kept = kept[:space]
+    return kept.rstrip(" ,·") + "…"
+
+
+def _as_date(text: str) -> dt.date | None:
+    """An ISO date from the assessment, or None (an empty or unreadable one)."""
+    try:
+        return dt.date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
+
+
+def _office(programme: Any, name: str, lang: str) -> dict[str, str] | None:
+    """The programme office as the 'who to call' line shows it: the programme file's contact,
+    named by the programme when the contact names no organisation."""
+    if not name:
+        return None
+    office = findings.contact_data(getattr(programme, "contact", None), lang)
+    office["organisation"] = office["organisation"] or name
+    return office
+
+
 def _round_name(value: str, lang: str) -> str:
     return identity.round_name(value, lang)
 
@@ -455,7 +515,8 @@ def build_context(scores: Scores, position: int, loaded: LoadedResponse | None =
               for item in fired]
     values = answer_values(scores, position, loaded)
     date = plain(row["assessment.date"])
-    recs = findings.roadmap(recommendations or [], q, lang)
+    # application windows are open or closed on the report's date, never on the clock's
+    recs = findings.roadmap(recommendations or [], q, lang, _as_date(issued or date))
     dims = _dimensions(scores, position, row, lang)
     evidence_items = _evidence(scores, loaded, lang)
     found = findings.dimension_findings(scores, position, loaded, values, lang,
@@ -482,7 +543,13 @@ def build_context(scores: Scores, position: int, loaded: LoadedResponse | None =
         "programme_name": programme_name,
         "title": pick(q.title, lang),
         "company": {"name": company_name, "id": plain(row.get("company.id")),
-                    "name_en": plain(values.get("name_en")) if lang == "en" else ""},
+                    "name_en": _cut(plain(values.get("name_en")), COVER_NAME_CHARS)
+                    if lang == "en" else "",
+                    # a name too long for the cover is cut there (the colophon keeps it
+                    # whole), so it never pushes date, round, consultant and level off the
+                    # first page; the running header takes it and ends its one line in "…"
+                    "cover": _cut(company_name, COVER_NAME_CHARS),
+                    "cut": len(company_name) > COVER_NAME_CHARS},
         "profile": _profile(loaded, scores, row, lang),
         "assessment": {"date": date, "issued": issued or date,
                        "round": plain(row["assessment.round"]),
@@ -494,28 +561,30 @@ def build_context(scores: Scores, position: int, loaded: LoadedResponse | None =
                                                                           "unknown") else "",
         "ladder": verdict.ladder(rubric.bands, level, lang),
         "dimensions": dims,
-        "answers": _answers(scores, position, loaded, lang),
+        "answers": (all_answers := _answers(scores, position, loaded, lang)),
+        "noted_answers": _noted_answers(all_answers, plain(row.get("source")), loaded, lang),
         "evidence": evidence_items,
         "strengths": strengths, "gaps": gaps,
         "recommendations": recs,
         "gantt_data": findings.gantt_rows(recs, lang),
         "findings": found,
         "chart_data": findings.dimension_series(scores, position, peer, lang),
-        "chart": "", "gantt": "",
+        "chart": "", "gantt": "", "gantt_labels": [],
         "comparison": (comparison := _comparison(peer, benchmark, lang)),
         "peer_note": comparison["warning"],
         "benchmark": _benchmark_info(benchmark, peer, lang),
         "verdict": {
             "words": words, "answer": answer,
             "text": summary or verdict.headline(
-                plain(values.get("name_en")) if lang == "en" and values.get("name_en")
-                else company_name, overall, gaps, answer, words, lang),
+                _cut(plain(values.get("name_en")) if lang == "en" and values.get("name_en")
+                     else company_name, COVER_NAME_CHARS), overall, gaps, answer, words, lang),
             "generated": not summary,
             "value": verdict.value_at_stake(recs, lang),
             "findings": verdict.three_findings(found, dims, evidence_items, lang),
             "decisions": verdict.decisions(recs, lang),
             "next_days": verdict.next_days(recs, lang),
-            "contacts": verdict.contacts(consultant, programme_name, recs, lang),
+            "contacts": verdict.contacts(consultant, _office(programme, programme_name, lang),
+                                         recs, lang),
         },
         "risks": findings.risk_register(q, values, levels, recs, lang) if recs else [],
         "priority": _priority_note(ranking, lang) if recs else None,
@@ -538,37 +607,125 @@ def template_dirs(user_dir: Path | None = None) -> list[Path]:
     return dirs
 
 
+def find_asset(templates: Sequence[Path], filename: str) -> Path:
+    """A template asset (``report.css``) from the first template folder that has it."""
+    for folder in templates:
+        if (folder / filename).is_file():
+            return (folder / filename).resolve()
+    raise DiagnoseError(Msg("템플릿 자산이 없습니다: {f}", "template asset not found: {f}")
+                        .format(f=filename))
+
+
+# One Jinja environment per template folder list and process: compiling the report template
+# costs about 0.15 s, as much as laying out a page. Jinja reloads a template whose file changed.
+_ENVIRONMENTS: dict[tuple[Path, ...], Any] = {}
+
+
+def _environment(templates: Sequence[Path]) -> Any:
+    import jinja2
+
+    key = tuple(templates)
+    env = _ENVIRONMENTS.get(key)
+    if env is None:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(p) for p in templates]),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        env.globals["asset"] = lambda filename: find_asset(key, filename).as_uri()
+        env.filters["without_controls"] = without_controls
+        env.filters["typeset"] = typography.typeset
+        _ENVIRONMENTS[key] = env
+    return env
+
+
 def render_html(context: dict[str, Any], templates: Sequence[Path],
                 name: str = "report.html.j2") -> str:
     """The report as HTML; autoescaped, and a missing variable is an error."""
     import jinja2
 
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(p) for p in templates]),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    def asset(filename: str) -> str:
-        """The URL of a template asset, from the first folder that has it."""
-        for folder in templates:
-            if (folder / filename).is_file():
-                return (folder / filename).resolve().as_uri()
-        raise DiagnoseError(Msg("템플릿 자산이 없습니다: {f}", "template asset not found: {f}")
-                            .format(f=filename))
-
-    env.globals["asset"] = asset
-    env.filters["without_controls"] = without_controls
-    env.filters["typeset"] = typography.typeset
     try:
-        return env.get_template(name).render(**context)
+        return _environment(templates).get_template(name).render(**context)
     except jinja2.TemplateError as exc:
         where = getattr(exc, "filename", None) or name
         line = getattr(exc, "lineno", None)
         raise DiagnoseError(Msg("보고서 템플릿 오류: {e}", "report template error: {e}")
                             .format(e=exc.message or exc),
                             where=f"{where}:{line}" if line else where) from None
+
+
+# The company report's stylesheets, given to WeasyPrint parsed (not as a <link> in the HTML):
+# parsing them and loading the fonts of their @font-face rules is the same for every report,
+# so a process that renders many reports does it once (``styles``).
+REPORT_STYLESHEETS = ("report.css",)
+_FONT_WEIGHTS = (("regular", 400), ("bold", 700), ("extrabold", 800))
+_STYLES: dict[tuple[Any, ...], tuple[Any, list[Any]]] = {}
+
+
+def build_styles(templates: Sequence[Path], names: Sequence[str]) -> tuple[Any, list[Any]]:
+    """A new font configuration and the parsed stylesheets: the bundled font's @font-face
+    rules, then each of ``names`` from the first template folder that has it."""
+    weasyprint = pdf.weasyprint()
+    font_config = pdf.submodule("text.fonts").FontConfiguration()
+    fetcher = _safe_fetcher([*templates, fonts.font_dir()])
+    faces = "".join(f'@font-face {{ font-family: "{fonts.FAMILY}"; font-weight: {weight}; '
+                    f'src: url("{fonts.font_file(name).as_uri()}"); }}\n'
+                    for name, weight in _FONT_WEIGHTS)
+    sheets = [weasyprint.CSS(string=faces, base_url=fonts.font_dir().as_uri() + "/",
+                             url_fetcher=fetcher, font_config=font_config)]
+    sheets += [weasyprint.CSS(url=find_asset(templates, name).as_uri(), url_fetcher=fetcher,
+                              font_config=font_config) for name in names]
+    return font_config, sheets
+
+
+def styles(templates: Sequence[Path], names: Sequence[str]) -> tuple[Any, list[Any]]:
+    """``build_styles``, kept for the process while the stylesheet files stay the same."""
+    paths = [find_asset(templates, name) for name in names]
+    key = (tuple(templates), tuple(names),
+           tuple((p, p.stat().st_mtime_ns, p.stat().st_size) for p in paths))
+    if key not in _STYLES:
+        forget_styles()  # one set in use at a time: a changed file replaces the old one
+        _forget_styles_at_exit()
+        _STYLES[key] = build_styles(templates, names)
+        _STYLES_OWNER["pid"] = os.getpid()
+    return _STYLES[key]
+
+
+_CLEANUP_PIDS: set[int] = set()
+_STYLES_OWNER: dict[str, int] = {}  # the process that made the kept styles (a fork inherits them)
+
+
+def forget_styles() -> None:
+    """Drop the kept stylesheets (the next report parses them again), and remove the folder of
+    font files WeasyPrint wrote for the kept font configuration.
+
+    WeasyPrint removes it when the configuration is collected; a kept one lives until the
+    process ends, when worker processes skip collection (and at interpreter shutdown the
+    removal itself fails), so it is removed here, once, and marked as gone.
+    """
+    import shutil
+
+    for font_config, _ in _STYLES.values():
+        folder = getattr(font_config, "_folder", None)
+        if folder and _STYLES_OWNER.get("pid") == os.getpid():  # never a forked parent's
+            shutil.rmtree(folder, ignore_errors=True)
+            font_config._folder = None
+    _STYLES.clear()
+
+
+def _forget_styles_at_exit() -> None:
+    """Run ``forget_styles`` when this process ends: ``atexit`` in the main process, and
+    multiprocessing's finalizer in a worker (which ends without running ``atexit``)."""
+    import atexit
+    from multiprocessing import util
+
+    if os.getpid() in _CLEANUP_PIDS:
+        return
+    _CLEANUP_PIDS.add(os.getpid())
+    atexit.register(forget_styles)
+    util.Finalize(None, forget_styles, exitpriority=0)
 
 
 def _safe_fetcher(roots: Sequence[Path], pictures: dict[str, bytes] | None = None) -> Any:
@@ -604,8 +761,13 @@ def _safe_fetcher(roots: Sequence[Path], pictures: dict[str, bytes] | None = Non
 
 
 def write_pdf(html: str, out: Path, templates: Sequence[Path],
-              pictures: dict[str, bytes] | None = None) -> None:
-    """Render HTML to ``out``; the PDF appears under its name only once complete."""
+              pictures: dict[str, bytes] | None = None,
+              stylesheets: Sequence[str] = ()) -> None:
+    """Render HTML to ``out``; the PDF appears under its name only once complete.
+
+    ``stylesheets``: template assets applied besides the HTML's own styles, with the bundled
+    font (parsed once per process, ``styles``); empty for a document that links its own.
+    """
     weasyprint = pdf.weasyprint()  # the one place that loads it; PdfUnavailable without Pango
     # WeasyPrint logs every CSS property it skips in inline SVG; keep that off the user's
     # terminal (a handler here stops Python's last-resort printing; tests still capture it).
@@ -616,10 +778,13 @@ def write_pdf(html: str, out: Path, templates: Sequence[Path],
     roots = [*templates, fonts.font_dir()]
     document = weasyprint.HTML(string=html, base_url=templates[0].resolve().as_uri() + "/",
                                url_fetcher=_safe_fetcher(roots, pictures))
+    font_config, sheets = styles(templates, stylesheets) if stylesheets else (None, None)
     # PDF/UA-1: a tagged PDF (structure tree, the document's language, the charts' text
-    # alternatives from their <title>); WeasyPrint adds no date or random id to it
+    # alternatives from their <title>); WeasyPrint adds no date or random id to it. No file
+    # identifier: pydyf computes one by compressing every stream a second time (0.2-0.3 s).
     files.write_atomic(out, lambda handle: document.write_pdf(
-        handle, pdf_identifier=b"diagnose", uncompressed_pdf=False, pdf_variant="pdf/ua-1"))
+        handle, stylesheets=sheets, font_config=font_config, uncompressed_pdf=False,
+        pdf_variant="pdf/ua-1"))
 
 
 @dataclass(frozen=True)
@@ -635,7 +800,8 @@ def render_job(job: ReportJob) -> Path:
     """Draw the charts and render one PDF (runs in a worker process)."""
     context = draw_charts(job.context)
     context["evidence"], pictures = _pictures(context.get("evidence", []), context["lang"])
-    write_pdf(render_html(context, job.templates), job.out, job.templates, pictures)
+    write_pdf(render_html(context, job.templates), job.out, job.templates, pictures,
+              REPORT_STYLESHEETS)
     return job.out
 
 
@@ -664,13 +830,15 @@ def draw_charts(context: dict[str, Any]) -> dict[str, Any]:
     rows = context.get("gantt_data")
     if rows and not context.get("gantt"):
         alt = "; ".join(f"{r['label']} {r['start']}~{r['end']}" for r in rows)
+        gantt_rows = [charts.GanttRow(r["label"], r["start"], r["end"], r["kind"],
+                                      tuple(r["after"]), r["note"]) for r in rows]
+        # the row names are set as text over the chart (charts.gantt_labels), not in the SVG
         context["gantt"] = charts.gantt_svg(
-            [charts.GanttRow(r["label"], r["start"], r["end"], r["kind"], tuple(r["after"]),
-                             r["note"]) for r in rows],
-            findings.ROADMAP_MONTHS,
+            gantt_rows, findings.ROADMAP_MONTHS,
             {"year": labels["gantt_year"], "months": labels["gantt_months"],
              "range": labels["gantt_range"], "beyond": labels["gantt_beyond"]},
-            f"{labels['gantt_alt']}: {alt}")
+            f"{labels['gantt_alt']}: {alt}", labels=False)
+        context["gantt_labels"] = charts.gantt_labels(gantt_rows)
     return context
 
 

@@ -28,6 +28,9 @@ LABELS = {
     "office": {"ko": "사업단", "en": "Programme office"},
     "starts": {"ko": "'{n}' 착수", "en": "Start '{n}'"},
     "apply": {"ko": "'{t}' 신청", "en": "Apply to '{t}'"},
+    "next_call": {"ko": "'{t}' 다음 공고 확인, 신청 준비", "en": "Watch for the next call of '{t}' and prepare"},
+    "check_apply": {"ko": "'{t}' 공고 확인 후 신청", "en": "Check the call of '{t}', then apply"},
+    "see_call": {"ko": "문의처는 사업 공고 참조", "en": "contact details: see the call for applications"},
     "check_call": {"ko": "당해 연도 공고 확인", "en": "check this year's call"},
     "with_consultant": {"ko": "대표이사 (컨설턴트 지원)", "en": "CEO (with the consultant)"},
 }
@@ -151,7 +154,7 @@ def decisions(recs: list[dict[str, Any]], lang: str) -> list[str]:
         for step in rec["steps"]:
             if step["ceo"] and step["id"] not in seen:
                 seen.add(step["id"])
-                found.append(step["text"])
+                found.append(step["shared_label"])
     return found[:3]
 
 
@@ -159,17 +162,16 @@ def next_days(recs: list[dict[str, Any]], lang: str) -> list[dict[str, str]]:
     """What happens in the next 90 days: preparation steps and starts in months 1-3, and the
     application to each primary track of a project starting within six months."""
     rows: list[tuple[int, int, dict[str, str]]] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[str] = set()  # a step several projects need is done once (findings.share_steps)
     active = [r for r in recs if r["priority"]["level"] != "low"] or recs[:3]
     for rec in active:
         for step in rec["steps"]:
-            key = (step["id"], step["text"])
-            if step["alongside"] or step["start"] > FIRST_DAYS or key in seen:
+            if step["alongside"] or step["start"] > FIRST_DAYS or step["id"] in seen:
                 continue
-            seen.add(key)
+            seen.add(step["id"])
             rows.append((step["start"], rec["rank"], {  # the step names its project itself
-                "when": months_label(step["start"], step["end"], lang), "what": step["text"],
-                "who": step["owner"], "for": ""}))
+                "when": months_label(step["start"], step["end"], lang), "what": step["shared_label"],
+                "who": step["owner"], "for": step["shared_text"]}))
         if rec["start_month"] <= FIRST_DAYS:
             rows.append((rec["start_month"], rec["rank"], {
                 "when": months_label(rec["start_month"], rec["start_month"], lang),
@@ -179,9 +181,12 @@ def next_days(recs: list[dict[str, Any]], lang: str) -> list[dict[str, str]]:
         if rec["start_month"] > 6 or rec["track"] in tracks:
             continue
         tracks.add(rec["track"])
+        # a closed call, or one whose dates are not known, is never sent to as if open
+        what = {"open": "apply", "upcoming": "apply", "rolling": "apply",
+                "closed": "next_call"}.get(rec["track_window_status"], "check_apply")
         rows.append((0, rec["rank"], {
-            "when": rec["track_window"] or _say("check_call", lang),
-            "what": _say("apply", lang, t=rec["track"]),
+            "when": rec["track_window_short"] or _say("check_call", lang),
+            "what": _say(what, lang, t=rec["track"]),
             "who": _say("with_consultant", lang), "for": rec["name"]}))
     rows.sort(key=lambda r: (r[0], r[1]))
     for _, _, row in rows:  # a table cell starts with a capital
@@ -189,27 +194,41 @@ def next_days(recs: list[dict[str, Any]], lang: str) -> list[dict[str, str]]:
     return [r[2] for r in rows][:NEXT_ROWS]
 
 
-def contacts(consultant: str, programme: str, recs: list[dict[str, Any]], lang: str
-             ) -> list[dict[str, str]]:
-    """Who to call: the consultant, the programme office, and each outside programme that
-    funds a project of the next six months."""
-    found = []
+def contacts(consultant: str, office: dict[str, str] | None, recs: list[dict[str, Any]],
+             lang: str) -> list[dict[str, Any]]:
+    """Who to call: the consultant, the programme office (``office``: its name and the
+    programme file's contact), and the desk of each track that funds a project of the next six
+    months when it has its own (an outside programme's provider). Each with what is known of
+    phone, e-mail and web page, or a line that says to see the call: never a blank."""
+    found: list[dict[str, Any]] = []
     if consultant:
-        found.append({"role": _say("consultant", lang), "name": consultant,
+        found.append({"role": _say("consultant", lang), "name": consultant, "reach": [],
                       "about": Msg("진단 결과, 과제 범위, 신청서 준비",
                                    "the diagnosis, project scope, applications").render(lang)})
-    if programme:
-        found.append({"role": _say("office", lang), "name": programme,
-                      "about": Msg("트랙 모집 공고, 선정, 협약", "calls, selection, agreements")
-                      .render(lang)})
+    if office:
+        found.append({"role": _say("office", lang), "name": office["organisation"],
+                      "reach": _reach(office, lang),
+                      "about": office["role"] or Msg("트랙 모집 공고, 선정, 협약",
+                                                     "calls, selection, agreements").render(lang)})
     shown: set[str] = set()
     for rec in recs:
-        if rec["track_external"] and rec["track_provider"] and rec["start_month"] <= 6 \
-                and rec["track"] not in shown:
-            shown.add(rec["track"])
-            found.append({"role": rec["track"], "name": rec["track_provider"],
-                          "about": rec["track_window"] or _say("check_call", lang)})
+        contact = rec["track_contact"]
+        name = contact["organisation"] or (rec["track_provider"] if rec["track_external"]
+                                           else "")
+        if not name or rec["start_month"] > 6 or rec["track"] in shown:
+            continue
+        shown.add(rec["track"])
+        found.append({"role": rec["track"], "name": name, "reach": _reach(contact, lang),
+                      "about": contact["role"] or rec["track_window_short"]
+                      or _say("check_call", lang)})
     return found
+
+
+def _reach(contact: dict[str, str], lang: str) -> list[str]:
+    """Phone, e-mail and web page as written in the programme file, or the line that sends
+    the reader to the call when it gives none."""
+    reach = [contact[key] for key in ("phone", "email", "url") if contact.get(key)]
+    return reach or [_say("see_call", lang)]
 
 
 def headline(company: str, overall: dict[str, Any], gaps: list[dict[str, Any]],
