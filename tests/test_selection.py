@@ -18,7 +18,7 @@ from diagnose.content import catalogue as catalogue_file
 from diagnose.content import programme as programme_file
 from diagnose.content import rubric
 from diagnose.content.programme import DEFAULT_PROGRAMME
-from diagnose.engine import batch, recommend, scoring, selection
+from diagnose.engine import batch, progress, recommend, scoring, selection
 from diagnose.inputs import responses
 from diagnose.inputs.decisions import Decision
 from diagnose.inputs.frame import answers_frame
@@ -108,13 +108,17 @@ def company(i: int, level: int, inspectors: int, **extra: object) -> dict[str, o
             "company.inspectors": inspectors, "data.ready": level, **extra}
 
 
-def run(setup, rows, decisions=()):
+def run(setup, rows, decisions=(), received=None, once=(), latest=False):
     q, rules, plan, cat = setup
+    if once:  # tracks that select a company one time only
+        plan = plan.model_copy(update={"tracks": [
+            t.model_copy(update={"once": t.id in once}) for t in plan.tracks]})
     frame = answers_frame(rows, q)
     scores = scoring.score(frame, q, rules)
     recs = recommend.recommend(scores, frame, cat, plan)
     keyed = {(f"id:{d.company_id}", d.track): d for d in decisions}
-    return selection.select(scores, frame, recs, plan, keyed)
+    current = progress.latest(scores.table) if latest else None
+    return selection.select(scores, frame, recs, plan, keyed, current, received)
 
 
 def lists(result: selection.SelectionResult, track: str) -> tuple[list[str], list[str]]:
@@ -181,6 +185,37 @@ def test_decisions_are_applied_and_listed(setup) -> None:
     forced = next(e for t in result.tracks for e in t.entries
                   if t.track.id == "adopt" and e.key == "id:c05")
     assert "담당자 결정: 지역 균형" in forced.reason.ko
+
+
+def test_a_once_track_does_not_select_a_company_it_already_supported(setup) -> None:
+    received = [frozenset({"adopt", "academy"}) if row["company.id"] == "c03" else frozenset()
+                for row in ROWS]
+    result = run(setup, ROWS, received=received, once=("adopt",))
+    adopt = {e.key: e for t in result.tracks if t.track.id == "adopt" for e in t.entries}
+    assert adopt["id:c03"].status == "not_eligible" and adopt["id:c03"].received
+    assert "이미 이 트랙의 지원을 받았습니다" in adopt["id:c03"].reason.ko
+    assert "already supported by this track" in adopt["id:c03"].reason.en
+    assert "id:c03" not in lists(result, "adopt")[0] and len(lists(result, "adopt")[0]) == 2
+    assert "id:c03" in lists(result, "academy")[0]  # not a once track: training again is fine
+    before = run(setup, ROWS, received=received)  # the same support, no track marked once
+    assert "id:c03" in lists(before, "adopt")[0]
+
+
+def test_only_each_companys_latest_round_takes_a_place(setup) -> None:
+    rounds = [{**row, "assessment.round": "baseline", "assessment.date": "2026-03-10"}
+              for row in ROWS]
+    again = {**company(3, 3, 8), "assessment.round": "followup", "assessment.date": "2026-11-10"}
+    rows = [*rounds, again]
+    twice = run(setup, rows)  # without the rule, c03 could take two places in one track
+    assert sum(e.key == "id:c03" for t in twice.tracks if t.track.id == "academy"
+               for e in t.entries) == 2
+    result = run(setup, rows, latest=True)
+    for track in result.tracks:
+        keys = [e.key for e in track.entries]
+        assert len(keys) == len(set(keys)), track.track.id
+    academy = next(t for t in result.tracks if t.track.id == "academy")
+    c03 = next(e for e in academy.entries if e.key == "id:c03")
+    assert c03.row == len(rows) - 1  # the follow-up, not the baseline
 
 
 # --- end to end through the CLI: the 150-company demo, the bundled and a written programme ----
@@ -381,3 +416,25 @@ def test_the_city_report_gives_kpi_medians_with_their_units(tmp_path: Path) -> N
     assert selection_doc.kpi_figure(253.0, "백만원", "en") == "KRW\u00a0253\u00a0million"
     assert selection_doc.kpi_figure(-0.5, "%", "ko", signed=True) == "-0.5%"
     assert selection_doc.kpi_figure(2.0, "%", "ko", signed=True) == "+2%"
+
+
+def test_select_reads_the_latest_round_and_the_support_it_records(tmp_path: Path) -> None:
+    """The job end to end: a company assessed again is listed once per track, on its
+    follow-up, and a once track does not select it again after supporting it."""
+    q, _ = batch.load_content()
+    made = list(demo.sample_responses(q, 8, seed=DEMO_SEED))
+    for sample in made:
+        responses.save(sample, tmp_path / "in" / f"{sample.company['id']}.yaml")
+    again = demo.followup_response(q, made[2])
+    again.assessment.support_since_last = ["AI 솔루션 보급"]  # by name, as consultants write
+    responses.save(again, tmp_path / "in" / f"{made[2].company['id']}_followup.yaml")
+    select_cli(tmp_path / "in", "--out", tmp_path / "out")
+    data = selection_json(tmp_path / "out")
+    key = f"id:{made[2].company['id']}"
+    for found in data["tracks"]:
+        entries = [e for part in ("primary", "reserve", "others") for e in found[part]]
+        assert sum(e["company"]["key"] == key for e in entries) <= 1, found["id"]
+    solution = [e for part in ("primary", "reserve", "others")
+                for e in track(data, "ai-solution")[part] if e["company"]["key"] == key]
+    assert solution  # a candidate for the track it already had: refused, saying why
+    assert solution[0]["status"] == "not_eligible" and "once" in solution[0]["not_met"]

@@ -159,6 +159,10 @@ class Track(_Model):
     capacity: int | None = Field(None, ge=0)  # places this year (programme tracks)
     source: str | None = None  # where the figures come from (for the office)
     exclusive: bool = False  # one place among all exclusive tracks per company
+    # one time per company: a company whose latest response file records this track among
+    # the support received since the last round (assessment.support_since_last) is not
+    # selected for it again (the calls' rule against funding one company twice)
+    once: bool = False
     eligibility: list[Rule] = Field(default_factory=list)  # besides the programme's own rules
     candidates: Rule | None = None  # who is a candidate for a track no recommendation funds
     window: Window | None = None  # the application window, as the call for applications says

@@ -43,6 +43,12 @@ class Batch:
     warnings: list[Problem] = field(default_factory=list)
     frame: pd.DataFrame | None = None  # the answers frame that was scored, row for row
 
+    def loaded(self) -> list[LoadedResponse | None]:
+        """The response file behind each row of the score table (``None`` for a survey row):
+        its notes, evidence and assessment fields the table does not hold."""
+        by_path = {item.path: item for item in self.responses}
+        return [by_path.get(path) for path in self.scores.table["source"].tolist()]
+
     def answers(self) -> pd.DataFrame:
         """The answers frame behind the scores, row for row (indexed like the score table).
 

@@ -15,20 +15,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from diagnose.content.questionnaire import Questionnaire
 from diagnose.core.i18n import pick
 from diagnose.core.labels import label
 from diagnose.core.money import MILLION
+from diagnose.engine import progress
 from diagnose.engine.peers import MIN_GROUP, size_class, size_class_name
+from diagnose.engine.progress import KPIS
 from diagnose.engine.recommend import Recommendation
 from diagnose.engine.selection import SelectionResult
 from diagnose.inputs.frame import profile_column
 from diagnose.inputs.identity import company_keys, round_name
 
-KPIS = ("defect_rate", "oee", "unplanned_downtime_hours", "energy_cost")
 MKRW = MILLION  # the profile states money in 백만 원
 
 
@@ -107,21 +107,10 @@ def _unit(q: Questionnaire, item: str, lang: str) -> str:
     return pick(unit, lang) if unit else ""
 
 
-def _latest(table: pd.DataFrame) -> pd.Series:
-    """True for each company's latest assessment (by date, then position)."""
-    keys = company_keys(table)
-    dates = table["assessment.date"].astype(str)
-    order = pd.DataFrame({"key": keys, "date": dates, "pos": range(len(table))})
-    last = order.sort_values(["key", "date", "pos"]).groupby("key").tail(1)["pos"]
-    mask = np.zeros(len(table), dtype=bool)
-    mask[last.to_numpy()] = True
-    return pd.Series(mask, index=table.index)
-
-
 def figures(table: pd.DataFrame, q: Questionnaire, recommendations: list[list[Recommendation]],
             selection: SelectionResult | None, target: int | None, lang: str) -> CityFigures:
     """The city report's figures from a score table (with its profile columns)."""
-    latest = _latest(table).to_numpy()
+    latest = progress.latest(table)
     now = table[latest]
     unknown = label("city.unknown", lang)
     sizes = now.get(profile_column("employees"), pd.Series(index=now.index, dtype=object))

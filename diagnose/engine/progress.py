@@ -48,7 +48,6 @@ from diagnose.core.errors import DiagnoseError, Problem, Rejection
 from diagnose.core.i18n import Msg, pick
 from diagnose.engine import recommend, scoring
 from diagnose.engine.batch import Batch
-from diagnose.engine.city import KPIS  # the business KPIs the programme reports
 from diagnose.engine.recommend import Recommendation
 from diagnose.engine.scoring import HIDDEN, Scores
 from diagnose.inputs import identity
@@ -74,6 +73,10 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
+# the business KPIs the programme reports (the progress report, the city report)
+KPIS = ("defect_rate", "oee", "unplanned_downtime_hours", "energy_cost")
+
+
 # --- rounds ----------------------------------------------------------------------------------
 
 def round_order(table: pd.DataFrame, keys: pd.Series) -> pd.DataFrame:
@@ -94,6 +97,13 @@ def round_order(table: pd.DataFrame, keys: pd.Series) -> pd.DataFrame:
     order["seq"] = order.groupby("key").cumcount()
     order["count"] = order.groupby("key")["key"].transform("size")
     return order.loc[table.index, ["key", "position", "seq", "count"]]
+
+
+def latest(table: pd.DataFrame) -> np.ndarray:
+    """True for each company's latest assessment, in the order ``round_order`` gives (round
+    names first, then dates): what its current state is judged on."""
+    order = round_order(table, identity.company_keys(table))
+    return (order["seq"] == order["count"] - 1).to_numpy()
 
 
 # --- what is comparable --------------------------------------------------------------------
@@ -372,7 +382,7 @@ def _figure(value: object) -> float | None:
 
 def kpi_changes(questionnaire: Questionnaire, before: pd.Series,
                 after: pd.Series) -> list[KpiChange]:
-    """The business KPIs the programme reports (``city.KPIS``) that the questionnaire asks,
+    """The business KPIs the programme reports (``KPIS``) that the questionnaire asks,
     from two answers-frame rows, in that order."""
     asked = {item.id for item in questionnaire.profile}
     return [KpiChange(kpi, _figure(before.get(profile_column(kpi))),
@@ -458,6 +468,15 @@ def _support_items(written: list[str] | str, tracks: Sequence[Any]) -> list[str]
     if len(parts) > 1 and all(track_of(part, tracks) for part in parts):
         return parts
     return [written.strip()] if written.strip() else []
+
+
+def support_tracks(loaded: LoadedResponse | None, tracks: Sequence[Any]) -> frozenset[str]:
+    """The programme tracks an assessment's ``support_since_last`` names (by id or name)."""
+    written = loaded.response.assessment.support_since_last if loaded is not None else None
+    if not written:
+        return frozenset()
+    return frozenset(found for item in _support_items(written, tracks)
+                     if (found := track_of(item, tracks)) is not None)
 
 
 def support_between(base: Round, follow: Round, tracks: Sequence[Any]) -> Support:
@@ -670,9 +689,7 @@ def linked_progress(batch: Batch, frame: pd.DataFrame, order: pd.DataFrame,
         return pd.DataFrame()
     first = linked[linked["seq"] == 0].set_index("key")["position"]
     last = linked[linked["seq"] == linked["count"] - 1].set_index("key")["position"]
-    by_path = {item.path: item for item in batch.responses}
-    sources = batch.scores.table["source"].to_numpy(dtype=object)
-    loaded = [by_path.get(path) for path in sources]
+    loaded = batch.loaded()
     return pd.DataFrame([_pair(batch, frame, key, int(first[key]), int(last[key]), loaded, lang)
                          for key in first.index])
 

@@ -8,7 +8,11 @@ For every programme track (outside programmes are never selected here):
    ``candidates`` condition holds.
 2. **Eligibility.** The programme's rules and the track's own rules, as declarative conditions.
    A rule that does not hold makes the company not eligible, naming the rule; a rule whose
-   answer is missing is "to be checked" and not eligible until it is.
+   answer is missing is "to be checked" and not eligible until it is. A track marked ``once``
+   does not select a company whose response file records that track among the support
+   received since the last round (``assessment.support_since_last``). Only each company's
+   latest assessment takes part (rounds ordered as ``progress.round_order`` orders them): an
+   earlier round never takes a second place.
 3. **Selection score**, with its parts kept apart (each 0..1)::
 
        score = w_readiness x readiness + w_impact x impact + w_goal x goal
@@ -69,6 +73,7 @@ class Entry:
     score: float = 0.0
     recommendation: Recommendation | None = None
     failed: list[Rule] = field(default_factory=list)  # rules that do not hold
+    received: bool = False  # a ``once`` track that already supported this company
     unknown: list[Rule] = field(default_factory=list)  # rules to be checked
     rank: int | None = None  # within primary or reserve
     placed_in: Track | None = None  # the exclusive track it got, when another one
@@ -127,19 +132,24 @@ def _order_key(entry: Entry) -> tuple[float, float, float, str]:
 
 
 def select(scores: Scores, frame: pd.DataFrame, recommendations: list[list[Recommendation]],
-           programme: Programme, decisions: Mapping[tuple[str, str], Decision] | None = None
+           programme: Programme, decisions: Mapping[tuple[str, str], Decision] | None = None,
+           current: np.ndarray | None = None, received: Sequence[frozenset[str]] | None = None
            ) -> SelectionResult:
     """Primary and reserve lists per programme track, every company with its standing.
 
     ``decisions`` maps (company key, track id) to the officer's decision; company keys are
-    ``identity.company_keys`` of the score table.
+    ``identity.company_keys`` of the score table. ``current`` marks the rows that take part
+    (each company's latest assessment, ``progress.latest``; all rows when not given);
+    ``received`` holds, per row, the tracks its response file says supported the company
+    since the last round (``progress.support_tracks``).
     """
     with gc_paused():  # many small objects over a big heap (``recommend.gc_paused``)
-        return _select(scores, frame, recommendations, programme, decisions)
+        return _select(scores, frame, recommendations, programme, decisions, current, received)
 
 
 def _select(scores: Scores, frame: pd.DataFrame, recommendations: list[list[Recommendation]],
-            programme: Programme, decisions: Mapping[tuple[str, str], Decision] | None
+            programme: Programme, decisions: Mapping[tuple[str, str], Decision] | None,
+            current: np.ndarray | None = None, received: Sequence[frozenset[str]] | None = None
             ) -> SelectionResult:
     fields = Fields(scores, frame)
     keys = company_keys(scores.table).tolist()
@@ -156,6 +166,8 @@ def _select(scores: Scores, frame: pd.DataFrame, recommendations: list[list[Reco
                    else None)
         found: dict[int, Entry] = {}
         for row in range(len(recommendations)):
+            if current is not None and not current[row]:
+                continue  # an earlier round of a company assessed again
             rec = fundable[row].get(track.id)
             decision = wanted.get((keys[row], track.id))
             candidate = rec is not None or (applies is not None and applies[row])
@@ -170,7 +182,8 @@ def _select(scores: Scores, frame: pd.DataFrame, recommendations: list[list[Reco
             entry.goal = rec.goal if rec is not None else 0.0
             entry.score = (weights.readiness * entry.readiness + weights.impact * entry.impact
                            + weights.goal * entry.goal)
-            if entry.failed or entry.unknown:
+            entry.received = track.once and received is not None and track.id in received[row]
+            if entry.failed or entry.unknown or entry.received:
                 entry.status = "not_eligible"
             found[row] = entry
         entries[track.id] = found
@@ -329,6 +342,10 @@ def _reason(e: Entry, track: Track, cut: Entry | None, placed: int) -> Msg:
         unknown = "; ".join(pick(r.text, "ko") for r in e.unknown)
         unknown_en = "; ".join(pick(r.text, "en") for r in e.unknown)
         parts = []
+        if e.received:
+            parts.append(Msg("지원 대상 아님: 지난 진단 뒤 이미 이 트랙의 지원을 받았습니다(한 기업 한 번).",
+                             "Not eligible: already supported by this track since the last "
+                             "round (once per company)."))
         if failed:
             parts.append(Msg(f"지원 대상 아님: {failed} 요건을 충족하지 않습니다.",
                              f"Not eligible: does not meet {failed_en}."))

@@ -21,7 +21,7 @@ from diagnose.content import programme as programme_file
 from diagnose.core import files
 from diagnose.core.errors import Rejection
 from diagnose.core.i18n import Msg, pick
-from diagnose.engine import city, selection
+from diagnose.engine import city, progress, selection
 from diagnose.engine.selection import Entry, SelectionResult
 from diagnose.inputs import decisions as decisions_file
 from diagnose.inputs.decisions import Decision
@@ -84,8 +84,11 @@ def run(inputs: Sequence[Path], out: Path, programme_path: Path | None = None,
         read, refused = decisions_file.read(decisions_path)
         keyed, unknown = _keyed(result.scores.table, read, plan.track_ids)
         rejections += [*refused, *unknown]
+    # each company on its latest round; what it received since the last one, by track
+    current = progress.latest(result.scores.table)
+    received = [progress.support_tracks(loaded, plan.tracks) for loaded in result.loaded()]
     chosen = selection.select(result.scores, result.answers(), ranked.recommendations, plan,
-                              keyed)
+                              keyed, current, received)
     out.mkdir(parents=True, exist_ok=True)
     data = as_data(ranked, chosen, lang)
     written = [out / "selection.json"]
@@ -119,7 +122,7 @@ def _entry(ranked: Advice, entry: Entry, lang: str) -> dict[str, Any]:
             "id": rec.solution.id, "name": pick(rec.solution.name, lang),
             "yearly_value_krw": None if rec.value_krw is None else round(rec.value_krw),
             "start_month": rec.start_month},
-        "not_met": [rule.id for rule in entry.failed],
+        "not_met": [rule.id for rule in entry.failed] + (["once"] if entry.received else []),
         "to_check": [rule.id for rule in entry.unknown],
         "placed_in": entry.placed_in.id if entry.placed_in is not None else None,
         "reason": entry.reason.render(lang),
