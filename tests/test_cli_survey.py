@@ -54,10 +54,12 @@ def test_score_a_google_forms_export(tmp_path: Path) -> None:
                            env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if "무시합니다" in line]
-    assert warnings == [f"{first}:1:1: 경고: 질문지와 맞지 않는 열 2개는 무시합니다: 타임스탬프, "
+    # the time stamp is no ignored column: it gives the assessment date
+    assert warnings == [f"{first}:1:1: 경고: 질문지와 맞지 않는 열 1개는 무시합니다: "
                         "이메일 주소 (같은 열이 있는 파일 1개 더)"]
     rows = read_csv(out)
     assert [r["company.name"] for r in rows] == ["(주)울산정밀", "온산화학(주)"]
+    assert [r["assessment.date"] for r in rows] == ["2026-03-12", "2026-03-13"]
     assert [r["data.score"] for r in rows] == ["3.0", "3.0"]
     assert float(rows[0]["infra.score"]) > float(rows[1]["infra.score"] or 0)
     assert not (tmp_path / "scores.errors.csv").exists()

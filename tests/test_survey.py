@@ -105,12 +105,14 @@ def test_google_forms_export_reads_labels_numbered_headers_and_multi_answers(
     ])
     result = survey.read(path, mini)
     assert result.rejections == []
-    assert result.ignored == ["타임스탬프", "이메일 주소"]
+    assert result.ignored == ["이메일 주소"]  # the time stamp gives the assessment date
     assert values(result, 0) == {
         "company.name": "(주)울산정밀", "company.employees": 85.0, "assessment.round": "baseline",
+        "assessment.date": "2026-03-12",
         "source": f"{path}:2", "data.collection": 3, "data.vision": "na",
         "data.types": ("output", "energy")}
     assert values(result, 1)["company.employees"] == 120.0  # the unit 명 is allowed
+    assert values(result, 1)["assessment.date"] == "2026-03-13"
     assert values(result, 1)["data.vision"] == "no"
     assert "data.types" not in values(result, 1)  # blank: unanswered
     assert list(result.rows) == [2, 3]
@@ -348,7 +350,7 @@ ANSWERS = {"strategy.vision": 3, "data.collection": 2,
 def _response_yaml(path: Path, name: str) -> Path:
     lines = ["questionnaire: {id: mfg-ai-readiness, version: '2.0'}",
              f"company: {{name: '{name}', employees: 85, industry: metal, visual_inspection: yes}}",
-             "assessment: {round: baseline}", "answers:"]
+             "assessment: {date: 2026-03-12, round: baseline}", "answers:"]
     for key, value in ANSWERS.items():
         shown = list(value) if isinstance(value, tuple) else value
         lines.append(f"  {key}: {{value: {shown}}}".replace("'", ""))
@@ -419,6 +421,105 @@ def test_a_later_assessment_date_wins_over_row_order(tmp_path: Path,
     assert list(result.scores.table["data.score"]) == [5.0]
     assert sorted(r.row for r in result.rejections) == [3, 4]
     assert all(f"{path}:2" in r.reason.en for r in result.rejections)
+
+
+# --- the form's time stamp as the assessment date ---------------------------------------------
+
+@pytest.mark.parametrize("header, stamp", [
+    ("타임스탬프", "2026. 4. 16 오전 11:19:30"),  # Google Forms, Korean
+    ("Timestamp", "4/16/2026 11:19:30"),  # Google Forms, English
+    ("응답일시", "2026.04.16 11:19"),  # Naver Form
+    ("제출일시", "2026-04-16 23:59:59"),
+    ("Timestamp", "2026-04-16T23:30:00Z"),  # the date as written: no time zone conversion
+])
+def test_a_form_time_stamp_gives_the_assessment_date(
+        tmp_path: Path, mini: Questionnaire, header: str, stamp: str) -> None:
+    path = export(tmp_path / "form.csv", [[header, "기업명", "이메일 주소"],
+                                          [stamp, "(주)가", "a@b.kr"], ["", "(주)나", ""]])
+    result = survey.read(path, mini)
+    assert list(result.frame["assessment.date"]) == ["2026-04-16", None]  # blank: undated
+    assert result.ignored == ["이메일 주소"] and result.warnings == [] == result.rejections
+
+
+def test_an_excel_date_time_cell_gives_its_date(tmp_path: Path, mini: Questionnaire) -> None:
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["타임스탬프", "기업명"])
+    sheet.append([dt.datetime(2026, 4, 16, 23, 19, 30), "(주)가"])
+    book.save(tmp_path / "form.xlsx")
+    result = survey.read(tmp_path / "form.xlsx", mini)
+    assert list(result.frame["assessment.date"]) == ["2026-04-16"]
+
+
+def test_a_day_first_time_stamp_column_is_read_day_first(tmp_path: Path,
+                                                         mini: Questionnaire) -> None:
+    """One form writes one locale: 16/04/2026 shows that 03/04/2026 is 3 April."""
+    path = export(tmp_path / "form.csv", [["Timestamp", "기업명"], ["03/04/2026 9:00:00", "(주)가"],
+                                          ["16/04/2026 9:00:00", "(주)나"]])
+    assert list(survey.read(path, mini).frame["assessment.date"]) == ["2026-04-03", "2026-04-16"]
+    path = export(tmp_path / "us.csv", [["Timestamp", "기업명"], ["03/04/2026 9:00:00", "(주)가"],
+                                        ["4/16/2026 9:00:00", "(주)나"]])
+    assert list(survey.read(path, mini).frame["assessment.date"]) == ["2026-03-04", "2026-04-16"]
+
+
+def test_an_assessment_date_column_wins_over_the_time_stamp(tmp_path: Path,
+                                                            mini: Questionnaire) -> None:
+    path = export(tmp_path / "form.csv", [["타임스탬프", "기업명", "진단일"],
+                                          ["2026. 4. 16 오전 11:19:30", "(주)가", "2026-03-12"]])
+    result = survey.read(path, mini)
+    assert list(result.frame["assessment.date"]) == ["2026-03-12"]
+    assert result.ignored == ["타임스탬프"]
+
+
+def test_an_unreadable_time_stamp_leaves_the_date_blank_with_one_warning(
+        tmp_path: Path, mini: Questionnaire) -> None:
+    path = export(tmp_path / "form.csv", [
+        ["기업명", "타임스탬프", "데이터는 어떻게 수집됩니까?"],
+        ["(주)가", "2026. 4. 16 오전 11:19:30", "3"], ["(주)나", "어제 오후", "3"],
+        ["(주)다", "2026. 13. 1 오전 9:00:00", "9"],  # rejected for its answer: no word on its date
+        ["(주)라", "2026. 2. 30 오전 9:00:00", "2"], ["(주)마", "", "1"]])
+    result = survey.read(path, mini)
+    assert [r.row for r in result.rejections] == [4]  # the answers are fine
+    assert list(result.frame["company.name"]) == ["(주)가", "(주)나", "(주)라", "(주)마"]
+    assert list(result.frame["assessment.date"]) == ["2026-04-16", None, None, None]
+    (warning,) = result.warnings
+    assert (warning.file, warning.line, warning.column, warning.severity) == (
+        str(path), 3, 2, "warning")
+    assert warning.message.en == ("2 row(s) of column '타임스탬프' hold no readable date (first: "
+                                  "row 3, '어제 오후'): they are scored without an assessment date")
+    assert "'타임스탬프' 열" in warning.message.ko and "3행" in warning.message.ko
+    scored = batch.score_inputs([path])
+    assert [w.line for w in scored.warnings if "타임스탬프" in w.message.ko] == [3]
+
+
+def test_two_submissions_of_one_company_keep_the_later_by_its_time_stamp(
+        tmp_path: Path) -> None:
+    path = export(tmp_path / "form.csv", [
+        ["타임스탬프", "기업명", "차수"], ["2026. 5. 2 오전 9:00:00", "(주)가", ""],
+        ["2026. 4. 30 오후 5:00:00", "(주)가", ""], ["2026. 9. 1 오전 9:00:00", "(주)가", "followup"]])
+    result = batch.score_inputs([path])
+    table = result.scores.table
+    assert list(table["assessment.date"]) == ["2026-05-02", "2026-09-01"]
+    assert [r.row for r in result.rejections] == [3]
+
+
+def test_the_demo_survey_export_rows_get_their_dates(bundled: Questionnaire,
+                                                     tmp_path: Path) -> None:
+    from diagnose.jobs import demo
+
+    samples = list(demo.sample_responses(bundled, 12 + demo.SURVEY_COMPANIES))[12:]
+    path = tmp_path / "survey-export.csv"
+    path.write_text(demo.survey_export(bundled, samples), encoding="utf-8")
+    result = batch.score_inputs([path])
+    assert result.rejections == []
+    assert [w.message.en for w in result.warnings] == [
+        "1 column(s) match no question and are ignored: 이메일 주소"]
+    assert list(result.scores.table["assessment.date"]) == [
+        s.assessment.date.isoformat() for s in samples]
 
 
 def test_other_rounds_of_a_company_are_not_duplicates(tmp_path: Path) -> None:

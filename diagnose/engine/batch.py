@@ -279,6 +279,7 @@ def read_inputs(paths: Sequence[Path], q: Questionnaire,
         files.append(np.full(len(result.frame), str(path), dtype=object))
         rows.append(result.rows.astype(int))
         rejections.extend(result.rejections)
+        warnings.extend(result.warnings)
         if result.ignored:
             ignored.setdefault(tuple(result.ignored), []).append(str(path))
     flush()

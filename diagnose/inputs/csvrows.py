@@ -160,11 +160,13 @@ def _field_limit() -> Iterator[None]:
 
 def read(path: Path, encoding: str, delimiter: str, width: int, first_row: int,
          coded: set[int], plain: set[int], numeric: set[int] | None = None,
-         end: int | None = None) -> Iterator[Records]:
+         end: int | None = None, trim: dict[int, str] | None = None) -> Iterator[Records]:
     """The records from row ``first_row`` on, ``width`` cells each, in batches.
 
-    ``coded`` columns come as ``Coded`` (``numeric`` ones with their plain numbers), ``plain``
-    ones as object arrays of text, the others only as which cells hold something. Records
+    ``coded`` columns come as ``Coded`` (``numeric`` ones with their plain numbers; ``trim``
+    ones with each text cut to the first group of the column's regular expression where it
+    matches, so fewer distinct texts reach the caller), ``plain`` ones as object arrays of
+    text, the others only as which cells hold something. Records
     padded from fewer cells come in ``Records`` of their own after the batch around them:
     rows are not always in order. When the file looks cut off in its last record, empty
     ``Records`` with ``cut`` come last. Only the bytes before ``end`` are read (``text_end``:
@@ -178,7 +180,7 @@ def read(path: Path, encoding: str, delimiter: str, width: int, first_row: int,
     done = first_row - 1  # the records up to this row are given, or not wanted
     while True:
         run = _Run(path, encoding, delimiter, width, done, coded, plain, numeric or set(),
-                   size)
+                   size, trim or {})
         try:
             yield from run.records(block)
             cut = run.cut_off()
@@ -202,10 +204,11 @@ class _Run:
     """One pass of pyarrow's reader over the file, from the top."""
 
     def __init__(self, path: Path, encoding: str, delimiter: str, width: int, done: int,
-                 coded: set[int], plain: set[int], numeric: set[int], size: int) -> None:
+                 coded: set[int], plain: set[int], numeric: set[int], size: int,
+                 trim: dict[int, str]) -> None:
         self.path, self.encoding, self.delimiter, self.width = path, encoding, delimiter, width
         self.size = size  # the bytes read: the file's, or fewer (``text_end``)
-        self.coded, self.plain, self.numeric = coded, plain, numeric
+        self.coded, self.plain, self.numeric, self.trim = coded, plain, numeric, trim
         self.done = done  # records up to this row are not given again
         self.through = done  # the last row given so far
         self.next_row = 1  # the row of the next record of a batch, unless reported invalid
@@ -282,10 +285,13 @@ class _Run:
         filled: dict[int, np.ndarray] = {}
         for position, column in enumerate(batch.columns):
             if position in self.coded:
+                codes = column.indices.to_numpy(zero_copy_only=False)
+                texts = column.dictionary
+                if position in self.trim:
+                    texts, codes = _trimmed(texts, codes, self.trim[position])
                 cells[position] = Coded(
-                    column.indices.to_numpy(zero_copy_only=False),
-                    column.dictionary.to_numpy(zero_copy_only=False),
-                    _plain_numbers(column.dictionary) if position in self.numeric else None)
+                    codes, texts.to_numpy(zero_copy_only=False),
+                    _plain_numbers(texts) if position in self.numeric else None)
             elif position in self.plain:
                 cells[position] = column.to_numpy(zero_copy_only=False)
             else:
@@ -391,6 +397,15 @@ class _Run:
 # A plain decimal: ASCII digits, a point, an exponent, no spaces. ``float()`` takes more (spaces,
 # ``1_000``, other scripts' digits, ``inf``): those are left to the caller.
 _PLAIN = r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$"
+
+
+def _trimmed(texts: Any, codes: np.ndarray, pattern: str) -> tuple[Any, np.ndarray]:
+    """Distinct texts replaced by the first group of ``pattern`` where it matches (in C++),
+    encoded again: the codes of the rows into the fewer texts that remain."""
+    import pyarrow.compute as pc
+
+    short = pc.dictionary_encode(pc.replace_substring_regex(texts, pattern, r"\1"))
+    return short.dictionary, short.indices.to_numpy(zero_copy_only=False)[codes]
 
 
 def _plain_numbers(texts: Any) -> np.ndarray:

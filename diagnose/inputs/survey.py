@@ -66,6 +66,9 @@ META_TITLES: dict[str, list[str]] = {
     "assessment.consultant": ["컨설턴트", "담당 컨설턴트", "Consultant"],
 }
 META_IDS = tuple(META_TITLES)
+# The column a form adds with each answer's submission time. With no column for the assessment
+# date, its date is the assessment date (a form is answered on the day of the diagnosis).
+TIMESTAMP_TITLES = ("타임스탬프", "Timestamp", "응답일시", "제출일시")
 
 # Leading numbering a form adds to a question: "3.2 ", "Q3.", "3) ", "(3) ", "문3.", "No. 3".
 _NUMBERING = re.compile(
@@ -74,6 +77,13 @@ _NUMBERING = re.compile(
 _TRAILING = re.compile(r"[\s*:?.]+$")
 _FORMULA_QUOTE = re.compile(r"^'(?=[=+\-@\t\r])")
 _DATE = re.compile(r"^(\d{4})\s*[-./년]\s*(\d{1,2})\s*[-./월]\s*(\d{1,2})")
+# A time stamp's date, without the time of day after it: "2026. 4. 16 오전 11:19:30" (Google
+# Forms, Korean), "4/16/2026 11:19:30" (English), "2026.04.16 11:19" (Naver Form). The same
+# pattern for Python's re and pyarrow's RE2 (``csvrows.read``'s ``trim``): ASCII digits only.
+STAMP_DATE = (r"(?s)^[\t ]*([0-9]{4}[\t ]*[-./년][\t ]*[0-9]{1,2}[\t ]*[-./월][\t ]*[0-9]{1,2}|"
+              r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4})(?:[^0-9].*)?$")
+_STAMP_DATE = re.compile(STAMP_DATE)
+_SLASH_DATE = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
 
 
 # --- errors ---------------------------------------------------------------------------------
@@ -285,6 +295,7 @@ class Column:
     header: str
     target: str
     item: ProfileItem | Question | None
+    timestamp: bool = False  # a form's submission time, read for its date (``TIMESTAMP_TITLES``)
 
 
 @dataclass
@@ -352,6 +363,10 @@ def match_columns(path: Path, headers: list[Any], second: list[Any] | None,
                 "여러 열이 같은 문항 '{t}'에 맞습니다: {n}. 하나만 남기거나 --map으로 정하세요",
                 "several columns match item '{t}': {n}. Keep one, or choose with --map")
                 .format(t=target, n=names)))
+    stamp = _timestamp_column(ignored) if "assessment.date" not in by_target else None
+    if stamp is not None:
+        columns.append(stamp)
+        ignored.remove((stamp.position, stamp.header))
     for item in q.profile:
         if (item.required or item.id == "name") and not problems \
                 and profile_column(item.id) not in by_target:
@@ -362,6 +377,17 @@ def match_columns(path: Path, headers: list[Any], second: list[Any] | None,
     if problems:
         raise SurveyError(path, problems)
     return Layout(columns, ignored, id_row)
+
+
+_STAMP_KEYS = frozenset(header_key(title) for title in TIMESTAMP_TITLES)
+
+
+def _timestamp_column(ignored: list[tuple[int, str]]) -> Column | None:
+    """The first unmatched column titled as a form's submission time, read for its date."""
+    for position, header in ignored:
+        if header_key(header) in _STAMP_KEYS:
+            return Column(position, header, "assessment.date", None, timestamp=True)
+    return None
 
 
 def _first_line_targets(header: str, index: dict[str, set[str]]) -> set[str] | None:
@@ -403,6 +429,8 @@ Converter = Callable[[Any], Any]
 
 def _converter(column: Column, mapping: SurveyMap | None) -> Converter:
     """A function from a raw cell (never blank) to its canonical value; raises AnswerError."""
+    if column.timestamp:
+        return _stamp_date
     if column.target == "assessment.date":
         return _date
     item = column.item
@@ -426,12 +454,30 @@ def _converter(column: Column, mapping: SurveyMap | None) -> Converter:
 
     if item.type == "multi":
         joins = answers.label_joins(table)
+        # Each ticked label is looked up once per file: the 10,000 distinct cells of a column
+        # are a few labels in ever new combinations. A part's options, or why it has none.
+        chosen: dict[str, tuple[Any, ...] | Msg] = {}
+
+        def options_of(part: str) -> tuple[Any, ...]:
+            found = chosen.get(part)
+            if found is None:
+                try:
+                    found = answers.normalize(item, [tolerant(part)], table)
+                except answers.AnswerError as exc:
+                    found = exc.message
+                chosen[part] = found
+            if isinstance(found, Msg):
+                raise answers.AnswerError(found)
+            return found
 
         def multi(raw: Any) -> Any:
+            """``answers.normalize`` of the cell's parts, each part looked up once."""
             if not isinstance(raw, str):
                 return answers.normalize(item, raw, table)
-            parts = [tolerant(p) for p in answers.split_multi(raw, table, joins)]
-            return answers.normalize(item, parts, table)
+            ticked: set[Any] = set()
+            for part in answers.split_multi(raw, table, joins):
+                ticked.update(options_of(part))  # the first bad part raises, as normalize
+            return tuple(o.value for o in item.options if o.value in ticked)
 
         return multi
     return lambda raw: answers.normalize(item, tolerant(raw), table)
@@ -468,6 +514,44 @@ def _date(raw: Any) -> str:
             return dt.date(*(int(g) for g in found.groups())).isoformat()
     raise answers.AnswerError(Msg("날짜를 읽을 수 없습니다 (예: 2026-03-12)",
                                   "not a date (e.g. 2026-03-12)"))
+
+
+def _stamp_date(raw: Any) -> str:
+    """A time stamp cell's date part (``STAMP_DATE``) as written, or the whole text when it has
+    none: read as a date once the whole column is known (``_stamp_dates``)."""
+    if isinstance(raw, (dt.datetime, pd.Timestamp, dt.date)):
+        return _date(raw)  # an Excel date cell: its date as written, no time zone
+    text = str(raw).strip()
+    found = _STAMP_DATE.match(text)
+    return found.group(1) if found else text
+
+
+def _stamp_dates(texts: list[str]) -> list[str | None]:
+    """The ISO date of each distinct date part of a time stamp column; None: not a date.
+
+    A slashed date is month first (``4/16/2026``, as Google writes in English), unless the
+    column's own dates show it is day first (``16/4/2026``, and none month first): the
+    column is one form's, in one locale.
+    """
+    slashed = [found.groups() for text in texts if (found := _SLASH_DATE.match(text))]
+    day_first = any(int(a) > 12 for a, _, _ in slashed) \
+        and not any(int(b) > 12 for _, b, _ in slashed)
+    dates: list[str | None] = []
+    for text in texts:
+        found = _SLASH_DATE.match(text)
+        if found is None:
+            try:
+                dates.append(_date(text))
+            except answers.AnswerError:
+                dates.append(None)
+            continue
+        first, second, year = (int(g) for g in found.groups())
+        month, day = (second, first) if day_first else (first, second)
+        try:
+            dates.append(dt.date(year, month, day).isoformat())
+        except ValueError:
+            dates.append(None)
+    return dates
 
 
 def _number_bounds(item: ProfileItem | Question) -> tuple[float, float]:
@@ -679,6 +763,7 @@ class SurveyResult:
     rows: np.ndarray  # the spreadsheet row number of each frame row (header = row 1)
     rejections: list[Rejection] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # headers of columns that match nothing
+    warnings: list[Problem] = field(default_factory=list)  # e.g. time stamps without a date
 
 
 def read(path: Path, q: Questionnaire, mapping: SurveyMap | None = None) -> SurveyResult:
@@ -812,8 +897,11 @@ def _csv_records(path: Path, encoding: str, head: bytes, reader: _Reader
         plain = {state.column.position for state in reader.states if state.free_text}
         coded = {state.column.position for state in reader.states} - plain
         numeric = {state.column.position for state in reader.states if state.bounds}
+        # a time stamp's date part only: far fewer distinct cells than seconds
+        trim = {state.column.position: STAMP_DATE for state in reader.states
+                if state.column.timestamp}
         yield from csvrows.read(path, encoding, sep, width, lead + skip + 1, coded, plain,
-                                numeric, end)
+                                numeric, end, trim)
     except csvrows.Malformed as exc:
         raise _file_error(path, Msg("CSV 형식 오류: {e}", "malformed CSV: {e}")
                           .format(e=str(exc).strip())) from None
@@ -1008,7 +1096,8 @@ class _Reader:
                                  free_text=_free_text(column))
             if item is not None and item.type == "number":
                 state.bounds = _number_bounds(item)
-            if isinstance(item, Question) and item.type in {"level", "choice", "yesno"}:
+            if column.timestamp or (isinstance(item, Question)
+                                    and item.type in {"level", "choice", "yesno"}):
                 state.codes = {}  # one answer each: codes (a multi answer, a tuple, is no
                 # pandas category; blank numbers stay None for the reports)
                 state.distinct.values = np.full(1, -1, dtype=np.int32)  # slot 0: blank
@@ -1033,6 +1122,11 @@ class _Reader:
             data[state.column.target] = values if order is None else values[order]
         rows = rows if order is None else rows[order]
         n = len(rows)
+        warnings: list[Problem] = []
+        stamp = next((s.column for s in self.states if s.column.timestamp), None)
+        if stamp is not None:
+            data[stamp.target], warning = self._stamp_column(stamp, data[stamp.target], rows)
+            warnings += [warning] if warning is not None else []
         rounds = data.get("assessment.round")
         if rounds is None:
             data["assessment.round"] = np.full(n, DEFAULT_ROUND, dtype=object)
@@ -1045,7 +1139,25 @@ class _Reader:
                              columns=columns)
         ignored = [header or f"({_letter(position)})" for position, header in self.layout.ignored
                    if header or position in self.ignored_with_data]
-        return SurveyResult(str(self.path), frame, rows, self.rejections, ignored)
+        return SurveyResult(str(self.path), frame, rows, self.rejections, ignored, warnings)
+
+    def _stamp_column(self, column: Column, parts: pd.Categorical, rows: np.ndarray
+                      ) -> tuple[np.ndarray, Problem | None]:
+        """The assessment dates of a time stamp column (its date parts, coded), and the
+        warning for its cells that hold no date: those rows are scored undated."""
+        texts = [str(text) for text in parts.categories]
+        dates = np.array([*_stamp_dates(texts), None], dtype=object)  # code -1: blank
+        codes = np.asarray(parts.codes)
+        unreadable = np.flatnonzero((codes >= 0) & np.equal(dates[codes], None))
+        if not len(unreadable):
+            return dates[codes], None
+        first = int(unreadable[0])
+        return dates[codes], Problem(str(self.path), int(rows[first]), column.position + 1, Msg(
+            "'{h}' 열에서 날짜를 읽을 수 없는 행 {n:,}개(처음: {r}행 '{v}')는 진단일 없이 채점합니다",
+            "{n:,} row(s) of column '{h}' hold no readable date (first: row {r}, '{v}'): "
+            "they are scored without an assessment date").format(
+            h=column.header, n=len(unreadable), r=int(rows[first]),
+            v=_shown(texts[codes[first]])), "warning")
 
 
 def _as_column(values: Any) -> Any:

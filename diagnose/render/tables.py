@@ -17,10 +17,10 @@ import datetime as dt
 import json
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -153,6 +153,8 @@ def _csv_fields(column: pd.Series) -> Fields:
         return column.to_numpy(dtype=np.intp), ["False", "True"]
     if pd.api.types.is_integer_dtype(kind):
         return _distinct_fields(column, lambda v: str(int(v)))
+    if isinstance(kind, pd.StringDtype) and kind.storage == "pyarrow":
+        return _arrow_text_fields(column)
     # object and string columns: untrusted text, neutralised (pandas 3 infers "str" columns)
     values = column.to_numpy(dtype=object)
     numbers = _as_floats(values)
@@ -164,6 +166,24 @@ def _csv_fields(column: pd.Series) -> Fields:
         return np.arange(len(values)), _text_fields(values).tolist()
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
     return _blank_last(codes, _text_fields(np.asarray(uniques, dtype=object)).tolist())
+
+
+def _arrow_text_fields(column: pd.Series) -> Fields:
+    """Fields of a text column pandas keeps in Arrow (pandas 3's ``str``): its distinct texts
+    found in C++, without a Python string per row; gaps empty."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    texts = pa.array(column)
+    head = texts.slice(0, 1000)
+    if not texts.null_count and pc.count_distinct(head).as_py() * 2 > len(head):
+        # few repeats (ids, names, sources): no hashing of 100,000 names
+        values = texts.to_numpy(zero_copy_only=False)
+        return np.arange(len(values)), _text_fields(values).tolist()
+    encoded = pc.dictionary_encode(texts)
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+    uniques = encoded.dictionary.to_numpy(zero_copy_only=False)
+    return _blank_last(codes, _text_fields(uniques).tolist())
 
 
 def _mostly_distinct(values: np.ndarray, sample: int = 1000) -> bool:
@@ -204,13 +224,34 @@ def _blank_last(codes: np.ndarray, fields: list[str]) -> Fields:
     return np.where(codes < 0, len(fields), codes), [*fields, ""]
 
 
-def _joined_rows(columns: list[Fields]) -> bytes:
-    """The rows as CSV bytes (CRLF after each): each column's fields picked by its codes, then
-    joined row by row."""
-    if not len(columns[0][0]):
-        return b""
-    cells = [np.array(fields, dtype=object)[codes].tolist() for codes, fields in columns]
-    return ("\r\n".join(map(",".join, zip(*cells, strict=True))) + "\r\n").encode("utf-8")
+ROWS_AT_ONCE = 16_384  # rows joined per step: the text of a few MB at a time
+
+
+def _joined_rows(columns: list[Fields]) -> Iterator[memoryview]:
+    """The rows as CSV bytes (CRLF after each), some rows at a time: each column's fields
+    picked by its codes and joined row by row in C++ (pyarrow), no Python string per cell."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    count = len(columns[0][0])
+    # the line end rides on the last column's fields: a step's rows are then one buffer
+    texts = [pa.array(fields, type=pa.large_string()) for _, fields in columns[:-1]]
+    texts.append(pa.array([field + "\r\n" for field in columns[-1][1]], type=pa.large_string()))
+    comma = pa.scalar(",", type=pa.large_string())
+    for start in range(0, count, ROWS_AT_ONCE):
+        picked = [text.take(codes[start:start + ROWS_AT_ONCE])
+                  for text, (codes, _) in zip(texts, columns, strict=True)]
+        rows = pc.binary_join_element_wise(*picked, comma) if len(picked) > 1 else picked[0]
+        ends = np.frombuffer(rows.buffers()[1], dtype=np.int64)[rows.offset:]
+        yield memoryview(rows.buffers()[2])[ends[0]:ends[len(rows)]]
+
+
+def _csv_pieces(data: pd.DataFrame) -> Iterator[bytes | memoryview]:
+    """A score table as UTF-8 CSV (CRLF), piece by piece: the header, then rows."""
+    header = ",".join(_csv_field(neutralise(str(c))) for c in data.columns) + "\r\n"
+    yield header.encode("utf-8")
+    if len(data.columns) and len(data):
+        yield from _joined_rows([_csv_fields(_rounded_scores(c, data[c])) for c in data.columns])
 
 
 def csv_bytes(data: pd.DataFrame) -> bytes:
@@ -218,13 +259,17 @@ def csv_bytes(data: pd.DataFrame) -> bytes:
     neutralised, BOM not included.
 
     The text ``csv.writer`` writes (minimal quoting), made once per distinct value of a column
-    (``_csv_fields``) and joined row by row (``_joined_rows``).
+    (``_csv_fields``) and joined row by row (``_joined_rows``); ``write`` streams the same
+    pieces to the file.
     """
-    header = ",".join(_csv_field(neutralise(str(c))) for c in data.columns) + "\r\n"
-    if not len(data.columns):
-        return header.encode("utf-8")
-    columns = [_csv_fields(_rounded_scores(c, data[c])) for c in data.columns]
-    return header.encode("utf-8") + _joined_rows(columns)
+    return b"".join(_csv_pieces(data))
+
+
+def _write_csv(handle: BinaryIO, data: pd.DataFrame) -> None:
+    """The CSV score table with its BOM, written as it is made (never whole in memory)."""
+    handle.write("\ufeff".encode())
+    for piece in _csv_pieces(data):
+        handle.write(piece)
 
 
 def to_csv(data: pd.DataFrame) -> str:
@@ -253,7 +298,7 @@ def write(table: pd.DataFrame, out: Path, questionnaire: Questionnaire, lang: st
         raise DiagnoseError(Msg("출력 형식은 .csv, .xlsx, .json 중 하나여야 합니다",
                                 "the output must be .csv, .xlsx or .json"), where=out)
     if suffix == ".csv":  # rounds as it goes, each distinct cell once
-        files.write_atomic(out, "\ufeff".encode() + csv_bytes(table))
+        files.write_atomic(out, lambda handle: _write_csv(handle, table))
     elif suffix == ".json":
         files.write_atomic(out, to_json(rounded(table)))
     else:
