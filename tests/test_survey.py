@@ -105,7 +105,7 @@ def test_google_forms_export_reads_labels_numbered_headers_and_multi_answers(
     ])
     result = survey.read(path, mini)
     assert result.rejections == []
-    assert result.ignored == ["이메일 주소"]  # the time stamp gives the assessment date
+    assert result.ignored == []  # the time stamp gives the date; the e-mail is the form's own
     assert values(result, 0) == {
         "company.name": "(주)울산정밀", "company.employees": 85.0, "assessment.round": "baseline",
         "assessment.date": "2026-03-12",
@@ -438,7 +438,15 @@ def test_a_form_time_stamp_gives_the_assessment_date(
                                           [stamp, "(주)가", "a@b.kr"], ["", "(주)나", ""]])
     result = survey.read(path, mini)
     assert list(result.frame["assessment.date"]) == ["2026-04-16", None]  # blank: undated
-    assert result.ignored == ["이메일 주소"] and result.warnings == [] == result.rejections
+    assert result.ignored == [] and result.warnings == [] == result.rejections
+
+
+def test_the_forms_email_column_is_left_out_quietly_and_others_still_warned(
+        tmp_path: Path, mini: Questionnaire) -> None:
+    path = export(tmp_path / "form.csv", [["타임스탬프", "Email Address", "기업명", "비고"],
+                                          ["2026. 4. 16 오전 9:00:00", "a@b.kr", "(주)가", "x"]])
+    result = survey.read(path, mini)
+    assert result.ignored == ["비고"]  # an unknown column is still named
 
 
 def test_an_excel_date_time_cell_gives_its_date(tmp_path: Path, mini: Questionnaire) -> None:
@@ -516,8 +524,7 @@ def test_the_demo_survey_export_rows_get_their_dates(bundled: Questionnaire,
     path.write_text(demo.survey_export(bundled, samples), encoding="utf-8")
     result = batch.score_inputs([path])
     assert result.rejections == []
-    assert [w.message.en for w in result.warnings] == [
-        "1 column(s) match no question and are ignored: 이메일 주소"]
+    assert result.warnings == []  # the form's e-mail column is expected: no warning
     assert list(result.scores.table["assessment.date"]) == [
         s.assessment.date.isoformat() for s in samples]
 

@@ -69,6 +69,9 @@ META_IDS = tuple(META_TITLES)
 # The column a form adds with each answer's submission time. With no column for the assessment
 # date, its date is the assessment date (a form is answered on the day of the diagnosis).
 TIMESTAMP_TITLES = ("타임스탬프", "Timestamp", "응답일시", "제출일시")
+# The respondent's e-mail a form adds when it collects addresses (Google Forms "이메일 주소"):
+# expected, never an answer, so it is left out without the "columns ignored" warning.
+FORM_EMAIL_TITLES = ("이메일 주소", "Email Address", "Email", "이메일", "응답자 이메일")
 
 # Leading numbering a form adds to a question: "3.2 ", "Q3.", "3) ", "(3) ", "문3.", "No. 3".
 _NUMBERING = re.compile(
@@ -367,6 +370,8 @@ def match_columns(path: Path, headers: list[Any], second: list[Any] | None,
     if stamp is not None:
         columns.append(stamp)
         ignored.remove((stamp.position, stamp.header))
+    ignored = [(position, header) for position, header in ignored
+               if header_key(header) not in _EMAIL_KEYS]
     for item in q.profile:
         if (item.required or item.id == "name") and not problems \
                 and profile_column(item.id) not in by_target:
@@ -380,6 +385,7 @@ def match_columns(path: Path, headers: list[Any], second: list[Any] | None,
 
 
 _STAMP_KEYS = frozenset(header_key(title) for title in TIMESTAMP_TITLES)
+_EMAIL_KEYS = frozenset(header_key(title) for title in FORM_EMAIL_TITLES)
 
 
 def _timestamp_column(ignored: list[tuple[int, str]]) -> Column | None:
