@@ -571,7 +571,7 @@ def test_review_of_all_answers_from_any_question_and_back(
     assert "답 검토 · 영역 1/2 데이터 · 1/3 답함" in shown[4]  # 'r' on data.has_images
     assert "(미응답)" in shown[4]
     assert "답 검토 · 기업 정보 · 3/3 답함" in shown[5]  # 'b': the page before
-    assert "industry · 선택 · 고치는 중" in shown[6]
+    assert "industry · 단일 선택 · 고치는 중" in shown[6]
     assert "저장함 · industry: 1 금속" in shown[7] and "답 검토 · 기업 정보" in shown[7]
     assert "답 검토 · 영역 2/2 인프라" in shown[9]  # Enter: page after page
     assert "data.has_images · 예/아니오" in shown[10]  # 'r' closed it: back where it was

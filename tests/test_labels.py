@@ -2,7 +2,8 @@
 
 The package is scanned (AST) for label tables defined anywhere else: a module-level dict whose
 values are ``{"ko": ..., "en": ...}`` or ``Msg(...)``, a module-level ``{"ko": ..., "en": ...}``,
-and, in the rendering, job and engine modules, an inline ``"..." if lang == "ko" else "..."``.
+a ``{"ko": "...", "en": "..."}`` of two texts anywhere (in a list, a tuple, a function), and, in
+the rendering, job and engine modules, an inline ``"..." if lang == "ko" else "..."``.
 Modules whose labels move in a later wave are listed in ``PENDING`` with the tables they still
 hold; the list must shrink as they move (a pending table that is gone fails too).
 """
@@ -14,30 +15,28 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from typer.testing import CliRunner
 
+from diagnose.cli import app
 from diagnose.core import labels
 from diagnose.core.i18n import Msg
-from diagnose.engine import progress, scoring
+from diagnose.engine import batch, progress, scoring
 from diagnose.engine.batch import load_content
+from diagnose.inputs import responses
+from diagnose.jobs import demo, reports
 from diagnose.render import blank_sheet, selection_doc, tables, terminal
 
 PACKAGE = Path(__file__).resolve().parent.parent / "diagnose"
 LABELS_MODULE = "core/labels.py"
 # Label tables not moved yet (other waves): module -> the names it still defines.
 PENDING: dict[str, set[str]] = {
-    "render/report.py": {"PROGRAMME", "LABELS"},
-    "render/verdict.py": {"LABELS"},
-    "render/findings.py": {"PRIORITY_NAMES", "SERIES_NAMES"},
-    "engine/peers.py": {"WHOLE", "UNKNOWN_SIZE"},
-    "inputs/identity.py": {"ROUND_NAMES"},
     "inputs/survey.py": {"TEMPLATE_SHEETS"},
-    "inputs/decisions.py": {"RECORD_SHEETS"},
-    "interview/screens.py": {"TYPE_NAMES"},
 }
-# Modules with inline ko/en pairs not moved yet (being edited elsewhere: no count kept).
-PENDING_INLINE = frozenset({"render/findings.py", "render/report.py", "render/verdict.py",
-                            "render/charts.py", "jobs/reports.py", "jobs/demo.py",
-                            "engine/peers.py"})
+# Bilingual content that is not wording of the program: the risk register's risks, with their
+# questions and owners (content for a YAML file of its own, like the catalogue's, not labels).
+CONTENT: dict[str, set[str]] = {
+    "render/findings.py": {"RISKS"},
+}
 INLINE_SCOPE = ("render/", "jobs/", "engine/")
 
 
@@ -88,6 +87,33 @@ def inline_pairs(tree: ast.Module) -> int:
                         and not isinstance(node.body.value, str)))
 
 
+def _is_text(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+def _assigned(statement: ast.stmt) -> set[str]:
+    """The names a module-level statement binds (``X = ...``, ``X: T = ...``)."""
+    targets = statement.targets if isinstance(statement, ast.Assign) else \
+        [statement.target] if isinstance(statement, ast.AnnAssign) else []
+    return {t.id for t in targets if isinstance(t, ast.Name)}
+
+
+def text_pairs(tree: ast.Module, skip: set[str] = frozenset()) -> list[int]:
+    """The lines of every ``{"ko": "...", "en": "..."}`` of two texts, outside the module-level
+    names in ``skip``."""
+    found = []
+    for statement in tree.body:
+        if _assigned(statement) & skip:
+            continue
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Dict):
+                texts = {k.value: v for k, v in zip(node.keys, node.values, strict=True)
+                         if isinstance(k, ast.Constant)}
+                if _is_text(texts.get("ko")) and _is_text(texts.get("en")):
+                    found.append(node.lineno)
+    return found
+
+
 def _modules() -> dict[str, ast.Module]:
     return {path.relative_to(PACKAGE).as_posix(): ast.parse(path.read_text(encoding="utf-8"))
             for path in sorted(PACKAGE.rglob("*.py"))}
@@ -99,10 +125,25 @@ def test_no_module_keeps_its_own_label_table() -> None:
     assert found == PENDING, "label tables belong in diagnose/core/labels.py"
 
 
+def test_no_module_writes_a_ko_en_pair_of_its_own() -> None:
+    """Not in a list (the peer groups' size classes were), not inside a function (the risk
+    levels were)."""
+    found = {name: lines for name, tree in _modules().items() if name != LABELS_MODULE
+             and (lines := text_pairs(tree, PENDING.get(name, set()) | CONTENT.get(name, set())))}
+    assert found == {}, "labels belong in diagnose/core/labels.py"
+
+
+def test_content_kept_in_code_is_still_there() -> None:
+    """A ``CONTENT`` table that moves out (to a YAML file) leaves this list too."""
+    trees = _modules()
+    for name, tables_ in CONTENT.items():
+        assigned = set().union(*map(_assigned, trees[name].body))
+        assert tables_ <= assigned, f"{name}: {tables_ - assigned} gone: drop it from CONTENT"
+
+
 def test_rendering_modules_write_no_inline_ko_en_pairs() -> None:
     found = {name: count for name, tree in _modules().items()
-             if name.startswith(INLINE_SCOPE) and name not in PENDING_INLINE
-             and (count := inline_pairs(tree))}
+             if name.startswith(INLINE_SCOPE) and (count := inline_pairs(tree))}
     assert found == {}, "labels belong in diagnose/core/labels.py"
 
 
@@ -114,6 +155,10 @@ def test_the_scans_find_what_they_look_for() -> None:
                      '            f"{lang}개" if ko else f"{lang} items", 1 if ko else 2)\n')
     assert label_tables(tree) == {"T", "U", "V"}
     assert inline_pairs(tree) == 2
+    nested = ast.parse('S = [(50, {"ko": "50인 미만", "en": "under 50"})]\n'
+                       'def f(x):\n    return {"ko": "높음", "en": "High"} if x else {"ko": x, "en": x}\n')
+    assert text_pairs(nested) == [1, 3]
+    assert text_pairs(nested, {"S"}) == [3]
 
 
 @pytest.mark.parametrize("section", sorted(labels.SECTIONS))
@@ -191,3 +236,59 @@ def test_the_terminal_and_the_workbook_name_the_not_eligible_column_alike() -> N
         sheet = selection_doc._summary_sheet(data, lang)
         assert sheet.titles[5] in shown
     assert "Not eligible / to check" in sheet.titles
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One demo company's response file (a level-1 company with a full roadmap)."""
+    q, _ = load_content()
+    path = tmp_path_factory.mktemp("sample") / "sample.yaml"
+    responses.save(next(demo.sample_responses(q, 1)), path)
+    return path
+
+
+def _report_context(path: Path, lang: str) -> dict:
+    result = batch.score_inputs([path], lang=lang)
+    return reports.report_jobs(result, path.parent / "out", lang)[0].context
+
+
+def test_the_report_cover_names_its_facts_as_the_progress_report_does(sample: Path) -> None:
+    """The company report said 'Diagnosed on', '진단 차수' and 'Programme track' where the
+    progress report (and the workbooks) say 'Assessment date', '차수' and 'Support track'."""
+    path = sample
+    for lang in ("ko", "en"):
+        shown = _report_context(path, lang)["labels"]
+        compare = labels.texts("compare", lang)
+        assert (shown["date"], shown["round"], shown["track"]) \
+            == (compare["date"], compare["round"], compare["track"])
+    assert (shown["date"], shown["track"]) == ("Assessment date", "Support track")
+
+
+def test_the_terminal_names_priorities_and_months_as_the_report_does(sample: Path) -> None:
+    """``recommend`` printed '[높음]' and '3~8개월' where the report's project card says
+    '상' and '3~8개월 차'."""
+    path = sample
+    for lang in ("ko", "en"):
+        first = _report_context(path, lang)["recommendations"][0]
+        result = CliRunner().invoke(app, ["recommend", str(path), "--lang", lang],
+                                    env={"COLUMNS": "200"})
+        assert result.exit_code == 0, result.output
+        lines = result.output.splitlines()
+        head = next(i for i, line in enumerate(lines) if line.startswith(" 1 "))
+        assert f"[{first['priority_name']}] {first['name']}" in lines[head]
+        assert lines[head + 1].strip().startswith(first["months_label"] + " · ")
+    assert first["priority_name"] in {"High", "Medium", "Low"}
+
+
+def test_the_questionnaire_tree_names_question_types_as_the_interview_does() -> None:
+    """The tree said '복수선택' / 'multi' and '단일선택', the interview '복수 선택' / 'multiple
+    choice' and '선택' for the same types."""
+    q, _ = load_content()
+    shown = {}
+    for lang in ("ko", "en"):
+        console = Console(width=300, record=True)
+        console.print(terminal.questionnaire_tree(q, lang))
+        shown[lang] = console.export_text()
+    assert "(복수 선택" in shown["ko"] and "(단일 선택)" in shown["ko"]
+    assert "(multi-select" in shown["en"]
+    assert "복수선택" not in shown["ko"] and "단일선택" not in shown["ko"]

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from diagnose.cli import app
+from diagnose.core import labels
 from diagnose.engine import batch, peers
 from diagnose.jobs import reports
 from diagnose.render import report
@@ -195,7 +196,7 @@ def test_four_companies_get_no_peer_comparison(four_and_five: dict[str, Any]) ->
     four = four_and_five[4]
     for job in four["jobs"]:
         assert not peer_series(job)
-        assert job.context["peer_note"] == report.LABELS["peer_none"]["ko"]
+        assert job.context["peer_note"] == labels.label("report.peer_none", "ko")
     groups = peers.peer_groups(four["result"].scores.table, four["result"].questionnaire)
     assert {(g.level, len(g.medians)) for g in groups} == {("none", 0)}
 
@@ -206,7 +207,7 @@ def test_the_report_of_one_of_four_says_there_is_no_peer_group(
     # one real PDF for the side without peers; the side with five is the cohort's metal group
     text = pdf_text(report.render_job(four_and_five[4]["jobs"][0]))
     assert PEERS not in text
-    assert flat(report.LABELS["peer_none"]["ko"]) in text
+    assert flat(labels.label("report.peer_none", "ko")) in text
 
 
 def test_five_companies_are_compared_with_their_median(four_and_five: dict[str, Any]) -> None:

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from diagnose.cli import app
+from diagnose.core import labels
 from diagnose.engine import batch
 from diagnose.jobs import reports
 from diagnose.render import report, typography
@@ -128,9 +129,8 @@ def test_korean_words_stay_whole_across_line_ends(korean_pdf: Path, tmp_path: Pa
     joiners WeasyPrint breaks between syllables, and some word is then found on no line."""
     def broken(pdf: Path) -> list[str]:
         lines = layout_lines(pdf)
-        paragraphs = (report.LABELS["confidential_text"]["ko"] + " "
-                      + report.LABELS["recs_intro"]["ko"] + " "
-                      + report.LABELS["roadmap_intro"]["ko"])
+        paragraphs = " ".join(labels.label(f"report.{key}", "ko") for key in (
+            "confidential_text", "recs_intro", "roadmap_intro"))
         words = {w.strip("().,:") for w in paragraphs.split() if len(w.strip("().,:")) > 1}
         return sorted(w for w in words if not any(w in line for line in lines))
 

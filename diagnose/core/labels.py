@@ -73,6 +73,16 @@ WORDS: Section = {
     "reserve": Msg("예비", "Reserve"),
     "capacity": Msg("정원", "Places"),
     "not_eligible": Msg("대상 아님·확인 필요", "Not eligible / to check"),
+    "question": Msg("문항", "Question"),
+    "yearly_value": Msg("연간 효과", "Yearly value"),
+    "alongside": Msg("병행", "alongside"),  # a preparation step that runs with its project
+    # when a project or a step runs, counted from the start of the roadmap
+    "month": Msg("{start}개월 차", "month {start}"),
+    "months": Msg("{start}~{end}개월 차", "months {start}-{end}"),
+    "page": Msg("쪽", "Page"),
+    # the programme's name, at the head of every document
+    "programme": Msg("울산 AI 사업단 · AI-on Ulsan 기업 진단",
+                     "Ulsan AI Programme · AI-on Ulsan diagnosis"),
 }
 W = WORDS
 
@@ -92,6 +102,24 @@ ANSWERS: Section = {
 }
 # A true/false cell of a workbook, in words.
 BOOLEANS: Section = {"true": Msg("예", "yes"), "false": Msg("아니오", "no")}
+
+# --- rounds and peer groups -------------------------------------------------------------------
+
+# The two first rounds in words (``identity.round_name`` says which a name means).
+ROUNDS: Section = {
+    "baseline": Msg("기준 진단", "Baseline"),
+    "followup": Msg("후속 진단", "Follow-up"),
+}
+# The groups a company is compared with (``engine.peers``); the size classes by their keys in
+# ``content.benchmark.SIZES``.
+PEERS: Section = {
+    "small": Msg("50인 미만", "under 50 staff"),
+    "medium": Msg("50~299인", "50-299 staff"),
+    "large": Msg("300인 이상", "300+ staff"),
+    "whole": Msg("전체 참여 기업", "all participating companies"),
+    "unknown_size": Msg("규모 미상", "size unknown"),
+    "unknown_industry": Msg("업종 미상", "industry unknown"),
+}
 
 # --- the score table's columns (XLSX titles; CSV and JSON keep the contract's names) ------------
 
@@ -119,18 +147,18 @@ WORKBOOK: Section = {
 
 # --- question types and priorities ---------------------------------------------------------------
 
-QUESTION_TYPES: Section = {  # short names (the questionnaire tree)
+QUESTION_TYPES: Section = {  # short names (the questionnaire tree, the interview's screens)
     "level": Msg("수준", "level"),
-    "multi": Msg("복수선택", "multi"),
+    "multi": Msg("복수 선택", "multi-select"),
     "yesno": Msg("예/아니오", "yes/no"),
     "number": Msg("숫자", "number"),
     "text": Msg("서술", "text"),
-    "choice": Msg("단일선택", "choice"),
+    "choice": Msg("단일 선택", "choice"),
 }
-PRIORITIES: Section = {  # a recommendation's priority on screen
-    "high": Msg("높음", "high"),
-    "medium": Msg("중간", "medium"),
-    "low": Msg("낮음", "low"),
+PRIORITIES: Section = {  # a recommendation's priority: the report's cards and the terminal
+    "high": Msg("상", "High"),
+    "medium": Msg("중", "Medium"),
+    "low": Msg("하", "Low"),
 }
 
 # --- the terminal --------------------------------------------------------------------------------
@@ -151,8 +179,8 @@ TERMINAL: Section = {
     "level": Msg("수준", "level"),
     "nothing": Msg("추천할 솔루션이 없습니다", "nothing to recommend"),
     "to_check": Msg(" (확인 필요)", " (to be checked)"),
-    "months": Msg("{start}~{end}개월", "months {start}-{end}"),
-    "alongside": Msg("병행", "alongside"),
+    "months": W["months"],
+    "alongside": W["alongside"],
     "duration": Msg("{n}개월", "{n} mo"),
     "own_share": Msg("자부담 {v}", "own share {v}"),
     "yearly": Msg("연 {v}", "{v} a year"),
@@ -449,7 +477,7 @@ COMPARE: Section = {  # compare.pdf (``labels.<key>`` in compare.html.j2)
                         "Levels run from 1 to 5. A dimension's score can stay put while one "
                         "answer rises and another falls, so every answer that moved is listed. "
                         "Check the answers that fell on site."),
-    "question": Msg("문항", "Question"),
+    "question": W["question"],
     "then_now": Msg("기준 → 후속", "Before → after"),
     "note_now": Msg("후속 진단 메모", "Follow-up note"),
     "radar": Msg("영역별 점수", "Scores by dimension"),
@@ -485,7 +513,7 @@ COMPARE: Section = {  # compare.pdf (``labels.<key>`` in compare.html.j2)
     "progressed": Msg("진행된 과제", "Progressed"),
     "see_below": Msg("마지막 부분 참조", "listed at the end"),
     "no_score": W["no_score"],
-    "page": Msg("쪽", "Page"),
+    "page": W["page"],
     "points": Msg("%p", "\u00a0pp"),  # after a change of a share in percentage points
 }
 
@@ -508,7 +536,7 @@ SELECTION: Section = {  # selection.xlsx and selection.pdf
     "status": W["status"],
     "level": W["level"],
     "initiative": W["recommendation"],
-    "value": Msg("연간 효과", "Yearly value"),
+    "value": W["yearly_value"],
     "score": Msg("선정 점수", "Selection score"),
     "readiness": Msg("준비도", "Readiness"),
     "impact": Msg("효과", "Impact"),
@@ -527,8 +555,21 @@ SELECTION: Section = {  # selection.xlsx and selection.pdf
                          "when, and pass this file back with --decisions to select again."),
     "decision.in": Msg("선정", "in"),  # the decision drop-down's two words
     "decision.out": Msg("제외", "out"),
+    # the workbook's record of the decisions applied (never read back as new ones)
+    "record_sheet": Msg("담당자 결정 내역", "Decisions applied"),
     "more": Msg("… 외 {n}개 사: 전체 명단과 사유는 selection.xlsx",
                 "… and {n} more: every company and reason is in selection.xlsx"),
+}
+# The columns of the officer's decisions (selection.xlsx's track sheets; read back by
+# ``inputs.decisions`` in either language).
+DECISION_COLUMNS: Section = {
+    "company_id": Msg("기업 ID", "Company ID"),
+    "company_name": Msg("기업명", "Company"),
+    "track": Msg("트랙 ID", "Track ID"),
+    "decision": Msg("결정", "Decision"),
+    "reason": Msg("결정 사유", "Decision reason"),
+    "who": Msg("결정자", "Decided by"),
+    "when": Msg("결정일", "Decided on"),
 }
 CITY: Section = {  # city-report.pdf and the workbook's city sheet
     "title": Msg("울산 AI 사업단 진단·선정 현황 (시 보고)",
@@ -571,12 +612,287 @@ CITY: Section = {  # city-report.pdf and the workbook's city sheet
     "all": W["all"],
 }
 
-# Every section by the name ``label`` and ``texts`` take. A later section (the company report,
-# its verdict) joins by adding its dictionary here, its shared words pointing into ``WORDS``.
+# --- the company report (report.pdf) ------------------------------------------------------------
+
+REPORT: Section = {  # ``labels.<key>`` in report.html.j2, and the report's own sentences
+    "report": Msg("AI 준비도 진단 보고서", "AI Readiness Diagnosis Report"),
+    "company_id": W["company_id"],
+    "date": W["date"],
+    "issued": Msg("발행일", "Issued on"),
+    "round": W["round"],
+    # The company reads of *its* consultant, the one to call, as the report's sentences say it:
+    # a longer form than the workbooks' column title (``WORDS["consultant"]``).
+    "consultant": Msg("담당 컨설턴트", "Consultant"),
+    "programme_label": Msg("사업", "Programme"),
+    "confidential": Msg("대외비", "Confidential"),
+    "confidential_text": Msg("이 보고서는 진단 기업과 울산 AI 사업단 담당자만 봅니다. 기업의 동의 "
+                             "없이 복제하거나 다른 곳에 주지 않습니다.",
+                             "For the diagnosed company and the Ulsan AI Programme staff only. "
+                             "Not to be copied or passed on without the company's consent."),
+    "contact": Msg("문의", "Contact"),
+    "contents": Msg("차례", "Contents"),
+    # part 1: the verdict
+    "part_verdict": Msg("한눈에 보는 진단 결과", "The diagnosis at a glance"),
+    "your_goal": Msg("대표님이 물으신 것", "What you asked"),
+    "goal": Msg("목표", "Goal"),
+    "pains": Msg("현장의 어려움", "Pain points"),
+    "our_answer": Msg("답", "Our answer"),
+    "no_answer": Msg("이 목표에 바로 답하는 과제는 카탈로그에 없습니다. 아래 과제와 함께 담당 "
+                     "컨설턴트와 범위를 정하십시오.",
+                     "No project of the catalogue answers this goal directly; settle the scope "
+                     "with the consultant, with the projects below."),
+    "verdict": Msg("컨설턴트 종합 의견", "Consultant's verdict"),
+    "generated": Msg("자동 작성 요약", "Generated summary"),
+    "generated_note": Msg("컨설턴트 의견이 아직 적히지 않아 진단 결과로 만든 문장입니다.",
+                          "The consultant has not written a verdict yet; these sentences were "
+                          "generated from the results."),
+    "level": W["maturity_level"],
+    "of_levels": Msg("/ 5단계", "of 5"),
+    "score_scale": Msg("종합 점수 {s} (1~5점)", "Overall score {s} (scale 1-5)"),
+    "smart_factory": Msg("귀사가 답한 스마트공장 수준", "Smart-factory level you reported"),
+    "gated": Msg("단계 제한", "Level capped"),
+    "value_at_stake": Msg("걸려 있는 가치", "Value at stake"),
+    "per_year": Msg("연간 (추정)", "a year (estimate)"),
+    "value_note": Msg("서로 다른 손실을 줄이는 과제만 더했습니다. 산정식과 가정은 부록 B에 "
+                      "있습니다.",
+                      "Only projects that reduce different losses are added up. Formulas and "
+                      "assumptions are in appendix B."),
+    "no_value": Msg("효과 금액을 낼 기업 수치(불량률, 정지 시간, 생산액 등)가 없습니다: 다음 "
+                    "방문에서 확인합니다.",
+                    "The company figures a value needs (defect rate, downtime, production value, "
+                    "...) are missing: to be collected at the next visit."),
+    "key_findings": Msg("주요 발견 세 가지", "Three key findings"),
+    "seen": Msg("확인한 것", "What we saw"),
+    "why_matters": Msg("왜 중요한가", "Why it matters"),
+    "photos": Msg("증빙 사진 {n}장", "{n} evidence photo(s)"),
+    "decisions": Msg("대표님이 결정할 것", "Decisions for the CEO"),
+    "next_days": Msg("앞으로 90일", "The next 90 days"),
+    "when": Msg("시기", "When"),
+    "what": Msg("할 일", "What"),
+    "who": Msg("담당", "Who"),
+    "nothing_soon": Msg("90일 안에 시작하는 과제가 없습니다: 준비 단계부터 일정이 잡혀 있습니다.",
+                        "Nothing starts within 90 days: the schedule begins with preparation."),
+    "who_to_call": Msg("연락처", "Who to call"),
+    # part 2: results and findings
+    "part_results": Msg("진단 결과", "Results"),
+    "overview": Msg("영역별 수준", "Level by dimension"),
+    "dimension": W["dimension"],
+    "band": W["level"],
+    "score": W["score"],
+    "median": Msg("비교 중앙값", "Median"),
+    "completeness": Msg("응답 완성도", "Answered"),
+    "insufficient": W["insufficient"],
+    "no_score": W["no_score"],
+    "chart_alt": Msg("영역별 점수(1~5점), 높은 순", "Scores by dimension (1-5), highest first"),
+    "strengths": Msg("강점", "Strengths"),
+    "no_strength": Msg("특이 강점 없음", "No particular strength"),
+    "gaps": Msg("보완할 점", "Gaps"),
+    "findings": Msg("영역별 진단", "Findings by dimension"),
+    "next_level": Msg("다음 단계로 가려면", "To reach the next level"),
+    "consultant_notes": Msg("현장 메모", "Notes from the visit"),
+    "note": Msg("메모", "Note"),
+    "unknowns": Msg("'모름'으로 답해 확인이 필요한 것", "Answered 'don't know', to be confirmed"),
+    "peer_fallback": Msg("동종 그룹이 5개 사 미만이어서 더 넓은 그룹 '{group}'(n={n})과 "
+                         "비교했습니다.",
+                         "The peer group has fewer than 5 companies, so the broader group "
+                         "'{group}' (n={n}) is shown."),
+    "peer_none": Msg("비교할 동종 그룹(5개 사 이상)이 없어 동종 비교는 표시하지 않습니다.",
+                     "No peer group of at least 5 companies: no peer comparison is shown."),
+    "bench_note": Msg("비교 기준: {title}, {date} 기준, {group} 중앙값(n={n}). {status}",
+                      "Compared with: {title}, as of {date}, median of {group} (n={n}). {status}"),
+    "bench_fallback": Msg("같은 업종·규모 그룹이 벤치마크에 없어 더 넓은 그룹과 비교했습니다.",
+                          "The benchmark has no group of this industry and size, so a broader "
+                          "group is used."),
+    "provisional": Msg("잠정치입니다: 부록 C의 출처를 보십시오.",
+                       "Provisional figures: see the source in appendix C."),
+    "batch_note": Msg("비교 기준: 같은 명령에서 함께 채점한 진단 가운데 {group} 중앙값(n={n}).",
+                      "Compared with: the median of {group} among the assessments scored together "
+                      "(n={n})."),
+    # part 3: recommendations
+    "part_recs": Msg("추천 과제와 로드맵", "Recommendations and roadmap"),
+    "recs": Msg("추천 과제", "Recommended projects"),
+    "recs_intro": Msg("우선순위 상·중·하는 대표 목표 부합, 투자 회수, 준비도, 현장 근거로 "
+                      "정했습니다(산정식과 가중치는 부록 B). 금액은 추정치이며 지원 비율은 올해 "
+                      "공고로 확인합니다.",
+                      "High, medium and low priority come from fit to the CEO's goal, payback, "
+                      "readiness and evidence from the site (formula and weights in appendix B). "
+                      "Amounts are estimates; check subsidy rates against this year's call."),
+    "priority": W["priority"],
+    "why": Msg("추천 이유", "Why"),
+    "to_check": Msg("확인 필요", "To be checked"),
+    "schedule": Msg("일정", "Schedule"),
+    "investment": Msg("투자 규모", "Investment"),
+    "track": W["support_track"],
+    "subsidy": Msg("지원", "Subsidy"),
+    "window": Msg("신청", "Applications"),
+    "own_share": Msg("자부담", "Own share"),
+    "owner": Msg("담당", "Owner"),
+    "kpi": Msg("성과 지표", "KPI"),
+    "value": W["yearly_value"],
+    "payback": Msg("회수 기간", "Payback"),
+    "payback_text": Msg("자부담 {a}개월 · 총투자 {b}개월",
+                        "own share {a} months · total {b} months"),
+    "prepare_first": Msg("먼저 준비할 것", "Prepare first"),
+    "alongside": Msg("과제와 병행", "alongside the project"),
+    "rec_risks": Msg("유의할 점", "Watch out for"),
+    "no_recs": Msg("추천할 과제가 없습니다.", "No recommendation applies."),
+    "roadmap": Msg("24개월 로드맵", "24-month roadmap"),
+    "roadmap_intro": Msg("분기별 일정입니다. 주황 막대는 먼저 준비할 것, 청록 막대는 과제, "
+                         "화살표는 앞 단계가 끝나야 시작할 수 있음을 뜻합니다. 막대 옆은 "
+                         "담당입니다.",
+                         "By quarter. Amber bars are preparation steps, teal bars the projects; "
+                         "an arrow means the step must finish first. The owner is written beside "
+                         "each bar."),
+    "gantt_year": Msg("{n}년 차", "Year {n}"),
+    "gantt_months": Msg("개월 차", "Months"),
+    "gantt_range": Msg("{a}~{b}", "{a}-{b}"),
+    "gantt_beyond": Msg("→ {n}개월 차", "→ month {n}"),
+    "gantt_alt": Msg("24개월 로드맵", "24-month roadmap"),
+    "risks": Msg("위험과 대응", "Risks and responses"),
+    "risk": Msg("위험", "Risk"),
+    "in_company": Msg("이 회사에서", "Here"),
+    "response": Msg("대응", "Response"),
+    "risk_level": W["level"],
+    # appendix
+    "part_appendix": Msg("부록", "Appendix"),
+    "profile": Msg("부록 A. 기업 정보", "Appendix A. Company profile"),
+    "method": Msg("부록 B. 우선순위와 효과 산정", "Appendix B. Priority and value"),
+    "priority_formula": Msg("우선순위 점수", "Priority score"),
+    "value_method": Msg("과제별 연간 효과 산정", "Yearly value per project"),
+    "formula": Msg("산정식", "Formula"),
+    "inputs": Msg("입력값", "Inputs"),
+    "term": Msg("항목", "Term"),
+    "default": Msg("기본값", "default"),
+    "benchmark": Msg("부록 C. 비교 기준", "Appendix C. Comparison"),
+    "bench_source": Msg("출처", "Source"),
+    "bench_method": Msg("방법", "Method"),
+    "bench_date": Msg("기준일", "As of"),
+    "bench_status": W["status"],
+    "bench_provisional": Msg("잠정", "Provisional"),
+    "bench_final": Msg("확정", "Final"),
+    "bench_group": Msg("이 보고서의 비교 그룹", "This report's group"),
+    "answers": Msg("부록 D. 메모·증빙이 있는 응답", "Appendix D. Answers with notes or evidence"),
+    "answers_note": Msg("컨설턴트가 메모나 증빙을 붙인 응답입니다.",
+                        "The answers the consultant added a note or evidence to."),
+    "answers_rest": Msg("나머지 응답 {n}개는 응답 파일 {file}에 있습니다(발행 정보의 sha256으로 "
+                        "같은 파일인지 확인). 문항 전문은 'diagnose questionnaire show'로 봅니다.",
+                        "The other {n} answers are in the response file {file} (its sha256 in the "
+                        "colophon identifies it); 'diagnose questionnaire show' prints the "
+                        "questions."),
+    "answers_rest_survey": Msg("나머지 응답 {n}개는 설문 파일 {file}의 이 기업 행에 있습니다. "
+                               "문항 전문은 'diagnose questionnaire show'로 봅니다.",
+                               "The other {n} answers are in this company's row of the survey "
+                               "file {file}; 'diagnose questionnaire show' prints the questions."),
+    "evidence_count": Msg("증빙 {n}건", "{n} evidence file(s)"),
+    "evidence": Msg("부록 E. 증빙 목록", "Appendix E. Evidence"),
+    "evidence_shown": Msg("본문에 실은 사진", "Photos shown in the findings"),
+    "evidence_files": Msg("다른 증빙 파일 (보고서에 넣지 않음)",
+                          "Other evidence files (not included in the report)"),
+    "evidence_refused": Msg("보여 주지 않은 증빙", "Evidence not shown"),
+    "question": W["question"],
+    "answer": Msg("응답", "Answer"),
+    "missing": ANSWERS["missing"],
+    "hidden": ANSWERS["hidden"],
+    "colophon": Msg("발행 정보", "Colophon"),
+    "full_name": Msg("기업명", "Company"),  # in full: the cover may cut it
+    "colophon_text": Msg("이 보고서는 아래 파일과 프로그램으로 만들었습니다. 같은 입력은 언제나 "
+                         "같은 PDF를 만듭니다.",
+                         "Made from the files and programs below; the same inputs always give the "
+                         "same PDF."),
+    "page": W["page"],
+}
+# Appendix B: how the priority score is made, term by term, and the rule for high/medium/low.
+REPORT_METHOD: Section = {
+    "goal": Msg("대표 목표 부합 (목표 1, 현장 고충 0.6, 그 밖 0)",
+                "fit to the CEO's goal (goal 1, a stated pain 0.6, else 0)"),
+    "value": Msg("투자 회수 (자부담 회수 12·24·36개월 이내 1·0.75·0.5, 그 이상 0.25, 금액 없음 0.3)",
+                 "payback (own share back within 12/24/36 months: 1/0.75/0.5, later 0.25, no "
+                 "figure 0.3)"),
+    "readiness": Msg("준비도 (1 - 준비 개월 수 / 12, 최소 0)",
+                     "readiness (1 - months of preparation / 12, at least 0)"),
+    "need": Msg("현장 근거 (맞는 신호의 가중 비율)",
+                "need (weighted share of the signals that hold)"),
+    "rules": Msg("상: 상위 {r}개 안에서 점수 {h} 이상, 6개월 안에 착수하고 적용이 확인됨. "
+                 "중: 점수 {m} 이상이거나 대표 목표에 답함. 하: 그 밖. 적용 여부 확인이 필요한 과제는 "
+                 "점수 × 0.85.",
+                 "High: among the first {r}, score {h} or more, a start within 6 months and "
+                 "applicability known. Medium: score {m} or more, or it answers the CEO's goal. "
+                 "Low: otherwise. A project still to be checked counts x 0.85."),
+}
+# The report's first two pages (``render.verdict``): roles, the 90-day plan, who to call, and
+# the generated headline when the consultant wrote none.
+VERDICT: Section = {
+    "consultant": REPORT["consultant"],
+    "office": Msg("사업단", "Programme office"),
+    "starts": Msg("'{n}' 착수", "Start '{n}'"),
+    "apply": Msg("'{t}' 신청", "Apply to '{t}'"),
+    "next_call": Msg("'{t}' 다음 공고 확인, 신청 준비",
+                     "Watch for the next call of '{t}' and prepare"),
+    "check_apply": Msg("'{t}' 공고 확인 후 신청", "Check the call of '{t}', then apply"),
+    "see_call": Msg("문의처는 사업 공고 참조", "contact details: see the call for applications"),
+    "check_call": Msg("당해 연도 공고 확인", "check this year's call"),
+    "with_consultant": Msg("대표이사 (컨설턴트 지원)", "CEO (with the consultant)"),
+    "about_consultant": Msg("진단 결과, 과제 범위, 신청서 준비",
+                            "the diagnosis, project scope, applications"),
+    "about_office": Msg("트랙 모집 공고, 선정, 협약", "calls, selection, agreements"),
+    # the facts of the project that answers the CEO's goal
+    "after_steps": Msg("준비 {n}단계 뒤 {m} 착수", "starts in {m}, after {n} preparation step(s)"),
+    "starts_in": Msg("{m} 착수", "starts in {m}"),
+    "investment": Msg("투자 {i}, 자부담 {o}", "investment {i}, own share {o}"),
+    "yearly": Msg("연간 효과 약 {v}(추정)", "about {v} a year (estimate)"),
+    "payback": Msg("자부담 회수 약 {m}개월", "own share paid back in about {m} months"),
+    "go_ahead": Msg("'{n}' 추진 승인: 자부담 {o}, {m} 착수 ({t})",
+                    "Go-ahead for '{n}': own share {o}, start in {m} ({t})"),
+    # the generated headline, sentence by sentence
+    "headline.level": Msg("{c}의 AI 준비도는 5단계 중 {l}단계 '{n}'입니다.",
+                          "{c} is at level {l} of 5, '{n}'."),
+    "headline.gaps": Msg("가장 먼저 보완할 영역은 {d}입니다.",
+                         "The areas to strengthen first are {d}."),
+    "headline.goal": Msg("대표님의 목표 '{g}'에는 '{r}'로 답합니다({f}).",
+                         "The CEO's goal, '{g}', is answered by '{r}' ({f})."),
+    "headline.first": Msg("첫 과제는 '{r}'입니다({f}).", "The first project is '{r}' ({f})."),
+}
+# What the findings, the project cards and the roadmap write (``render.findings``).
+FINDINGS: Section = {
+    "lacking": Msg("{t} 가운데 없는 것: {m}", "{t}, missing: {m}"),
+    "gate": Msg("종합 수준을 {c}단계로 묶고 있습니다(단계 제한).",
+                "It holds the overall level at {c} (a gate)."),
+    "waits": Msg("'{r}'은(는) 이 영역의 준비({s}) 뒤 {m}개월 차에 시작합니다.",
+                 "'{r}' starts in month {m}, after this area's preparation ({s})."),
+    "waits_short": Msg("'{r}'이(가) 이 영역의 준비를 기다립니다({m}개월 차 착수).",
+                       "'{r}' waits for this area's preparation (starts in month {m})."),
+    "shared": Msg("과제 {r} 공통", "for projects {r}"),
+    "shared_separator": Msg("·", ", "),  # between the ranks of ``shared``
+    "no_grant": Msg("현금 지원 없음(무상 자원)", "no cash grant (free resources)"),
+    "subsidy": Msg("총사업비의 {share}%", "{share}% of the cost"),
+    "subsidy_cap": Msg("총사업비의 {share}%, 한도 {cap}", "{share}% of the cost, up to {cap}"),
+    "input_needed": Msg("입력 필요", "input needed"),
+    "baseline_needed": Msg("{k} (기준값 측정 필요)", "{k} (baseline to be measured)"),
+    "risk_oem": Msg("원청 {o} · 과제 {p}", "customers {o} · projects {p}"),
+    "risk_psm": Msg("PSM 대상 · 과제 {p}", "PSM site · projects {p}"),
+}
+# The series of the dimension chart.
+SERIES: Section = {
+    "company": Msg("진단 기업", "This company"),
+    "target": Msg("다음 단계 목표", "Next-level target"),
+    "peers": Msg("동종 그룹 중앙값", "Peer-group median"),
+    "benchmark": Msg("벤치마크 중앙값", "Benchmark median"),
+}
+# How much a risk of the register concerns this company.
+RISK_LEVELS: Section = {
+    "high": Msg("높음", "High"),
+    "medium": Msg("보통", "Medium"),
+    "low": Msg("해당 낮음", "Low"),  # the risk hardly applies here
+}
+
+# Every section by the name ``label`` and ``texts`` take. A new section joins by adding its
+# dictionary here, its shared words pointing into ``WORDS``.
 SECTIONS: dict[str, Section] = {
     "words": WORDS,
     "answers": ANSWERS,
     "booleans": BOOLEANS,
+    "rounds": ROUNDS,
+    "peers": PEERS,
     "score_table": SCORE_TABLE,
     "dimension_parts": DIMENSION_PARTS,
     "workbook": WORKBOOK,
@@ -595,7 +911,14 @@ SECTIONS: dict[str, Section] = {
     "answer_states": ANSWER_STATES,
     "compare": COMPARE,
     "selection": SELECTION,
+    "decision_columns": DECISION_COLUMNS,
     "city": CITY,
+    "report": REPORT,
+    "report_method": REPORT_METHOD,
+    "verdict": VERDICT,
+    "findings": FINDINGS,
+    "series": SERIES,
+    "risk_levels": RISK_LEVELS,
 }
 
 

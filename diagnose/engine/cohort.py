@@ -213,7 +213,7 @@ def breakdown(cohort: Cohort, by: str) -> pd.DataFrame:
     order = groups.size().sort_values(ascending=False).index if by == "industry_name" else [
         peers.size_class_name(i, cohort.lang) for i in [*range(len(peers.SIZE_CLASSES)), None]]
     for name, members in [*((g, c[c[by] == g]) for g in order if g in groups.groups),
-                          (pick(peers.WHOLE, cohort.lang), c)]:
+                          (label("peers.whole", cohort.lang), c)]:
         row: dict[str, Any] = {"group": name, "companies": len(members)}
         for column in cohort.columns:
             scores = members[f"{column}.score"].astype(float)

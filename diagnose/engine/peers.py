@@ -22,16 +22,13 @@ import pandas as pd
 
 from diagnose.content.benchmark import ALL, SIZES, Benchmark
 from diagnose.content.questionnaire import Questionnaire
-from diagnose.core.i18n import pick
+from diagnose.core import labels
+from diagnose.core.i18n import LANGS, pick
 
 MIN_GROUP = 5
-SIZE_CLASSES: list[tuple[float, dict[str, str]]] = [
-    (50, {"ko": "50인 미만", "en": "under 50 staff"}),
-    (300, {"ko": "50~299인", "en": "50-299 staff"}),
-    (float("inf"), {"ko": "300인 이상", "en": "300+ staff"}),
-]
-WHOLE = {"ko": "전체 참여 기업", "en": "all participating companies"}
-UNKNOWN_SIZE = {"ko": "규모 미상", "en": "size unknown"}
+# The size classes: head count below the limit, and the key of their names (``labels.PEERS``)
+# and of the benchmark's groups, in order.
+SIZE_CLASSES: list[tuple[float, str]] = list(zip((50, 300, float("inf")), SIZES, strict=True))
 
 
 def size_class(employees: object) -> int | None:
@@ -47,7 +44,13 @@ def size_class(employees: object) -> int | None:
 
 def size_class_name(size: int | None, lang: str) -> str:
     """The name of a size class (``size_class``'s result) in ``lang``."""
-    return pick(UNKNOWN_SIZE if size is None else SIZE_CLASSES[size][1], lang)
+    key = "unknown_size" if size is None else SIZE_CLASSES[size][1]
+    return labels.label(f"peers.{key}", lang)
+
+
+def _in_all(key: str) -> dict[str, str]:
+    """The label ``key`` in every language, as a ``PeerGroup`` keeps its name."""
+    return {lang: labels.label(key, lang) for lang in LANGS}
 
 
 @dataclass(frozen=True)
@@ -102,15 +105,14 @@ class _Profile:
         if known_industry and size is not None:
             members = (self.scored & (self.industries == industry).to_numpy()
                        & (self.sizes == size).to_numpy())
-            size_label = SIZE_CLASSES[size][1]
-            label = {lang: f"{pick(industry_name, lang) or industry} · {size_label[lang]}"
-                     for lang in ("ko", "en")}
+            label = {lang: f"{pick(industry_name, lang) or industry} · "
+                           f"{size_class_name(size, lang)}" for lang in LANGS}
             candidates.append(("industry-size", members, label))
         if known_industry:
             members = self.scored & (self.industries == industry).to_numpy()
-            label = {lang: pick(industry_name, lang) or str(industry) for lang in ("ko", "en")}
+            label = {lang: pick(industry_name, lang) or str(industry) for lang in LANGS}
             candidates.append(("industry", members, label))
-        candidates.append(("all", self.scored, dict(WHOLE)))
+        candidates.append(("all", self.scored, _in_all("peers.whole")))
         return candidates
 
 
@@ -134,7 +136,8 @@ def _group(table: pd.DataFrame, columns: list[str], profile: _Profile, industry:
         if members.sum() >= MIN_GROUP:
             return PeerGroup(level, int(members.sum()), label,
                              _medians(table, members, columns), fell_back=rank > 0)
-    return PeerGroup("none", int(profile.scored.sum()), dict(WHOLE), {}, fell_back=True)
+    return PeerGroup("none", int(profile.scored.sum()), _in_all("peers.whole"), {},
+                     fell_back=True)
 
 
 def medians_excluding(table: pd.DataFrame, questionnaire: Questionnaire, by: str,
@@ -180,7 +183,7 @@ def group_names(table: pd.DataFrame, questionnaire: Questionnaire, lang: str
                 ) -> tuple[list[str], list[str]]:
     """Every row's industry name and size-class name in ``lang`` (for breakdowns)."""
     profile = _Profile.of(table, questionnaire)
-    unknown = "업종 미상" if lang == "ko" else "industry unknown"
+    unknown = labels.label("peers.unknown_industry", lang)
 
     def industry_name(value: object) -> str:
         return pick(profile.labels.get(value), lang) or str(value)  # type: ignore[arg-type]
@@ -196,7 +199,7 @@ def reference(benchmark: Benchmark, industry: object, employees: object,
     """A company's group in the reference benchmark: its industry and size class, else its
     industry, else everyone (the file holds only groups of at least its ``min_group``)."""
     industry_item = questionnaire.items.get("industry")
-    labels = {o.value: o.label for o in industry_item.options} if industry_item else {}
+    industry_names = {o.value: o.label for o in industry_item.options} if industry_item else {}
     size = size_class(employees)
     known = not _blank(industry)
     chain: list[tuple[str, str, str]] = []
@@ -209,13 +212,14 @@ def reference(benchmark: Benchmark, industry: object, employees: object,
         group = benchmark.group(key, size_key)
         if group is None:
             continue
-        parts = [] if key == ALL else [labels.get(industry) or key]
+        parts = [] if key == ALL else [industry_names.get(industry) or key]
         label = {lang: " · ".join([*(pick(p, lang) for p in parts),
-                                   *([SIZE_CLASSES[size][1][lang]] if size_key != ALL
-                                     and size is not None else [])]) or WHOLE[lang]
-                 for lang in ("ko", "en")}
+                                   *([size_class_name(size, lang)] if size_key != ALL
+                                     and size is not None else [])])
+                 or labels.label("peers.whole", lang) for lang in LANGS}
         medians = {("overall.score" if k == "overall" else f"{k}.score"): v
                    for k, v in group.medians.items()}
         return PeerGroup(level, group.n, label, medians, fell_back=rank > 0,
                          source="benchmark")
-    return PeerGroup("none", 0, dict(WHOLE), {}, fell_back=True, source="benchmark")
+    return PeerGroup("none", 0, _in_all("peers.whole"), {}, fell_back=True,
+                     source="benchmark")

@@ -46,16 +46,18 @@ from diagnose.content.questionnaire import Question, Questionnaire
 from diagnose.content.rubric import Rubric
 from diagnose.core.errors import DiagnoseError, Problem, Rejection
 from diagnose.core.i18n import Msg, pick
+from diagnose.core.labels import ROUNDS, as_text
 from diagnose.engine import recommend, scoring
 from diagnose.engine.batch import Batch
 from diagnose.engine.recommend import Recommendation
 from diagnose.engine.scoring import HIDDEN, Scores
 from diagnose.inputs import identity
 from diagnose.inputs.frame import frame_columns, profile_column
-from diagnose.inputs.identity import ROUND_NAMES, normal_form, round_rank  # the rule for rounds
+from diagnose.inputs.identity import normal_form, round_rank  # the rule for rounds
 from diagnose.inputs.responses import LoadedResponse
 
-ROLES = ROUND_NAMES  # the two sides of a comparison are named as their rounds are
+# The two sides of a comparison are named as their rounds are.
+ROLES = {role: as_text(name) for role, name in ROUNDS.items()}
 # Where a baseline recommendation stands at follow-up, in the order the progress report lists
 # them (their words: ``core.labels.REC_STATUSES``).
 STATUSES = ("resolved", "ready", "open", "unclear", "new")

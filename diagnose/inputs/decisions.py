@@ -16,23 +16,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from diagnose.core import labels
 from diagnose.core.errors import DiagnoseError, Rejection
 from diagnose.core.i18n import Msg
 from diagnose.inputs.identity import normal_form
 
-# Column titles as the workbook shows them (ko, en) and as a CSV may name them.
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "company_id": ("기업 ID", "Company ID", "company_id", "company.id"),
-    "company_name": ("기업명", "Company", "company_name", "company.name"),
-    "track": ("트랙 ID", "Track ID", "track"),
-    "decision": ("결정", "Decision", "decision"),
-    "reason": ("결정 사유", "Decision reason", "reason"),
-    "who": ("결정자", "Decided by", "who"),
-    "when": ("결정일", "Decided on", "when"),
+# The names a CSV may give a column besides its titles in the workbook
+# (``labels.DECISION_COLUMNS``, in either language).
+ALIASES: dict[str, tuple[str, ...]] = {
+    "company_id": ("company_id", "company.id"), "company_name": ("company_name", "company.name"),
+    "track": ("track",), "decision": ("decision",), "reason": ("reason",), "who": ("who",),
+    "when": ("when",),
 }
-# The workbook's record of decisions already applied: shown, never read back as new ones
-# (the track sheets hold the decisions the officer edits).
-RECORD_SHEETS = {"ko": "담당자 결정 내역", "en": "Decisions applied"}
+COLUMNS: dict[str, tuple[str, ...]] = {
+    key: (labels.DECISION_COLUMNS[key].ko, labels.DECISION_COLUMNS[key].en, *names)
+    for key, names in ALIASES.items()}
 DECISION_WORDS = {"in": "in", "선정": "in", "포함": "in", "out": "out", "제외": "out"}
 SUFFIXES = frozenset({".xlsx", ".csv"})
 
@@ -64,6 +62,13 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def _record_sheets() -> set[str]:
+    """The titles of the workbook's record of decisions already applied, in every language:
+    shown, never read back as new ones (the track sheets hold the decisions the officer edits)."""
+    record = labels.msg("selection.record_sheet")
+    return {record.ko, record.en}
+
+
 def _rows(path: Path) -> list[tuple[int, list[Any]]]:
     """(row number, cells) of every sheet or of the CSV, in order."""
     if path.suffix.lower() == ".csv":
@@ -92,7 +97,7 @@ def _rows(path: Path) -> list[tuple[int, list[Any]]]:
     try:
         rows: list[tuple[int, list[Any]]] = []
         for sheet in book.worksheets:
-            if sheet.sheet_state != "visible" or sheet.title in RECORD_SHEETS.values():
+            if sheet.sheet_state != "visible" or sheet.title in _record_sheets():
                 continue
             rows.append((0, []))  # a new sheet: look for its header again
             for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):

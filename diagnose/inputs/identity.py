@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from diagnose.core.i18n import pick
+from diagnose.core.labels import label
 from diagnose.inputs.frame import profile_column
 
 ID_COLUMN, NAME_COLUMN = profile_column("id"), profile_column("name")
@@ -117,10 +117,6 @@ def round_key(name: object) -> str:
     return normal_form(name) if math.isnan(rank) else f"#{rank:g}"
 
 
-ROUND_NAMES = {"baseline": {"ko": "기준 진단", "en": "Baseline"},
-               "followup": {"ko": "후속 진단", "en": "Follow-up"}}
-
-
 def round_name(name: object, lang: str = "ko") -> str:
     """A round in words for a reader: baseline (``t0``) -> 기준 진단 / Baseline, followup
     (``t1``) -> 후속 진단 / Follow-up, followup2 (``t2``) -> 후속 진단 2; any other name as
@@ -131,8 +127,8 @@ def round_name(name: object, lang: str = "ko") -> str:
     if math.isnan(rank):
         return name.strip()
     if rank == 0:
-        return pick(ROUND_NAMES["baseline"], lang)
-    followup = pick(ROUND_NAMES["followup"], lang)
+        return label("rounds.baseline", lang)
+    followup = label("rounds.followup", lang)
     return followup if rank == 1 else f"{followup} {rank:g}"
 
 

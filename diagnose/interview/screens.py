@@ -25,6 +25,7 @@ from rich.segment import Segment, Segments
 from rich.table import Table
 from rich.text import Text
 
+from diagnose.core import labels
 from diagnose.core.errors import EXIT_OK, DiagnoseError
 from diagnose.core.i18n import Msg, pick
 from diagnose.engine import batch, gates
@@ -48,11 +49,6 @@ from diagnose.interview.session import (
 )
 from diagnose.render.pdf import PdfUnavailable
 
-TYPE_NAMES: dict[str, Msg] = {
-    "level": Msg("수준", "level"), "multi": Msg("복수 선택", "multiple choice"),
-    "yesno": Msg("예/아니오", "yes/no"), "number": Msg("숫자", "number"),
-    "text": Msg("서술", "text"), "choice": Msg("선택", "choice"),
-}
 KEYS = Msg("? 안내 b 이전 s 나중에 j 이동 r 검토 m 메모 q 종료",
            "? guidance b back s later j jump r review m note q quit")
 KEYS_HELP = Msg(
@@ -250,7 +246,7 @@ def _title_row(left: Text, right: Text) -> Table:
 
 def _about(session: Session, step: Step) -> Text:
     item = step.item
-    parts = [step.id, _t(session, TYPE_NAMES[item.type])]
+    parts = [step.id, _t(session, labels.msg(f"question_types.{item.type}"))]
     if step.is_profile and not step.optional:
         parts.append(_t(session, Msg("필수", "required")))
     weight = getattr(item, "weight", 1)

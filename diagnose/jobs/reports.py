@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from diagnose.core.errors import DiagnoseError, Problem
-from diagnose.core.i18n import Msg
+from diagnose.core.i18n import LANGS, Msg
 from diagnose.engine import batch
 from diagnose.engine.batch import Batch
 from diagnose.inputs import responses
@@ -34,6 +34,12 @@ def _progress(enabled: bool, total: int, description: str) -> Any:
 ROUND_BYTES = 40  # a round name longer than this (never a real one) is cut, with its hash
 
 
+def pdf_suffix(lang: str) -> str:
+    """``.pdf`` for a report in the default language (Korean), ``.<lang>.pdf`` for another, so
+    that an English run never overwrites the Korean report."""
+    return ".pdf" if lang == LANGS[0] else f".{lang}.pdf"
+
+
 def report_name(key: str, round_: str | None, taken: set[str], lang: str = "ko") -> str:
     """A unique PDF file name for an assessment, safe whatever the company is called.
 
@@ -50,10 +56,10 @@ def report_name(key: str, round_: str | None, taken: set[str], lang: str = "ko")
         tail = f"_{tail}" if tail else ""
         stem = report.safe_filename(key, limit=report.MAX_NAME_BYTES - len(tail.encode("utf-8")))
         stem += tail
-    suffix = "" if lang == "ko" else f".{lang}"
-    name, n = f"{stem}{suffix}.pdf", 2
+    suffix = pdf_suffix(lang)
+    name, n = f"{stem}{suffix}", 2
     while name.casefold() in taken:  # CON.pdf and con.pdf are one file on Windows and macOS
-        name, n = f"{stem}-{n}{suffix}.pdf", n + 1
+        name, n = f"{stem}-{n}{suffix}", n + 1
     taken.add(name.casefold())
     return name
 
@@ -150,7 +156,7 @@ def render_jobs(jobs: list[report.ReportJob], out: Path, lang: str,
                 workers: int | None = None, progress: bool = False) -> list[Path]:
     """The PDFs of report jobs (``report_jobs``), in parallel, sorted by path."""
     remove_stale_temps(out)
-    label = "보고서 작성" if lang == "ko" else "Rendering reports"
+    label = Msg("보고서 작성", "Rendering reports").render(lang)
     with _progress(progress, len(jobs), label) as bar:
         def advance(_: Path) -> None:
             if bar is not None:
@@ -275,7 +281,7 @@ def _progress_report(baseline: Path, followup: Path, folder: Path, lang: str) ->
     from diagnose.jobs import compare
 
     folder.mkdir(parents=True, exist_ok=True)
-    out = folder / (baseline.stem + (".en.pdf" if lang == "en" else ".pdf"))
+    out = folder / (baseline.stem + pdf_suffix(lang))
     return compare.compare_files(baseline, followup, out, lang).out
 
 

@@ -11,7 +11,6 @@ from typing import Any
 import pandas as pd
 
 from diagnose.core import fonts, labels
-from diagnose.core.i18n import pick
 from diagnose.render import report
 
 CHANGE_EPSILON = 0.005  # a change that rounds to 0.00 is no change
@@ -38,7 +37,7 @@ def base_context(section: str, lang: str) -> dict[str, Any]:
     return {
         "lang": lang,
         "labels": labels.texts(section, lang),
-        "programme": pick(report.PROGRAMME, lang),
+        "programme": labels.label("programme", lang),
         "font": {weight: fonts.font_file(weight).as_uri()
                  for weight in ("regular", "bold", "extrabold")},
     }

@@ -25,8 +25,8 @@ import pandas as pd
 
 from diagnose.content.programme import Contact
 from diagnose.content.questionnaire import Question, Questionnaire
-from diagnose.core import money
-from diagnose.core.i18n import Msg, pick
+from diagnose.core import labels, money
+from diagnose.core.i18n import pick
 from diagnose.engine.gates import Fired
 from diagnose.engine.peers import PeerGroup
 from diagnose.engine.recommend import GOAL, PAIN, Recommendation, describe
@@ -38,12 +38,6 @@ GAP_LEVEL = 3.0  # an answer below this level is a gap
 DIM_STRENGTH = 3.0  # a dimension from this score up is a strength of the company
 ROADMAP_MONTHS = 24
 CEO = "CEO"  # the catalogue's owner role (English text) of steps only the CEO can take
-PRIORITY_NAMES = {"high": {"ko": "상", "en": "High"}, "medium": {"ko": "중", "en": "Medium"},
-                  "low": {"ko": "하", "en": "Low"}}
-SERIES_NAMES = {"company": {"ko": "진단 기업", "en": "This company"},
-                "target": {"ko": "다음 단계 목표", "en": "Next-level target"},
-                "peers": {"ko": "동종 그룹 중앙값", "en": "Peer-group median"},
-                "benchmark": {"ko": "벤치마크 중앙값", "en": "Benchmark median"}}
 # the text questions that carry the CEO's goal and pain in their own words (shown first, once)
 OWN_WORDS = ("strategy.ai_goal", "process.pain_point")
 
@@ -73,7 +67,7 @@ def observation(question: Question, value: Any, lang: str, lacking: bool = False
     if lacking and question.type == "multi" and isinstance(value, tuple):
         missing = [pick(o.label, lang) for o in question.options if o.value not in value]
         if missing:
-            return Msg("{t} 가운데 없는 것: {m}", "{t}, missing: {m}").format(
+            return labels.msg("findings.lacking").format(
                 t=topic(question, lang), m=", ".join(missing)).render(lang)
     shown = answers.display(question, value, lang)
     if question.type == "level":
@@ -210,9 +204,7 @@ def _why(dim_id: str, q: Questionnaire, recs: list[Recommendation], fired: list[
     reasons = []
     for item in fired:
         if dim_id in (item.gate.dimension, q.dimension_of.get(item.gate.question or "")):
-            text = Msg("종합 수준을 {c}단계로 묶고 있습니다(단계 제한).",
-                       "It holds the overall level at {c} (a gate).").format(
-                c=item.gate.cap_level).render(lang)
+            text = labels.msg("findings.gate").format(c=item.gate.cap_level).render(lang)
             reasons.append({"text": text, "short": text})
     for rec in recs:
         steps = _referenced_dimensions(rec, q).get(dim_id, [])
@@ -220,12 +212,10 @@ def _why(dim_id: str, q: Questionnaire, recs: list[Recommendation], fired: list[
             name = pick(rec.solution.name, lang)
             prepare = [pick(p.prepare, lang) for p in rec.missing if p.id in steps]
             reasons.append({
-                "text": Msg("'{r}'은(는) 이 영역의 준비({s}) 뒤 {m}개월 차에 시작합니다.",
-                            "'{r}' starts in month {m}, after this area's preparation ({s}).")
-                .format(r=name, s="; ".join(prepare), m=rec.start_month).render(lang),
-                "short": Msg("'{r}'이(가) 이 영역의 준비를 기다립니다({m}개월 차 착수).",
-                             "'{r}' waits for this area's preparation (starts in month {m}).")
-                .format(r=name, m=rec.start_month).render(lang)})
+                "text": labels.msg("findings.waits").format(
+                    r=name, s="; ".join(prepare), m=rec.start_month).render(lang),
+                "short": labels.msg("findings.waits_short").format(
+                    r=name, m=rec.start_month).render(lang)})
         if len(reasons) >= 2:
             break
     return reasons
@@ -292,7 +282,7 @@ def roadmap(recs: list[Recommendation], q: Questionnaire, lang: str,
             "own_share_text": money.krw_range(own["min"], own["max"], lang),
             "value_text": money.krw(data["value"]["yearly_krw"], lang)
             if data["value"]["yearly_krw"] is not None else "",
-            "priority_name": pick(PRIORITY_NAMES[rec.priority], lang),
+            "priority_name": labels.label(f"priorities.{rec.priority}", lang),
             "kpi_text": kpi_text(data["kpi"], lang),
             "steps": [{**step.__dict__, "when": months_label(step.start, step.end, lang)}
                       for step in schedule(rec, lang)],
@@ -358,33 +348,31 @@ def shared_note(ranks: list[int], lang: str) -> str:
     """'과제 1·2·5 공통' / 'for projects 1, 2, 5': the projects a shared step unlocks."""
     if not ranks:
         return ""
-    return Msg("과제 {r} 공통", "for projects {r}").format(
-        r=("·" if lang == "ko" else ", ").join(str(r) for r in ranks)).render(lang)
+    separator = labels.label("findings.shared_separator", lang)
+    return labels.msg("findings.shared").format(
+        r=separator.join(str(r) for r in ranks)).render(lang)
 
 
 def months_label(start: int, end: int, lang: str) -> str:
     """'3~8개월 차' / 'months 3-8'; one month: '3개월 차' / 'month 3'."""
-    if start == end:
-        return f"{start}개월 차" if lang == "ko" else f"month {start}"
-    return f"{start}~{end}개월 차" if lang == "ko" else f"months {start}-{end}"
+    text = labels.msg("month") if start == end else labels.msg("months")
+    return text.format(start=start, end=end).render(lang)
 
 
 def _subsidy_text(track: dict[str, Any], lang: str) -> str:
     share = round(track["subsidy_share"] * 100)
     if not share:
-        return "현금 지원 없음(무상 자원)" if lang == "ko" else "no cash grant (free resources)"
-    cap = track["subsidy_cap_krw"]
-    cap_text = money.krw(cap, lang) if cap else ""
-    if lang == "ko":
-        return f"총사업비의 {share}%" + (f", 한도 {cap_text}" if cap_text else "")
-    return f"{share}% of the cost" + (f", up to {cap_text}" if cap_text else "")
+        return labels.label("findings.no_grant", lang)
+    cap = money.krw(track["subsidy_cap_krw"], lang) if track["subsidy_cap_krw"] else ""
+    text = labels.msg("findings.subsidy_cap" if cap else "findings.subsidy")
+    return text.format(share=share, cap=cap).render(lang)
 
 
 def figure_text(item: dict[str, Any], lang: str) -> str:
     """One input of a business case as a reader sees it: money in 원, shares in %."""
     value, unit = item["value"], item["unit"]
     if value is None:
-        return "입력 필요" if lang == "ko" else "input needed"
+        return labels.label("findings.input_needed", lang)
     if unit in {"비율", "share"}:
         return f"{value * 100:.4g}%"
     if unit in money.MILLION_UNITS:
@@ -405,7 +393,7 @@ def kpi_text(kpi: dict[str, Any], lang: str) -> str:
         return f"{kpi['name']}: {kpi['baseline']:.4g}{unit} → {kpi['target']:.3g}{unit}"
     if kpi["target_text"]:
         return f"{kpi['name']}: {kpi['target_text']}"
-    return kpi["name"] + (" (기준값 측정 필요)" if lang == "ko" else " (baseline to be measured)")
+    return labels.msg("findings.baseline_needed").format(k=kpi["name"]).render(lang)
 
 
 def gantt_rows(shown: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
@@ -432,7 +420,7 @@ def gantt_rows(shown: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
             if step["alongside"]:
                 rows.append({"label": step["text"], "start": step["start"], "end": step["end"],
                              "kind": "alongside", "after": (),
-                             "note": ("병행" if lang == "ko" else "alongside")})
+                             "note": labels.label("alongside", lang)})
     return rows
 
 
@@ -445,21 +433,20 @@ def dimension_series(scores: Scores, position: int, peer: PeerGroup | None, lang
     q, rubric = scores.questionnaire, scores.rubric
     row = scores.table.iloc[position]
     company = [_score(row[f"{d.id}.score"]) for d in q.dimensions]
-    series = [{"name": pick(SERIES_NAMES["company"], lang), "values": company,
+    series = [{"name": labels.label("series.company", lang), "values": company,
                "role": "company"}]
     level = row["overall.level"]
     above = [b for b in rubric.bands if not pd.isna(level) and b.level > int(level)]
     if above:
-        series.append({"name": pick(SERIES_NAMES["target"], lang) + f" ({above[0].min:g})",
+        series.append({"name": labels.label("series.target", lang) + f" ({above[0].min:g})",
                        "values": [above[0].min] * len(company), "role": "target"})
     if peer is not None and peer.level != "none":
         medians = [peer.medians.get(f"{d.id}.score") for d in q.dimensions]
         if any(m is not None and not math.isnan(m) for m in medians):
             role = "benchmark" if peer.source == "benchmark" else "peers"
-            series.append({"name": f"{pick(SERIES_NAMES[role], lang)} · {peer.name(lang)}"
+            series.append({"name": f"{labels.label(f'series.{role}', lang)} · {peer.name(lang)}"
                                    f" (n={peer.size})", "values": medians, "role": "peers"})
-    labels = [pick(d.title, lang) for d in q.dimensions]
-    return {"labels": labels, "series": series}
+    return {"labels": [pick(d.title, lang) for d in q.dimensions], "series": series}
 
 
 # --- risks -----------------------------------------------------------------------------------------
@@ -542,24 +529,25 @@ def risk_register(q: Questionnaire, values: dict[str, Any], levels: dict[str, fl
         projects = [categories[c] for c in risk.get("categories", []) if c in categories]
         if risk["id"] == "oem-4m":
             applies = bool(oem_names and projects)
-            seen = Msg("원청 {o} · 과제 {p}", "customers {o} · projects {p}").format(
+            seen = labels.msg("findings.risk_oem").format(
                 o=oem_names, p=", ".join(projects)).render(lang) if applies else ""
         elif risk["id"] == "moc":
             applies = psm and bool(projects)
-            seen = Msg("PSM 대상 · 과제 {p}", "PSM site · projects {p}").format(
+            seen = labels.msg("findings.risk_psm").format(
                 p=", ".join(projects)).render(lang) if applies else ""
         if related and (applies or not seen):
             qid = min(related)[1]
             seen = " · ".join(x for x in (seen, observation(q.question(qid), values.get(qid),
                                                               lang)) if x)
         if not applies:
-            level_name = {"ko": "해당 낮음", "en": "Low"}
+            level = "low"
         elif (related and min(related)[0] <= 2) or risk["id"] in {"oem-4m", "moc"}:
-            level_name = {"ko": "높음", "en": "High"}
+            level = "high"
         else:
-            level_name = {"ko": "보통", "en": "Medium"}
+            level = "medium"
         register.append({"id": risk["id"], "name": pick(risk["name"], lang),
                          "risk": pick(risk["risk"], lang), "action": pick(risk["action"], lang),
                          "owner": pick(risk["owner"], lang), "seen": seen,
-                         "level": pick(level_name, lang), "applies": applies})
+                         "level": labels.label(f"risk_levels.{level}", lang),
+                         "applies": applies})
     return register

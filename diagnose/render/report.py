@@ -23,7 +23,7 @@ import pandas as pd
 
 from diagnose.content.benchmark import Benchmark
 from diagnose.content.catalogue import Ranking
-from diagnose.core import files, fonts, money, processes, resources
+from diagnose.core import files, fonts, labels, money, processes, resources
 from diagnose.core.errors import DiagnoseError
 from diagnose.core.i18n import Msg, pick, without_controls
 from diagnose.engine import gates
@@ -33,184 +33,6 @@ from diagnose.engine.scoring import STATE_NAMES, Scores
 from diagnose.inputs import answers, evidence, identity
 from diagnose.inputs.responses import LoadedResponse
 from diagnose.render import findings, pdf, typography, verdict
-
-PROGRAMME = {"ko": "울산 AI 사업단 · AI-on Ulsan 기업 진단", "en": "Ulsan AI Programme · AI-on Ulsan diagnosis"}
-LABELS: dict[str, dict[str, str]] = {
-    "report": {"ko": "AI 준비도 진단 보고서", "en": "AI Readiness Diagnosis Report"},
-    "company_id": {"ko": "기업 관리번호", "en": "Company ID"},
-    "date": {"ko": "진단일", "en": "Diagnosed on"},
-    "issued": {"ko": "발행일", "en": "Issued on"},
-    "round": {"ko": "진단 차수", "en": "Round"},
-    "consultant": {"ko": "담당 컨설턴트", "en": "Consultant"},
-    "programme_label": {"ko": "사업", "en": "Programme"},
-    "confidential": {"ko": "대외비", "en": "Confidential"},
-    "confidential_text": {"ko": "이 보고서는 진단 기업과 울산 AI 사업단 담당자만 봅니다. 기업의 동의 없이 복제하거나 다른 곳에 주지 않습니다.",
-                          "en": "For the diagnosed company and the Ulsan AI Programme staff only. "
-                                "Not to be copied or passed on without the company's consent."},
-    "contact": {"ko": "문의", "en": "Contact"},
-    "contents": {"ko": "차례", "en": "Contents"},
-    # part 1: the verdict
-    "part_verdict": {"ko": "한눈에 보는 진단 결과", "en": "The diagnosis at a glance"},
-    "your_goal": {"ko": "대표님이 물으신 것", "en": "What you asked"},
-    "goal": {"ko": "목표", "en": "Goal"},
-    "pains": {"ko": "현장의 어려움", "en": "Pain points"},
-    "our_answer": {"ko": "답", "en": "Our answer"},
-    "no_answer": {"ko": "이 목표에 바로 답하는 과제는 카탈로그에 없습니다. 아래 과제와 함께 담당 컨설턴트와 범위를 정하십시오.",
-                  "en": "No project of the catalogue answers this goal directly; settle the scope "
-                        "with the consultant, with the projects below."},
-    "verdict": {"ko": "컨설턴트 종합 의견", "en": "Consultant's verdict"},
-    "generated": {"ko": "자동 작성 요약", "en": "Generated summary"},
-    "generated_note": {"ko": "컨설턴트 의견이 아직 적히지 않아 진단 결과로 만든 문장입니다.",
-                       "en": "The consultant has not written a verdict yet; these sentences "
-                             "were generated from the results."},
-    "level": {"ko": "성숙도 수준", "en": "Maturity level"},
-    "of_levels": {"ko": "/ 5단계", "en": "of 5"},
-    "score_scale": {"ko": "종합 점수 {s} (1~5점)", "en": "Overall score {s} (scale 1-5)"},
-    "smart_factory": {"ko": "귀사가 답한 스마트공장 수준", "en": "Smart-factory level you reported"},
-    "gated": {"ko": "단계 제한", "en": "Level capped"},
-    "value_at_stake": {"ko": "걸려 있는 가치", "en": "Value at stake"},
-    "per_year": {"ko": "연간 (추정)", "en": "a year (estimate)"},
-    "value_note": {"ko": "서로 다른 손실을 줄이는 과제만 더했습니다. 산정식과 가정은 부록 B에 있습니다.",
-                   "en": "Only projects that reduce different losses are added up. Formulas and "
-                         "assumptions are in appendix B."},
-    "no_value": {"ko": "효과 금액을 낼 기업 수치(불량률, 정지 시간, 생산액 등)가 없습니다: 다음 방문에서 확인합니다.",
-                 "en": "The company figures a value needs (defect rate, downtime, production "
-                       "value, ...) are missing: to be collected at the next visit."},
-    "key_findings": {"ko": "주요 발견 세 가지", "en": "Three key findings"},
-    "seen": {"ko": "확인한 것", "en": "What we saw"},
-    "why_matters": {"ko": "왜 중요한가", "en": "Why it matters"},
-    "photos": {"ko": "증빙 사진 {n}장", "en": "{n} evidence photo(s)"},
-    "decisions": {"ko": "대표님이 결정할 것", "en": "Decisions for the CEO"},
-    "next_days": {"ko": "앞으로 90일", "en": "The next 90 days"},
-    "when": {"ko": "시기", "en": "When"},
-    "what": {"ko": "할 일", "en": "What"},
-    "who": {"ko": "담당", "en": "Who"},
-    "nothing_soon": {"ko": "90일 안에 시작하는 과제가 없습니다: 준비 단계부터 일정이 잡혀 있습니다.",
-                     "en": "Nothing starts within 90 days: the schedule begins with preparation."},
-    "who_to_call": {"ko": "연락처", "en": "Who to call"},
-    # part 2: results and findings
-    "part_results": {"ko": "진단 결과", "en": "Results"},
-    "overview": {"ko": "영역별 수준", "en": "Level by dimension"},
-    "dimension": {"ko": "영역", "en": "Dimension"},
-    "band": {"ko": "수준", "en": "Level"},
-    "score": {"ko": "점수", "en": "Score"},
-    "median": {"ko": "비교 중앙값", "en": "Median"},
-    "completeness": {"ko": "응답 완성도", "en": "Answered"},
-    "insufficient": {"ko": "근거 부족", "en": "Insufficient evidence"},
-    "no_score": {"ko": "점수 없음", "en": "No score"},
-    "chart_alt": {"ko": "영역별 점수(1~5점), 높은 순", "en": "Scores by dimension (1-5), highest first"},
-    "strengths": {"ko": "강점", "en": "Strengths"},
-    "no_strength": {"ko": "특이 강점 없음", "en": "No particular strength"},
-    "gaps": {"ko": "보완할 점", "en": "Gaps"},
-    "findings": {"ko": "영역별 진단", "en": "Findings by dimension"},
-    "next_level": {"ko": "다음 단계로 가려면", "en": "To reach the next level"},
-    "consultant_notes": {"ko": "현장 메모", "en": "Notes from the visit"},
-    "note": {"ko": "메모", "en": "Note"},
-    "unknowns": {"ko": "'모름'으로 답해 확인이 필요한 것", "en": "Answered 'don't know', to be confirmed"},
-    "peer_fallback": {"ko": "동종 그룹이 5개 사 미만이어서 더 넓은 그룹 '{group}'(n={n})과 비교했습니다.",
-                      "en": "The peer group has fewer than 5 companies, so the broader group "
-                            "'{group}' (n={n}) is shown."},
-    "peer_none": {"ko": "비교할 동종 그룹(5개 사 이상)이 없어 동종 비교는 표시하지 않습니다.",
-                  "en": "No peer group of at least 5 companies: no peer comparison is shown."},
-    "bench_note": {"ko": "비교 기준: {title}, {date} 기준, {group} 중앙값(n={n}). {status}",
-                   "en": "Compared with: {title}, as of {date}, median of {group} (n={n}). {status}"},
-    "bench_fallback": {"ko": "같은 업종·규모 그룹이 벤치마크에 없어 더 넓은 그룹과 비교했습니다.",
-                       "en": "The benchmark has no group of this industry and size, so a broader "
-                             "group is used."},
-    "provisional": {"ko": "잠정치입니다: 부록 C의 출처를 보십시오.",
-                    "en": "Provisional figures: see the source in appendix C."},
-    "batch_note": {"ko": "비교 기준: 같은 명령에서 함께 채점한 진단 가운데 {group} 중앙값(n={n}).",
-                   "en": "Compared with: the median of {group} among the assessments scored "
-                         "together (n={n})."},
-    # part 3: recommendations
-    "part_recs": {"ko": "추천 과제와 로드맵", "en": "Recommendations and roadmap"},
-    "recs": {"ko": "추천 과제", "en": "Recommended projects"},
-    "recs_intro": {"ko": "우선순위 상·중·하는 대표 목표 부합, 투자 회수, 준비도, 현장 근거로 정했습니다(산정식과 가중치는 부록 B). 금액은 추정치이며 지원 비율은 올해 공고로 확인합니다.",
-                   "en": "High, medium and low priority come from fit to the CEO's goal, payback, "
-                         "readiness and evidence from the site (formula and weights in appendix B). "
-                         "Amounts are estimates; check subsidy rates against this year's call."},
-    "priority": {"ko": "우선순위", "en": "Priority"},
-    "why": {"ko": "추천 이유", "en": "Why"},
-    "to_check": {"ko": "확인 필요", "en": "To be checked"},
-    "schedule": {"ko": "일정", "en": "Schedule"},
-    "investment": {"ko": "투자 규모", "en": "Investment"},
-    "track": {"ko": "지원 트랙", "en": "Programme track"},
-    "subsidy": {"ko": "지원", "en": "Subsidy"},
-    "window": {"ko": "신청", "en": "Applications"},
-    "own_share": {"ko": "자부담", "en": "Own share"},
-    "owner": {"ko": "담당", "en": "Owner"},
-    "kpi": {"ko": "성과 지표", "en": "KPI"},
-    "value": {"ko": "연간 효과", "en": "Yearly value"},
-    "payback": {"ko": "회수 기간", "en": "Payback"},
-    "payback_text": {"ko": "자부담 {a}개월 · 총투자 {b}개월", "en": "own share {a} months · total {b} months"},
-    "prepare_first": {"ko": "먼저 준비할 것", "en": "Prepare first"},
-    "alongside": {"ko": "과제와 병행", "en": "alongside the project"},
-    "rec_risks": {"ko": "유의할 점", "en": "Watch out for"},
-    "no_recs": {"ko": "추천할 과제가 없습니다.", "en": "No recommendation applies."},
-    "roadmap": {"ko": "24개월 로드맵", "en": "24-month roadmap"},
-    "roadmap_intro": {"ko": "분기별 일정입니다. 주황 막대는 먼저 준비할 것, 청록 막대는 과제, 화살표는 앞 단계가 끝나야 시작할 수 있음을 뜻합니다. 막대 옆은 담당입니다.",
-                      "en": "By quarter. Amber bars are preparation steps, teal bars the projects; "
-                            "an arrow means the step must finish first. The owner is written "
-                            "beside each bar."},
-    "gantt_year": {"ko": "{n}년 차", "en": "Year {n}"},
-    "gantt_months": {"ko": "개월 차", "en": "Months"},
-    "gantt_range": {"ko": "{a}~{b}", "en": "{a}-{b}"},
-    "gantt_beyond": {"ko": "→ {n}개월 차", "en": "→ month {n}"},
-    "gantt_alt": {"ko": "24개월 로드맵", "en": "24-month roadmap"},
-    "risks": {"ko": "위험과 대응", "en": "Risks and responses"},
-    "risk": {"ko": "위험", "en": "Risk"},
-    "in_company": {"ko": "이 회사에서", "en": "Here"},
-    "response": {"ko": "대응", "en": "Response"},
-    "risk_level": {"ko": "수준", "en": "Level"},
-    # appendix
-    "part_appendix": {"ko": "부록", "en": "Appendix"},
-    "profile": {"ko": "부록 A. 기업 정보", "en": "Appendix A. Company profile"},
-    "method": {"ko": "부록 B. 우선순위와 효과 산정", "en": "Appendix B. Priority and value"},
-    "priority_formula": {"ko": "우선순위 점수", "en": "Priority score"},
-    "value_method": {"ko": "과제별 연간 효과 산정", "en": "Yearly value per project"},
-    "formula": {"ko": "산정식", "en": "Formula"},
-    "inputs": {"ko": "입력값", "en": "Inputs"},
-    "term": {"ko": "항목", "en": "Term"},
-    "default": {"ko": "기본값", "en": "default"},
-    "benchmark": {"ko": "부록 C. 비교 기준", "en": "Appendix C. Comparison"},
-    "bench_source": {"ko": "출처", "en": "Source"},
-    "bench_method": {"ko": "방법", "en": "Method"},
-    "bench_date": {"ko": "기준일", "en": "As of"},
-    "bench_status": {"ko": "상태", "en": "Status"},
-    "bench_provisional": {"ko": "잠정", "en": "Provisional"},
-    "bench_final": {"ko": "확정", "en": "Final"},
-    "bench_group": {"ko": "이 보고서의 비교 그룹", "en": "This report's group"},
-    "answers": {"ko": "부록 D. 메모·증빙이 있는 응답", "en": "Appendix D. Answers with notes or evidence"},
-    "answers_note": {"ko": "컨설턴트가 메모나 증빙을 붙인 응답입니다.",
-                     "en": "The answers the consultant added a note or evidence to."},
-    "answers_rest": {"ko": "나머지 응답 {n}개는 응답 파일 {file}에 있습니다(발행 정보의 sha256으로 같은 파일인지 확인). 문항 전문은 'diagnose questionnaire show'로 봅니다.",
-                     "en": "The other {n} answers are in the response file {file} (its sha256 in "
-                           "the colophon identifies it); 'diagnose questionnaire show' prints the "
-                           "questions."},
-    "answers_rest_survey": {"ko": "나머지 응답 {n}개는 설문 파일 {file}의 이 기업 행에 있습니다. 문항 전문은 'diagnose questionnaire show'로 봅니다.",
-                            "en": "The other {n} answers are in this company's row of the survey "
-                                  "file {file}; 'diagnose questionnaire show' prints the questions."},
-    "evidence_count": {"ko": "증빙 {n}건", "en": "{n} evidence file(s)"},
-    "evidence": {"ko": "부록 E. 증빙 목록", "en": "Appendix E. Evidence"},
-    "evidence_shown": {"ko": "본문에 실은 사진", "en": "Photos shown in the findings"},
-    "evidence_files": {"ko": "다른 증빙 파일 (보고서에 넣지 않음)",
-                       "en": "Other evidence files (not included in the report)"},
-    "evidence_refused": {"ko": "보여 주지 않은 증빙", "en": "Evidence not shown"},
-    "question": {"ko": "문항", "en": "Question"},
-    "answer": {"ko": "응답", "en": "Answer"},
-    "missing": {"ko": "미응답", "en": "Unanswered"},
-    "hidden": {"ko": "해당 없음(조건)", "en": "Not applicable (condition)"},
-    "colophon": {"ko": "발행 정보", "en": "Colophon"},
-    "full_name": {"ko": "기업명", "en": "Company"},  # in full: the cover may cut it
-    "colophon_text": {"ko": "이 보고서는 아래 파일과 프로그램으로 만들었습니다. 같은 입력은 언제나 같은 PDF를 만듭니다.",
-                      "en": "Made from the files and programs below; the same inputs always give "
-                            "the same PDF."},
-    "page": {"ko": "쪽", "en": "page"},
-}
-
-
-def _msg(key: str) -> Msg:
-    return Msg(**LABELS[key])
 
 
 def plain(value: Any) -> str:
@@ -307,10 +129,8 @@ def _answers(scores: Scores, position: int, loaded: LoadedResponse | None,
             state = STATE_NAMES[int(states[question.id])] if question.scored else (
                 "answered" if value else "missing")
             shown = _shown(question, value, lang) if value is not None else ""
-            if state == "hidden":
-                shown = pick(LABELS["hidden"], lang)
-            elif state == "missing":
-                shown = pick(LABELS["missing"], lang)
+            if state in {"hidden", "missing"}:
+                shown = labels.label(f"report.{state}", lang)
             level = scores.levels.iloc[position].get(question.id)
             rows.append({"id": question.id, "text": findings.topic(question, lang),
                          "answer": shown, "level_question": question.type == "level",
@@ -336,7 +156,8 @@ def _noted_answers(sections: list[dict[str, Any]], source: str, loaded: LoadedRe
     key = "answers_rest" if loaded is not None else "answers_rest_survey"
     name = Path(loaded.path).name if loaded is not None else Path(source).name if source else "-"
     return {"sections": [s for s in shown if s["rows"]],
-            "rest": _msg(key).format(n=count, file=name).render(lang) if count else ""}
+            "rest": labels.msg(f"report.{key}").format(n=count, file=name).render(lang)
+            if count else ""}
 
 
 def _evidence(scores: Scores, loaded: LoadedResponse | None, lang: str) -> list[dict[str, Any]]:
@@ -374,19 +195,20 @@ def _comparison(peer: PeerGroup | None, benchmark: Benchmark | None, lang: str
     """What the company is compared with, as the line under the dimension chart (``note``),
     and the warning alone when the group was widened or missing (``warning``)."""
     if peer is None or peer.level == "none":
-        none = pick(LABELS["peer_none"], lang)
+        none = labels.label("report.peer_none", lang)
         return {"note": none, "warning": none, "source": "none"}
     if peer.source == "benchmark" and benchmark is not None:
-        status = pick(LABELS["provisional"], lang) if benchmark.provisional else ""
-        note = _msg("bench_note").format(title=pick(benchmark.title, lang),
+        status = labels.label("report.provisional", lang) if benchmark.provisional else ""
+        note = labels.msg("report.bench_note").format(title=pick(benchmark.title, lang),
                                          date=benchmark.date.isoformat(),
                                          group=peer.name(lang), n=peer.size,
                                          status=status).render(lang)
-        warning = pick(LABELS["bench_fallback"], lang) if peer.fell_back else ""
+        warning = labels.label("report.bench_fallback", lang) if peer.fell_back else ""
         return {"note": f"{note} {warning}".strip(), "warning": warning, "source": "benchmark"}
-    warning = _msg("peer_fallback").format(group=peer.name(lang), n=peer.size).render(lang) \
-        if peer.fell_back else ""
-    note = warning or _msg("batch_note").format(group=peer.name(lang), n=peer.size).render(lang)
+    warning = labels.msg("report.peer_fallback").format(group=peer.name(lang), n=peer.size) \
+        .render(lang) if peer.fell_back else ""
+    note = warning or labels.msg("report.batch_note").format(group=peer.name(lang),
+                                                             n=peer.size).render(lang)
     return {"note": note, "warning": warning, "source": "batch"}
 
 
@@ -395,8 +217,8 @@ def _benchmark_info(benchmark: Benchmark | None, peer: PeerGroup | None, lang: s
     if benchmark is None:
         return None
     return {"title": pick(benchmark.title, lang), "date": benchmark.date.isoformat(),
-            "status": pick(LABELS["bench_provisional" if benchmark.provisional
-                                  else "bench_final"], lang),
+            "status": labels.label("report.bench_provisional" if benchmark.provisional
+                                   else "report.bench_final", lang),
             "source": pick(benchmark.source, lang), "method": pick(benchmark.method, lang),
             "group": (f"{peer.name(lang)} (n={peer.size})"
                       if peer is not None and peer.source == "benchmark"
@@ -406,22 +228,13 @@ def _benchmark_info(benchmark: Benchmark | None, peer: PeerGroup | None, lang: s
 def _priority_note(ranking: Ranking | None, lang: str) -> dict[str, Any] | None:
     if ranking is None:
         return None
-    parts = [("goal", ranking.goal, {"ko": "대표 목표 부합 (목표 1, 현장 고충 0.6, 그 밖 0)",
-                                     "en": "fit to the CEO's goal (goal 1, a stated pain 0.6, else 0)"}),
-             ("value", ranking.value, {"ko": "투자 회수 (자부담 회수 12·24·36개월 이내 1·0.75·0.5, 그 이상 0.25, 금액 없음 0.3)",
-                                       "en": "payback (own share back within 12/24/36 months: 1/0.75/0.5, later 0.25, no figure 0.3)"}),
-             ("readiness", ranking.readiness, {"ko": "준비도 (1 - 준비 개월 수 / 12, 최소 0)",
-                                               "en": "readiness (1 - months of preparation / 12, at least 0)"}),
-             ("need", ranking.need, {"ko": "현장 근거 (맞는 신호의 가중 비율)",
-                                     "en": "need (weighted share of the signals that hold)"})]
-    rules = Msg("상: 상위 {r}개 안에서 점수 {h} 이상, 6개월 안에 착수하고 적용이 확인됨. "
-                "중: 점수 {m} 이상이거나 대표 목표에 답함. 하: 그 밖. 적용 여부 확인이 필요한 과제는 점수 × 0.85.",
-                "High: among the first {r}, score {h} or more, a start within 6 months and "
-                "applicability known. Medium: score {m} or more, or it answers the CEO's goal. "
-                "Low: otherwise. A project still to be checked counts x 0.85.").format(
+    parts = [("goal", ranking.goal), ("value", ranking.value),
+             ("readiness", ranking.readiness), ("need", ranking.need)]
+    rules = labels.msg("report_method.rules").format(
         r=ranking.high_ranks, h=f"{ranking.high:.2f}", m=f"{ranking.medium:.2f}").render(lang)
-    return {"weights": [{"id": key, "weight": f"{weight:.2f}", "text": pick(text, lang)}
-                        for key, weight, text in parts], "rules": rules}
+    return {"weights": [{"id": key, "weight": f"{weight:.2f}",
+                         "text": labels.label(f"report_method.{key}", lang)}
+                        for key, weight in parts], "rules": rules}
 
 
 COVER_NAME_CHARS = 60  # under three lines of the cover's 22 pt name in Korean (22 a line)
@@ -538,8 +351,8 @@ def build_context(scores: Scores, position: int, loaded: LoadedResponse | None =
     sf_item = q.items.get("smart_factory_level")
     return {
         "lang": lang,
-        "labels": {key: pick(text, lang) for key, text in LABELS.items()},
-        "programme": pick(PROGRAMME, lang),
+        "labels": labels.texts("report", lang),
+        "programme": labels.label("programme", lang),
         "programme_name": programme_name,
         "title": pick(q.title, lang),
         "company": {"name": company_name, "id": plain(row.get("company.id")),
@@ -810,7 +623,7 @@ def draw_charts(context: dict[str, Any]) -> dict[str, Any]:
     from diagnose.render import charts
 
     context = dict(context)
-    labels = context["labels"]
+    words = context["labels"]
     data = context.get("chart_data")
     if data and not context.get("chart"):
         by_role = {s["role"]: s for s in data["series"]}
@@ -826,7 +639,7 @@ def draw_charts(context: dict[str, Any]) -> dict[str, Any]:
             rows, target["values"][0] if target else None,
             {"company": company["name"], "median": peers["name"] if peers else "",
              "target": target["name"] if target else ""},
-            f"{labels['chart_alt']}: {alt}", labels["no_score"])
+            f"{words['chart_alt']}: {alt}", words["no_score"])
     rows = context.get("gantt_data")
     if rows and not context.get("gantt"):
         alt = "; ".join(f"{r['label']} {r['start']}~{r['end']}" for r in rows)
@@ -835,9 +648,9 @@ def draw_charts(context: dict[str, Any]) -> dict[str, Any]:
         # the row names are set as text over the chart (charts.gantt_labels), not in the SVG
         context["gantt"] = charts.gantt_svg(
             gantt_rows, findings.ROADMAP_MONTHS,
-            {"year": labels["gantt_year"], "months": labels["gantt_months"],
-             "range": labels["gantt_range"], "beyond": labels["gantt_beyond"]},
-            f"{labels['gantt_alt']}: {alt}", labels=False)
+            {"year": words["gantt_year"], "months": words["gantt_months"],
+             "range": words["gantt_range"], "beyond": words["gantt_beyond"]},
+            f"{words['gantt_alt']}: {alt}", labels=False)
         context["gantt_labels"] = charts.gantt_labels(gantt_rows)
     return context
 

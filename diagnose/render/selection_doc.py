@@ -20,7 +20,6 @@ from diagnose.core import money
 from diagnose.core.labels import label, msg
 from diagnose.core.money import MILLION, MILLION_UNITS, NBSP, krw
 from diagnose.engine.city import CityFigures
-from diagnose.inputs import decisions as decisions_file
 from diagnose.render import documents, tables, xlsx
 from diagnose.render.pdf import PdfUnavailable
 from diagnose.render.xlsx import Sheet, Style, Validation
@@ -36,7 +35,7 @@ SCORE_SCALE = [(0.0, tables.XLSX_HEAT[0][1]), (0.5, tables.XLSX_HEAT[1][1]),
 
 def _column(key: str, lang: str) -> str:
     """A decision column's title as the workbook shows it (the reader knows both)."""
-    return decisions_file.COLUMNS[key][1 if lang == "en" else 0]
+    return label(f"decision_columns.{key}", lang)
 
 
 def _label(key: str, lang: str) -> str:
@@ -122,14 +121,14 @@ def _decisions_sheet(data: dict[str, Any], lang: str) -> Sheet:
                [word[r["decision"]] for r in rows], [r["reason"] for r in rows],
                [r["who"] for r in rows], [tables.as_date(r["when"]) for r in rows],
                [_status(r["result"], lang) for r in rows]]
-    return Sheet(decisions_file.RECORD_SHEETS[lang], titles, columns,
+    return Sheet(_label("record_sheet", lang), titles, columns,
                  formats=[None, None, None, None, None, tables.DATE_FORMAT, None],
                  body=TOP, wrap_wide=True, max_width=50, table=True, page=xlsx.PRINT)
 
 
 def workbook(data: dict[str, Any], city: CityFigures, lang: str) -> list[Sheet]:
     """The selection workbook: summary, a sheet per track, decisions, the city figures."""
-    taken = {_label("summary", lang).casefold(), decisions_file.RECORD_SHEETS[lang].casefold()}
+    taken = {_label("summary", lang).casefold(), _label("record_sheet", lang).casefold()}
     return [_summary_sheet(data, lang), *(_track_sheet(t, lang, taken) for t in data["tracks"]),
             _decisions_sheet(data, lang), city_sheet(city, lang)]
 

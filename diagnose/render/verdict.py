@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from diagnose.content.questionnaire import Questionnaire
-from diagnose.core import money
-from diagnose.core.i18n import Msg, pick
+from diagnose.core import labels, money
+from diagnose.core.i18n import pick
 from diagnose.inputs import answers
 from diagnose.render.findings import months_label
 
@@ -22,23 +22,10 @@ FIRST_DAYS = 3  # months: "the next 90 days"
 VALUE_COUNT = 3  # recommendations whose yearly value makes the value at stake
 NEXT_ROWS = 5  # rows of the 90-day plan: the second page has room for that many
 
-LABELS = {
-    "ceo": {"ko": "대표이사", "en": "CEO"},
-    "consultant": {"ko": "담당 컨설턴트", "en": "Consultant"},
-    "office": {"ko": "사업단", "en": "Programme office"},
-    "starts": {"ko": "'{n}' 착수", "en": "Start '{n}'"},
-    "apply": {"ko": "'{t}' 신청", "en": "Apply to '{t}'"},
-    "next_call": {"ko": "'{t}' 다음 공고 확인, 신청 준비", "en": "Watch for the next call of '{t}' and prepare"},
-    "check_apply": {"ko": "'{t}' 공고 확인 후 신청", "en": "Check the call of '{t}', then apply"},
-    "see_call": {"ko": "문의처는 사업 공고 참조", "en": "contact details: see the call for applications"},
-    "check_call": {"ko": "당해 연도 공고 확인", "en": "check this year's call"},
-    "with_consultant": {"ko": "대표이사 (컨설턴트 지원)", "en": "CEO (with the consultant)"},
-}
-
-
 def _say(key: str, lang: str, **params: Any) -> str:
-    text = pick(LABELS[key], lang)
-    return text.format(**params) if params else text
+    """The verdict's label ``key`` in ``lang``, its slots filled."""
+    text = labels.msg(f"verdict.{key}")
+    return (text.format(**params) if params else text).render(lang)
 
 
 def own_words(q: Questionnaire, values: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -68,21 +55,14 @@ def goal_answer(recs: list[dict[str, Any]], lang: str) -> dict[str, Any] | None:
     if best is None:
         return None
     first = [s for s in best["steps"] if not s["alongside"]]
-    if first:
-        parts = [Msg("준비 {n}단계 뒤 {m} 착수", "starts in {m}, after {n} preparation step(s)")
-                 .format(n=len(first), m=months_label(best["start_month"], best["start_month"],
-                                                      lang)).render(lang)]
-    else:
-        parts = [Msg("{m} 착수", "starts in {m}").format(
-            m=months_label(best["start_month"], best["start_month"], lang)).render(lang)]
-    parts.append(Msg("투자 {i}, 자부담 {o}", "investment {i}, own share {o}").format(
-        i=best["investment_text"], o=best["own_share_text"]).render(lang))
+    start = months_label(best["start_month"], best["start_month"], lang)
+    parts = [_say("after_steps", lang, n=len(first), m=start) if first
+             else _say("starts_in", lang, m=start),
+             _say("investment", lang, i=best["investment_text"], o=best["own_share_text"])]
     if best["value_text"]:
-        parts.append(Msg("연간 효과 약 {v}(추정)", "about {v} a year (estimate)").format(
-            v=best["value_text"]).render(lang))
+        parts.append(_say("yearly", lang, v=best["value_text"]))
     if best["payback_months"] is not None:
-        parts.append(Msg("자부담 회수 약 {m}개월", "own share paid back in about {m} months")
-                     .format(m=max(1, round(best["payback_months"]))).render(lang))
+        parts.append(_say("payback", lang, m=max(1, round(best["payback_months"]))))
     return {"name": best["name"], "rank": best["rank"], "track": best["track"],
             "facts": parts, "direct": best["goal_hit"]}
 
@@ -144,11 +124,9 @@ def decisions(recs: list[dict[str, Any]], lang: str) -> list[str]:
     if goal is not None and goal not in leading:
         leading.append(goal)
     for rec in leading:
-        found.append(Msg("'{n}' 추진 승인: 자부담 {o}, {m} 착수 ({t})",
-                         "Go-ahead for '{n}': own share {o}, start in {m} ({t})")
-                     .format(n=rec["name"], o=rec["own_share_text"], t=rec["track"],
-                             m=months_label(rec["start_month"], rec["start_month"], lang))
-                     .render(lang))
+        found.append(_say("go_ahead", lang, n=rec["name"], o=rec["own_share_text"],
+                          t=rec["track"],
+                          m=months_label(rec["start_month"], rec["start_month"], lang)))
     seen: set[str] = set()
     for rec in leading:
         for step in rec["steps"]:
@@ -203,13 +181,11 @@ def contacts(consultant: str, office: dict[str, str] | None, recs: list[dict[str
     found: list[dict[str, Any]] = []
     if consultant:
         found.append({"role": _say("consultant", lang), "name": consultant, "reach": [],
-                      "about": Msg("진단 결과, 과제 범위, 신청서 준비",
-                                   "the diagnosis, project scope, applications").render(lang)})
+                      "about": _say("about_consultant", lang)})
     if office:
         found.append({"role": _say("office", lang), "name": office["organisation"],
                       "reach": _reach(office, lang),
-                      "about": office["role"] or Msg("트랙 모집 공고, 선정, 협약",
-                                                     "calls, selection, agreements").render(lang)})
+                      "about": office["role"] or _say("about_office", lang)})
     shown: set[str] = set()
     for rec in recs:
         contact = rec["track_contact"]
@@ -236,19 +212,15 @@ def headline(company: str, overall: dict[str, Any], gaps: list[dict[str, Any]],
     """The verdict in one paragraph when the consultant wrote none (marked as generated)."""
     parts = []
     if overall["level"] is not None:
-        parts.append(Msg("{c}의 AI 준비도는 5단계 중 {l}단계 '{n}'입니다.",
-                         "{c} is at level {l} of 5, '{n}'.").format(
-            c=company, l=overall["level"], n=overall["level_name"]).render(lang))
+        parts.append(_say("headline.level", lang, c=company, l=overall["level"],
+                          n=overall["level_name"]))
     if gaps:
-        parts.append(Msg("가장 먼저 보완할 영역은 {d}입니다.", "The areas to strengthen first are {d}.")
-                     .format(d=", ".join(g["title"] for g in gaps[:2])).render(lang))
+        parts.append(_say("headline.gaps", lang, d=", ".join(g["title"] for g in gaps[:2])))
     if answer is not None and words["goal"]:
-        parts.append(Msg("대표님의 목표 '{g}'에는 '{r}'로 답합니다({f}).",
-                         "The CEO's goal, '{g}', is answered by '{r}' ({f}).").format(
-            g=words["goal"], r=answer["name"], f=answer["facts"][0]).render(lang))
+        parts.append(_say("headline.goal", lang, g=words["goal"], r=answer["name"],
+                          f=answer["facts"][0]))
     elif answer is not None:
-        parts.append(Msg("첫 과제는 '{r}'입니다({f}).", "The first project is '{r}' ({f}).").format(
-            r=answer["name"], f=answer["facts"][0]).render(lang))
+        parts.append(_say("headline.first", lang, r=answer["name"], f=answer["facts"][0]))
     return " ".join(parts)
 
 
