@@ -21,6 +21,7 @@ import typer
 from diagnose import __version__
 from diagnose.core.errors import EXIT_REJECTED, EXIT_USAGE, DiagnoseError, Rejection
 from diagnose.core.i18n import Msg, visible
+from diagnose.core.labels import label
 
 
 class Lang(StrEnum):
@@ -196,9 +197,9 @@ def _print_rejections(rejections: list[Rejection], lang: str, quiet: bool,
 
     shown = rejections if errors_file is None else rejections[:SCREEN_REJECTIONS]
     company = any(item.company for item in shown)  # survey rows: whom to call
-    head = {"ko": ("파일", "행", "기업", "열", "값", "사유"),
-            "en": ("file", "row", "company", "column", "value", "reason")}[lang]
-    table = Table(title="제외된 입력" if lang == "ko" else "Rejected input", title_justify="left")
+    head = tuple(label(f"terminal.rejected.{key}", lang)
+                 for key in ("file", "row", "company", "column", "value", "reason"))
+    table = Table(title=label("terminal.rejected", lang), title_justify="left")
     for name in head if company else head[:2] + head[3:]:
         table.add_column(name, overflow="fold")
     for item in shown:  # cells from input files are text, never rich markup

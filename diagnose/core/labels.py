@@ -99,6 +99,8 @@ ANSWERS: Section = {
     # how an answer's state reads where it gives no level (the progress report)
     "missing": Msg("미응답", "Unanswered"),
     "hidden": Msg("해당 없음(조건)", "Not asked (condition)"),
+    # a multiple-choice answer with nothing ticked
+    "none_ticked": Msg("선택 없음", "none ticked"),
 }
 # A true/false cell of a workbook, in words.
 BOOLEANS: Section = {"true": Msg("예", "yes"), "false": Msg("아니오", "no")}
@@ -164,6 +166,14 @@ PRIORITIES: Section = {  # a recommendation's priority: the report's cards and t
 # --- the terminal --------------------------------------------------------------------------------
 
 TERMINAL: Section = {
+    # the table of rejected inputs (score, report, cohort, select)
+    "rejected": Msg("제외된 입력", "Rejected input"),
+    "rejected.file": Msg("파일", "file"),
+    "rejected.row": Msg("행", "row"),
+    "rejected.company": Msg("기업", "company"),
+    "rejected.column": Msg("열", "column"),
+    "rejected.value": Msg("값", "value"),
+    "rejected.reason": Msg("사유", "reason"),
     "profile": Msg("기업 정보", "Company profile"),
     "scored_questions": Msg("채점 문항 {n}개", "{n} scored questions"),
     "results": Msg("진단 결과", "Results"),
@@ -200,6 +210,8 @@ TERMINAL: Section = {
 # --- the blank survey sheet (``questionnaire template``) ---------------------------------------
 
 BLANK_SHEET: Section = {
+    # the answers sheet: the survey reader looks for it by this name in either language
+    "survey": Msg("설문", "Survey"),
     "help": Msg("안내", "Instructions"),
     "options": Msg("선택지", "Options"),
     "date": W["date"],

@@ -291,4 +291,4 @@ def display(item: ProfileItem | Question, value: Any, lang: str) -> str:
     options = {o.value: o for o in (item.choices() if isinstance(item, Question) else item.options)}
     values = value if isinstance(value, tuple) else (value,)
     shown = [pick(options[v].label, lang) if v in options else str(v) for v in values]
-    return ", ".join(shown) if shown else ("선택 없음" if lang == "ko" else "none ticked")
+    return ", ".join(shown) if shown else ANSWERS["none_ticked"].render(lang)

@@ -43,6 +43,7 @@ from diagnose.content import yamlio
 from diagnose.content.questionnaire import ProfileItem, Question, Questionnaire
 from diagnose.core.errors import DiagnoseError, Problem, Rejection, ValidationFailed
 from diagnose.core.i18n import Msg, pick
+from diagnose.core.labels import BLANK_SHEET
 from diagnose.inputs import answers, csvrows, xlsxrows
 from diagnose.inputs.frame import frame_columns, profile_column
 
@@ -58,7 +59,7 @@ DEFAULT_ROUND = "baseline"
 
 # Sheets written by ``diagnose questionnaire template``; any other workbook: its first visible
 # sheet (``xlsxrows.survey_sheet``).
-TEMPLATE_SHEETS = {"ko": "설문", "en": "Survey"}
+TEMPLATE_SHEETS = BLANK_SHEET["survey"]
 
 META_TITLES: dict[str, list[str]] = {
     "assessment.date": ["진단일", "진단 일자", "진단 날짜", "평가일", "Assessment date", "Date"],
@@ -924,8 +925,8 @@ def _xlsx_records(path: Path, reader: _Reader) -> Iterator[csvrows.Records]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl: "Data Validation extension ..."
-            sheet = xlsxrows.read(path, TEMPLATE_SHEETS.values(), MAX_ROWS + HEAD_ROWS,
-                                  MAX_CELLS)
+            sheet = xlsxrows.read(path, (TEMPLATE_SHEETS.ko, TEMPLATE_SHEETS.en),
+                                  MAX_ROWS + HEAD_ROWS, MAX_CELLS)
     except xlsxrows.SheetTooLarge as exc:
         raise _file_error(path, Msg(
             "시트가 너무 큽니다 (내용 있는 행 {r:,}개 x {c:,}열 이상, 최대 {m:,}칸·{n:,}행): 파일을 나누세요",

@@ -188,7 +188,7 @@ def _write_xlsx(q: Questionnaire, out: Path, lang: str) -> None:
         if column.kind == "multi":  # the prompt is cut at 255 characters: the note is whole
             notes[f"{letter}1"] = _hint(column, lang)
     survey_sheet = xlsx.Sheet(
-        pick(SURVEY_SHEET, lang), [c.header for c in cols], [[c.id] for c in cols],
+        SURVEY_SHEET.render(lang), [c.header for c in cols], [[c.id] for c in cols],
         formats=[_format(c) for c in cols], widths=[_width(c) for c in cols],
         header=[REQUIRED_HEAD if c.required else HEAD for c in cols], body=ID_ROW,
         freeze="C3", autofilter=False, validations=rules, comments=notes, heights={1: 96},
@@ -205,7 +205,7 @@ def _guide(q: Questionnaire, cols: Sequence[TemplateColumn], lang: str) -> xlsx.
     lines = [
         # the title is the questionnaire's own text: put in as it is, never escaped
         msg("blank_sheet.guide.title").render(lang).replace("{title}", pick(q.title, lang)),
-        _t("guide.rows", lang, sheet=pick(SURVEY_SHEET, lang)),
+        _t("guide.rows", lang, sheet=SURVEY_SHEET.render(lang)),
         _t("guide.answers", lang),
         _t("guide.score", lang),
     ]
