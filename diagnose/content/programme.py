@@ -27,6 +27,7 @@ from diagnose.content.questionnaire import Questionnaire, Text, version_text
 from diagnose.core import resources
 from diagnose.core.errors import Problem, ValidationFailed
 from diagnose.core.i18n import Msg, pick
+from diagnose.core.labels import msg
 
 DEFAULT_PROGRAMME = resources.SCORING / "programme.yaml"
 
@@ -121,8 +122,8 @@ class Window(_Model):
 def _day(day: dt.date | None, lang: str) -> str:
     if day is None:
         return ""
-    return f"{day.year}년 {day.month}월 {day.day}일" if lang == "ko" else \
-        f"{day.day} {day.strftime('%b')} {day.year}"
+    return msg("day").format(y=day.year, m=day.month, d=day.day,
+                             mon=day.strftime("%b")).render(lang)
 
 
 class Contact(_Model):

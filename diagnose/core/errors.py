@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from diagnose.core.i18n import Msg, visible
+from diagnose.core.labels import label
 
 EXIT_OK = 0
 EXIT_REJECTED = 1  # the job ran, but some rows or files were rejected
@@ -44,7 +45,7 @@ class Problem:
     def render(self, lang: str = "ko") -> str:
         prefix = ""
         if self.severity == "warning":
-            prefix = "경고: " if lang == "ko" else "warning: "
+            prefix = label("warning", lang)
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         where = visible(where)
         return f"{where}: {prefix}{self.message.render(lang)}"

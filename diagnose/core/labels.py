@@ -48,6 +48,8 @@ WORDS: Section = {
     "insufficient": Msg("근거 부족", "Insufficient evidence"),
     "insufficient_dimensions": Msg("근거 부족 영역", "Insufficient evidence"),
     "date": Msg("진단일", "Assessment date"),
+    "day": Msg("{y}년 {m}월 {d}일", "{d} {mon} {y}"),  # a date written out ("2026년 3월 1일")
+    "warning": Msg("경고: ", "warning: "),  # before a warning's text
     "round": Msg("차수", "Round"),
     "consultant": Msg("컨설턴트", "Consultant"),
     "versions": Msg("질문지 · 채점 기준", "Questionnaire · rubric"),
