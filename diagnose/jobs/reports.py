@@ -91,7 +91,7 @@ def report_jobs(result: Batch, out: Path, lang: str, templates: Path | None = No
     from diagnose.engine import peers, recommend
 
     dirs = tuple(report.template_dirs(templates))
-    by_source = {item.path: item for item in result.responses}
+    inputs = result.loaded()  # the response file of each row
     q = result.questionnaire
     advisory = catalogue_file.load_for(q)
     recs = (recommend.recommend(result.scores, result.answers(), advisory.catalogue,
@@ -113,7 +113,7 @@ def report_jobs(result: Batch, out: Path, lang: str, templates: Path | None = No
     jobs, taken = [], set()
     for position in range(len(table)):
         row = table.iloc[position]
-        loaded = by_source.get(row["source"])
+        loaded = inputs[position]
         context = report.build_context(
             result.scores, position, loaded, lang, recs[position], groups[position],
             advisory.catalogue.ranking if advisory else None,
@@ -130,10 +130,8 @@ def report_jobs(result: Batch, out: Path, lang: str, templates: Path | None = No
 def evidence_warnings(result: Batch, jobs: list[report.ReportJob]) -> list[Problem]:
     """One warning per evidence file the reports leave out (``report_jobs(result, ...)``,
     one job per scored assessment), naming its response file. The batch is left as it is."""
-    by_source = {item.path: item for item in result.responses}
     warnings = []
-    for position, job in enumerate(jobs):
-        loaded = by_source.get(result.scores.table["source"].iloc[position])
+    for job, loaded in zip(jobs, result.loaded(), strict=True):
         if loaded is None:
             continue
         warnings.extend(Problem(loaded.path, 0, 0, Msg(
