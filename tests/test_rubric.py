@@ -217,8 +217,10 @@ def test_bundled_rubric_scores_version_two_with_stage_names():
     for band in rules.bands:  # each stage says which smart-factory level it is near
         assert "스마트공장" in band.description["ko"] and "smart-factory" in band.description["en"]
     gates = {(g.dimension or g.question, g.below, g.cap_level) for g in rules.gates}
+    evidence = {(d, 1, 2) for d in ("strategy", "process", "talent", "culture", "governance",
+                                    "ai")}  # below 1: on missing evidence only
     assert {("ai.in_operation", 4, 3), ("ai.in_operation", 5, 4), ("data", 2.0, 2),
-            ("infra", 2.0, 2), ("data", 3.0, 3), ("strategy", 2.0, 3)} == gates
+            ("infra", 2.0, 2), ("data", 3.0, 3), ("strategy", 2.0, 3)} | evidence == gates
 
 
 def test_excellent_foundations_without_ai_in_operation_are_ready_for_ai():
@@ -251,3 +253,34 @@ def test_a_one_page_ai_rule_is_not_top_governance():
     rules = q.question("governance.ai_rules")
     one_page = [o.value for o in rules.options if "한 쪽" in o.label["ko"]]
     assert rules.type == "level" and one_page == [2]
+
+
+def test_leaving_a_dimension_blank_never_lifts_a_company_above_level_two():
+    """Missing evidence must not raise a level (REVIEW section 1): with the bundled rubric,
+    blanking any one dimension of any of 150 demo companies leaves its level where it was,
+    or lower, or at most at 2 (the cap of the evidence gates). Without those gates, 19 of the
+    1,200 blanked dimensions lifted a company one level, 10 of them from 2 to 3."""
+    from diagnose.engine import batch, scoring
+    from diagnose.inputs import answers
+    from diagnose.inputs.frame import answers_frame
+    from diagnose.inputs.responses import LoadedResponse
+    from diagnose.jobs import demo
+
+    q, rules = batch.load_content()
+    loaded = []
+    for sample in demo.sample_responses(q, 150, seed=2026):
+        values = {k: answers.normalize(q.items[k], v) for k, v in sample.company.items()
+                  if k in q.items}
+        values.update({k: answers.normalize(q.items[k], a.value)
+                       for k, a in sample.answers.items()})
+        loaded.append(LoadedResponse("x.yaml", sample, values))
+    frame = answers_frame(batch.records(loaded, q), q)
+    before = scoring.score(frame, q, rules).table["overall.level"].to_numpy()
+    for dim in q.dimensions:
+        blanked = frame.copy()
+        for question in dim.questions:
+            if question.id in blanked:
+                blanked[question.id] = None
+        after = scoring.score(blanked, q, rules).table["overall.level"].to_numpy()
+        lifted = after > before
+        assert (after[lifted] <= 2).all(), (dim.id, after[lifted], before[lifted])

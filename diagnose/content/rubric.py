@@ -46,7 +46,8 @@ class Gate(_Model):
 
     dimension: str | None = None
     question: str | None = None
-    below: float = Field(gt=1, le=5)
+    # 1 is no score's "below" (levels start at 1): such a gate fires on missing evidence only
+    below: float = Field(ge=1, le=5)
     cap_level: int = Field(ge=1)
 
     @model_validator(mode="after")
