@@ -272,6 +272,7 @@ def test_the_terminal_names_priorities_and_months_as_the_report_does(sample: Pat
                                     env={"COLUMNS": "200"})
         assert result.exit_code == 0, result.output
         lines = result.output.splitlines()
+        assert lines[0].endswith({"ko": "기준 진단", "en": "Baseline"}[lang])  # not 'baseline'
         head = next(i for i, line in enumerate(lines) if line.startswith(" 1 "))
         assert f"[{first['priority_name']}] {first['name']}" in lines[head]
         assert lines[head + 1].strip().startswith(first["months_label"] + " · ")

@@ -15,6 +15,7 @@ from diagnose.content.questionnaire import Questionnaire
 from diagnose.core.i18n import pick, visible
 from diagnose.core.labels import label, msg
 from diagnose.engine.scoring import Scores
+from diagnose.inputs.identity import round_name
 
 
 def questionnaire_tree(q: Questionnaire, lang: str) -> Tree:
@@ -120,7 +121,8 @@ def recommendations_view(company: dict[str, Any], lang: str) -> Group:
     head.append(f"  · {_t('level', lang)} {level if level is not None else '–'} "
                 f"{company['level_name']}", style="cyan")
     date = company["assessment"]["date"] or ""
-    head.append(f"  {date} {company['assessment']['round'] or ''}".rstrip(), style="dim")
+    head.append(f"  {date} {round_name(company['assessment']['round'], lang)}".rstrip(),
+                style="dim")
     rows: list[Any] = [head]
     if not company["recommendations"]:
         rows.append(Text("  " + _t("nothing", lang), style="dim"))
