@@ -265,6 +265,15 @@ def test_a_consultants_verdict_comes_first_and_a_generated_one_is_marked(tmp_pat
     assert context["verdict"]["text"] == "라벨링 두 달 뒤 비전 검사를 시작하십시오."
 
 
+def test_the_level_is_named_in_the_reports_language_whatever_the_table_was_scored_in(
+        tmp_path: Path) -> None:
+    result = batch.score_inputs([write_response(tmp_path / "in")], lang="ko")
+    context = report.build_context(result.scores, 0, result.responses[0], "en")
+    level = context["overall"]["level"]
+    assert context["overall"]["level_name"] == result.scores.rubric.level_name(level, "en")
+    assert not re.search("[가-힣]", context["overall"]["level_name"])
+
+
 def test_context_never_names_other_companies(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     for i in range(5):

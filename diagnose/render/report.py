@@ -337,7 +337,8 @@ def build_context(scores: Scores, position: int, loaded: LoadedResponse | None =
     strengths, gaps = findings.strengths_and_gaps(scores, position, lang)
     company_name = plain(row["company.name"])
     overall = {"score": _round(row["overall.score"]), "level": level,
-               "level_name": row["overall.level_name"] or "",
+               # in the report's language, whatever language the table was scored in
+               "level_name": rubric.level_name(level, lang),
                "level_description": pick(band.description, lang) if band and
                band.description else "", "gates": capped}
     words = verdict.own_words(q, values, lang)
