@@ -330,3 +330,38 @@ def test_each_stated_pain_has_its_answer_on_the_first_page(setup) -> None:
     solutions = [cat.solution("vision")] * 6 + [cat.solution("energy")] * 2
     assert recommend._pains_covered(order, ["energy"], solutions)[:5] == [0, 1, 2, 3, 6]
     assert recommend._pains_covered(order, [], solutions) == order
+
+
+RISK = """
+risk_register:
+  - id: acceptance
+    questions: [process.inspection]
+    categories: [quality]
+    scope: oem
+    name: {ko: 현장 수용성, en: Acceptance}
+    risk: {ko: 위험, en: risk}
+    action: {ko: 대응, en: action}
+    owner: {ko: 공장장, en: Plant manager}
+"""
+
+
+@pytest.mark.parametrize(("change", "message", "where"), [
+    ("", "", None),  # as written: loads
+    ("questions: [process.inspection]", "questions: [process.nothing]", "unknown question"),
+    ("questions: [process.inspection]", "questions: [name]", "unknown question"),  # a profile item
+    ("categories: [quality]", "categories: [cooking]", "no solution has category"),
+    ("categories: [quality]", "categories: []", "scope oem or psm needs categories"),
+    ("scope: oem", "scope: everywhere", "risk_register"),
+])
+def test_the_risk_register_is_content_checked_against_what_exists(
+        setup, tmp_path: Path, change: str, message: str, where: str | None) -> None:
+    q, _, plan, _ = setup
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml_text(CATALOGUE) + RISK.replace(change, message, 1), encoding="utf-8")
+    if where is None:
+        assert [r.scope for r in catalogue_file.load(q, plan, path).risk_register] == ["oem"]
+        return
+    with pytest.raises(ValidationFailed) as caught:
+        catalogue_file.load(q, plan, path)
+    rendered = caught.value.render("en")
+    assert "c.yaml:" in rendered and where in rendered, rendered

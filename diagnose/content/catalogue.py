@@ -177,6 +177,24 @@ class Ranking(_Model):
     budget: Budget = Field(default_factory=Budget)
 
 
+class Risk(_Model):
+    """A risk of AI projects at an SME, for the report's risk register: what can go wrong,
+    the response and who owns it. ``questions`` say how exposed a company is (its weakest of
+    these answers); ``scope`` says where the risk applies at all: everywhere (``all``), at a
+    supplier to an OEM (``oem``: the OEM's approval of a 4M change) or at a PSM site
+    (``psm``: management of change) when one of the company's projects falls in
+    ``categories``."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: Text
+    risk: Text
+    action: Text
+    owner: Text
+    questions: list[str] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=list)
+    scope: Literal["all", "oem", "psm"] = "all"
+
+
 class Catalogue(_Model):
     id: str
     version: str
@@ -184,6 +202,7 @@ class Catalogue(_Model):
     ranking: Ranking = Field(default_factory=Ranking)
     constants: dict[str, Constant] = Field(default_factory=dict)
     solutions: list[Solution]
+    risk_register: list[Risk] = Field(default_factory=list)  # the report's risk table
 
     @field_validator("version", mode="before")
     @classmethod
@@ -242,6 +261,26 @@ def _check(doc: yamlio.Document, cat: Catalogue, q: Questionnaire,
                     if name is not None and name not in cat.constants:
                         bad(floc, Msg("constants에 없는 상수 '{x}'", "unknown constant '{x}'")
                             .format(x=name))
+    categories = {sol.category for sol in cat.solutions}
+    risks: set[str] = set()
+    for i, risk in enumerate(cat.risk_register):
+        loc = ("risk_register", i)
+        if risk.id in risks:
+            bad((*loc, "id"), Msg("위험 id '{r}'가 중복됩니다", "duplicate risk id '{r}'")
+                .format(r=risk.id))
+        risks.add(risk.id)
+        for j, qid in enumerate(risk.questions):
+            if qid not in q.items or qid in profile:
+                bad((*loc, "questions", j), Msg("없는 문항 '{x}'", "unknown question '{x}'")
+                    .format(x=qid))
+        for j, category in enumerate(risk.categories):
+            if category not in categories:
+                bad((*loc, "categories", j), Msg("솔루션에 없는 분류 '{x}'",
+                                                 "no solution has category '{x}'")
+                    .format(x=category))
+        if risk.scope != "all" and not risk.categories:
+            bad((*loc, "scope"), Msg("scope가 oem·psm이면 categories가 있어야 합니다",
+                                     "scope oem or psm needs categories"))
     return problems
 
 

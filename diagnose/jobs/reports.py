@@ -119,7 +119,8 @@ def report_jobs(result: Batch, out: Path, lang: str, templates: Path | None = No
             advisory.catalogue.ranking if advisory else None,
             programme=advisory.programme if advisory else None,
             benchmark=None if batch_peers else reference, issued=issued,
-            sources=shared + report.response_provenance(loaded))
+            sources=shared + report.response_provenance(loaded),
+            risks=advisory.catalogue.risk_register if advisory else ())
         key = (report.plain(row.get("company.id")) or report.plain(row["company.name"])
                or f"assessment-{position + 1}")
         name = report_name(key, report.plain(row["assessment.round"]), taken, lang)

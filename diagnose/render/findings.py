@@ -18,11 +18,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
+from diagnose.content.catalogue import Risk
 from diagnose.content.programme import Contact
 from diagnose.content.questionnaire import Question, Questionnaire
 from diagnose.core import labels, money
@@ -451,69 +453,12 @@ def dimension_series(scores: Scores, position: int, peer: PeerGroup | None, lang
 
 # --- risks -----------------------------------------------------------------------------------------
 
-RISKS: list[dict[str, Any]] = [
-    {"id": "lock-in", "questions": ["ai.vendor_management"],
-     "name": {"ko": "공급기업 종속", "en": "Vendor lock-in"},
-     "risk": {"ko": "코드·학습된 모델·데이터의 소유권이 공급기업에 남으면 유지보수 비용과 교체를 공급기업이 정합니다.",
-              "en": "If the code, trained models and data stay the vendor's, the vendor sets the "
-                    "price of maintenance and of any change."},
-     "action": {"ko": "계약서에 코드·모델·데이터 소유권, 인계 자료(학습 데이터, 재학습 절차), 계약 종료 뒤 지원 기간을 적습니다.",
-                "en": "Write ownership of code, models and data, the hand-over (training data, "
-                      "retraining procedure) and support after the contract into the contract."},
-     "owner": {"ko": "대표이사·구매 담당", "en": "CEO, purchasing"}},
-    {"id": "after-vendor", "questions": ["ai.after_vendor", "ai.operation_plan"],
-     "name": {"ko": "공급기업이 떠난 뒤의 운영", "en": "Operation after the vendor leaves"},
-     "risk": {"ko": "지원사업이 끝나고 공급기업이 떠나면 담당자·예산·재학습 계획이 없어 AI가 멈추는 일이 가장 흔한 실패입니다.",
-              "en": "The most common failure of funded projects: the vendor leaves, and with no "
-                    "owner, budget or retraining plan the AI stops."},
-     "action": {"ko": "착수 전에 사내 담당자를 정하고 유지보수 예산(구축비의 연 10~15%)과 재학습 주기를 운영 계획에 적습니다.",
-                "en": "Before the start, name an internal owner and set a maintenance budget (10-15% "
-                      "of the build cost a year) and a retraining cycle in an operation plan."},
-     "owner": {"ko": "대표이사", "en": "CEO"}},
-    {"id": "data-leaving", "questions": ["governance.data_sharing",
-                                         "governance.customer_confidentiality"],
-     "name": {"ko": "데이터의 외부 반출", "en": "Data leaving the company"},
-     "risk": {"ko": "학습용 데이터가 공급기업·클라우드로 나가면 원청 도면·사양과 공정 노하우가 함께 나갈 수 있습니다.",
-              "en": "Training data sent to a vendor or a cloud can take customers' drawings and "
-                    "specifications, and process know-how, with it."},
-     "action": {"ko": "반출 범위·비식별·보관 기간·파기를 정한 데이터 제공 기준을 만들고, 원청 기밀이 들어 있으면 원청 동의를 받습니다.",
-                "en": "Set rules for what leaves, anonymisation, retention and deletion; get the "
-                      "customer's consent where its confidential data is involved."},
-     "owner": {"ko": "정보보안 담당", "en": "Information security"}},
-    {"id": "acceptance", "questions": ["culture.change_acceptance", "culture.communication"],
-     "name": {"ko": "현장 수용성", "en": "Acceptance by the workforce"},
-     "risk": {"ko": "목적과 업무 변화를 모른 채 도입되면 현장이 쓰지 않거나 우회해 효과가 나지 않습니다.",
-              "en": "Introduced without explaining its purpose and what changes, the system is "
-                    "ignored or worked around and brings nothing."},
-     "action": {"ko": "도입 전에 목적·업무 변화·고용 영향을 설명하고, 작업자를 시범 운영에 참여시키며, 외국인 근로자에게는 모국어 자료를 줍니다.",
-                "en": "Explain purpose, changes and effects on jobs beforehand, involve operators in "
-                      "the pilot, and give foreign workers material in their language."},
-     "owner": {"ko": "공장장", "en": "Plant manager"}},
-    {"id": "oem-4m", "questions": [], "categories": ["quality", "process", "automation"],
-     "name": {"ko": "원청 4M 변경 승인", "en": "OEM 4M change approval"},
-     "risk": {"ko": "검사 방법·공정 조건·설비를 바꾸면 원청의 4M 변경 승인 전에는 사람 검사와 기존 방식을 줄일 수 없습니다.",
-              "en": "Changing an inspection method, process conditions or machines needs the "
-                    "OEM's 4M change approval before people or the old method can be taken off."},
-     "action": {"ko": "사람 검사를 유지한 병행 운영 기간에 성능 자료를 모아 4M 변경을 신청하고 승인 뒤 전환합니다.",
-                "en": "Run AI alongside people, collect performance data, apply for the 4M change "
-                      "and switch only after approval."},
-     "owner": {"ko": "품질팀장", "en": "Quality manager"}},
-    {"id": "moc", "questions": ["process.moc"], "categories": ["process", "energy"],
-     "name": {"ko": "변경관리(MOC)", "en": "Management of change (MOC)"},
-     "risk": {"ko": "PSM 사업장에서 AI가 운전 조건을 바꾸는 것은 공정 변경입니다: MOC 없이 적용하면 법 위반이자 사고 위험입니다.",
-              "en": "At a PSM site, AI changing operating conditions is a process change: applying "
-                    "it without MOC breaks the law and risks an accident."},
-     "action": {"ko": "AI 권고를 운전에 반영하기 전에 MOC 절차(위험성 검토, 승인, 운전원 교육)를 거치고, 처음에는 권고만 하는 방식으로 운영합니다.",
-                "en": "Take AI recommendations into operation only through MOC (hazard review, "
-                      "approval, operator training), starting in advisory mode."},
-     "owner": {"ko": "공정·안전 담당", "en": "Process and safety"}},
-]
-
-
 def risk_register(q: Questionnaire, values: dict[str, Any], levels: dict[str, float],
-                  recs: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
-    """The six risks of AI projects at an SME, each with what this company's answers say
-    (the weakest related answer, or the customers and projects concerned) and the response."""
+                  recs: list[dict[str, Any]], risks: Sequence[Risk], lang: str
+                  ) -> list[dict[str, Any]]:
+    """The catalogue's risks of AI projects at an SME (``risk_register``), each with what this
+    company's answers say (the weakest related answer, or the customers and projects
+    concerned) and the response."""
     register = []
     categories = {r["category"]: r["name"] for r in recs}
     oems = values.get("oem_customers")
@@ -522,16 +467,16 @@ def risk_register(q: Questionnaire, values: dict[str, Any], levels: dict[str, fl
         oem_names = answers.display(q.items["oem_customers"], tuple(v for v in oems
                                                                      if v != "none"), lang)
     psm = values.get("psm_applicable") == "yes"
-    for risk in RISKS:
-        related = [(levels[qid], qid) for qid in risk["questions"]
+    for risk in risks:
+        related = [(levels[qid], qid) for qid in risk.questions
                    if qid in levels and not math.isnan(levels[qid])]
         applies, seen = True, ""
-        projects = [categories[c] for c in risk.get("categories", []) if c in categories]
-        if risk["id"] == "oem-4m":
+        projects = [categories[c] for c in risk.categories if c in categories]
+        if risk.scope == "oem":  # a supplier's change needs its OEM's 4M approval
             applies = bool(oem_names and projects)
             seen = labels.msg("findings.risk_oem").format(
                 o=oem_names, p=", ".join(projects)).render(lang) if applies else ""
-        elif risk["id"] == "moc":
+        elif risk.scope == "psm":  # a change at a PSM site goes through MOC
             applies = psm and bool(projects)
             seen = labels.msg("findings.risk_psm").format(
                 p=", ".join(projects)).render(lang) if applies else ""
@@ -541,13 +486,13 @@ def risk_register(q: Questionnaire, values: dict[str, Any], levels: dict[str, fl
                                                               lang)) if x)
         if not applies:
             level = "low"
-        elif (related and min(related)[0] <= 2) or risk["id"] in {"oem-4m", "moc"}:
+        elif (related and min(related)[0] <= 2) or risk.scope != "all":
             level = "high"
         else:
             level = "medium"
-        register.append({"id": risk["id"], "name": pick(risk["name"], lang),
-                         "risk": pick(risk["risk"], lang), "action": pick(risk["action"], lang),
-                         "owner": pick(risk["owner"], lang), "seen": seen,
+        register.append({"id": risk.id, "name": pick(risk.name, lang),
+                         "risk": pick(risk.risk, lang), "action": pick(risk.action, lang),
+                         "owner": pick(risk.owner, lang), "seen": seen,
                          "level": labels.label(f"risk_levels.{level}", lang),
                          "applies": applies})
     return register

@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from diagnose.content.benchmark import Benchmark
-from diagnose.content.catalogue import Ranking
+from diagnose.content.catalogue import Ranking, Risk
 from diagnose.core import files, fonts, labels, money, processes, resources
 from diagnose.core.errors import DiagnoseError
 from diagnose.core.i18n import Msg, pick, without_controls
@@ -306,8 +306,8 @@ def build_context(scores: Scores, position: int, loaded: LoadedResponse | None =
                   lang: str = "ko", recommendations: list[Recommendation] | None = None,
                   peer: PeerGroup | None = None, ranking: Ranking | None = None,
                   *, programme: Any = None, benchmark: Benchmark | None = None,
-                  issued: str | None = None, sources: list[list[str]] | None = None
-                  ) -> dict[str, Any]:
+                  issued: str | None = None, sources: list[list[str]] | None = None,
+                  risks: Sequence[Risk] = ()) -> dict[str, Any]:
     """Everything a report template needs, as plain data (picklable for worker processes).
 
     ``loaded`` is the assessment's response file (for notes, evidence and the consultant's
@@ -315,7 +315,8 @@ def build_context(scores: Scores, position: int, loaded: LoadedResponse | None =
     frame. ``peer`` is the comparison group: the reference benchmark's (``peers.reference``)
     or, with ``--peers``, the batch's. ``ranking`` is the catalogue's priority weights and
     ``programme`` the programme file (its name); ``issued`` the date of issue (default: the
-    assessment date, so the same inputs give the same PDF); ``sources`` the colophon rows.
+    assessment date, so the same inputs give the same PDF); ``sources`` the colophon rows;
+    ``risks`` the catalogue's risk register (the report's risks table).
     """
     row = scores.table.iloc[position]
     q, rubric = scores.questionnaire, scores.rubric
@@ -400,7 +401,7 @@ def build_context(scores: Scores, position: int, loaded: LoadedResponse | None =
             "contacts": verdict.contacts(consultant, _office(programme, programme_name, lang),
                                          recs, lang),
         },
-        "risks": findings.risk_register(q, values, levels, recs, lang) if recs else [],
+        "risks": findings.risk_register(q, values, levels, recs, risks, lang) if recs else [],
         "priority": _priority_note(ranking, lang) if recs else None,
         "sources": sources or [],
         "font": {weight: fonts.font_file(weight).as_uri() for weight in ("regular", "bold",
