@@ -441,8 +441,9 @@ def report(
 
         if issued is not None:
             issued = reports.issue_date(issued)
-        result = batch.score_inputs(inputs, questionnaire_file, rubric_file, lang.value,
-                                    mapping_path=mapping)
+        with _reading_progress(not quiet and not as_json, lang.value) as progress:
+            result = batch.score_inputs(inputs, questionnaire_file, rubric_file, lang.value,
+                                        mapping_path=mapping, progress=progress)
         jobs = reports.report_jobs(result, out, lang.value, templates, batch_peers, issued)
         paths = reports.render_jobs(jobs, out, lang.value, workers,
                                     progress=not quiet and not as_json)
@@ -555,8 +556,9 @@ def cohort(
         from diagnose.engine import batch
         from diagnose.jobs import cohort as cohort_module
 
-        result = batch.score_inputs(inputs, questionnaire_file, rubric_file, lang.value,
-                                    mapping_path=mapping)
+        with _reading_progress(not quiet and not as_json, lang.value) as progress:
+            result = batch.score_inputs(inputs, questionnaire_file, rubric_file, lang.value,
+                                        mapping_path=mapping, progress=progress)
         _print_warnings(result.warnings, lang.value, quiet)
         built = cohort_module.build_cohort(result, out, lang.value, templates=templates)
         _print_rejections(result.rejections, lang.value, quiet)

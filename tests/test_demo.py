@@ -335,11 +335,42 @@ def test_the_demo_says_what_to_open_first_in_english(tmp_path: Path) -> None:
     assert "먼저" not in result.stdout
 
 
-def _score(folder: Path, out: Path, stderr: int) -> subprocess.CompletedProcess[bytes]:
+def _score(folder: Path, out: Path, stderr: int, command: str = "score", option: str = "-o"
+           ) -> subprocess.CompletedProcess[bytes]:
     env = {**os.environ, "TERM": "xterm", "COLUMNS": "100"}
-    return subprocess.run([sys.executable, "-m", "diagnose", "score", str(folder), "-o",
+    return subprocess.run([sys.executable, "-m", "diagnose", command, str(folder), option,
                            str(out)], stdout=subprocess.PIPE, stderr=stderr, env=env,
                           stdin=subprocess.DEVNULL, timeout=120)
+
+
+def _on_a_terminal(folder: Path, out: Path, command: str = "score", option: str = "-o"
+                   ) -> tuple[subprocess.CompletedProcess[bytes], str]:
+    """``_score(...)`` with standard error on a pseudo-terminal, and what it showed there."""
+    import pty
+    import threading
+
+    controller, terminal = pty.openpty()
+    shown: list[bytes] = []
+
+    def drain() -> None:  # read as it is written: a full terminal buffer would block the child
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # the terminal closed: all read
+                return
+            if not chunk:
+                return
+            shown.append(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        result = _score(folder, out, terminal, command, option)
+        os.close(terminal)
+        reader.join(timeout=30)
+    finally:
+        os.close(controller)
+    return result, b"".join(shown).decode("utf-8", "replace")
 
 
 @pytest.mark.slow
@@ -347,34 +378,27 @@ def test_score_shows_its_progress_on_a_terminal_only(bundled: Questionnaire,
                                                       tmp_path: Path) -> None:
     """Scoring 2,000 files takes a while: a bar counts the files read on a terminal; off a
     terminal (logs, pipes, CI) standard error holds no bar and no escape codes."""
-    import pty
-
     folder = tmp_path / "responses"
     folder.mkdir()
     for sample in demo.sample_responses(bundled, 30, seed=5):
         responses.save(sample, folder / f"{sample.company['id']}.yaml")
-    controller, terminal = pty.openpty()
-    try:
-        result = _score(folder, tmp_path / "a.csv", terminal)
-        os.close(terminal)
-        shown = b""
-        while True:
-            try:
-                chunk = os.read(controller, 65536)
-            except OSError:  # the terminal closed: all read
-                break
-            if not chunk:
-                break
-            shown += chunk
-    finally:
-        os.close(controller)
+    result, text = _on_a_terminal(folder, tmp_path / "a.csv")
     assert result.returncode == 0
-    text = shown.decode("utf-8", "replace")
     assert "입력 파일 읽기" in text and "30/30" in text
     piped = _score(folder, tmp_path / "b.csv", subprocess.PIPE)
     assert piped.returncode == 0
     assert "입력 파일 읽기".encode() not in piped.stderr and b"\x1b[" not in piped.stderr
     assert piped.stderr.decode().splitlines() == [f"30건 채점 → {tmp_path / 'b.csv'}"]
+    # cohort and report read many files too (report: before its own rendering bar; three
+    # files, as each becomes a PDF)
+    few = tmp_path / "few"
+    few.mkdir()
+    for path in sorted(folder.glob("*.yaml"))[:3]:
+        (few / path.name).write_bytes(path.read_bytes())
+    for command, inputs, count in (("cohort", folder, "30/30"), ("report", few, "3/3")):
+        result, text = _on_a_terminal(inputs, tmp_path / command, command, "--out")
+        assert result.returncode == 0, (command, text[-500:])
+        assert "입력 파일 읽기" in text and count in text, command
 
 
 # --- the follow-up round: the progress report's sample ---------------------------------------
