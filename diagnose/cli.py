@@ -484,8 +484,9 @@ def recommend(
     with _guard(lang.value):
         from diagnose.jobs import advice
 
-        result = advice.run(inputs, questionnaire_file, rubric_file, catalogue_file,
-                            programme_file, lang.value, top, mapping)
+        with _reading_progress(not quiet and not as_json, lang.value) as progress:
+            result = advice.run(inputs, questionnaire_file, rubric_file, catalogue_file,
+                                programme_file, lang.value, top, mapping, progress)
         _print_warnings(result.batch.warnings, lang.value, quiet)
         _print_rejections(result.batch.rejections, lang.value, quiet)
         data = advice.as_data(result, lang.value)
@@ -524,8 +525,9 @@ def select(
                                       rubric_file, catalogue_file, mapping, out=(out,)):
         from diagnose.jobs import select as select_job
 
-        result = select_job.run(inputs, out, programme_file, decisions, questionnaire_file,
-                                rubric_file, catalogue_file, lang.value, mapping)
+        with _reading_progress(not quiet and not as_json, lang.value) as progress:
+            result = select_job.run(inputs, out, programme_file, decisions, questionnaire_file,
+                                    rubric_file, catalogue_file, lang.value, mapping, progress)
         _print_warnings(result.advice.batch.warnings, lang.value, quiet)
         _print_rejections(result.rejections, lang.value, quiet)
         if as_json:

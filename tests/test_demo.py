@@ -389,16 +389,19 @@ def test_score_shows_its_progress_on_a_terminal_only(bundled: Questionnaire,
     assert piped.returncode == 0
     assert "입력 파일 읽기".encode() not in piped.stderr and b"\x1b[" not in piped.stderr
     assert piped.stderr.decode().splitlines() == [f"30건 채점 → {tmp_path / 'b.csv'}"]
-    # cohort and report read many files too (report: before its own rendering bar; three
-    # files, as each becomes a PDF)
+    # cohort, report, select and recommend read many files too (report: before its own
+    # rendering bar; three files, as each becomes a PDF)
     few = tmp_path / "few"
     few.mkdir()
     for path in sorted(folder.glob("*.yaml"))[:3]:
         (few / path.name).write_bytes(path.read_bytes())
-    for command, inputs, count in (("cohort", folder, "30/30"), ("report", few, "3/3")):
+    for command, inputs, count in (("cohort", folder, "30/30"), ("report", few, "3/3"),
+                                   ("select", folder, "30/30")):
         result, text = _on_a_terminal(inputs, tmp_path / command, command, "--out")
         assert result.returncode == 0, (command, text[-500:])
         assert "입력 파일 읽기" in text and count in text, command
+    result, text = _on_a_terminal(few, Path("3"), "recommend", "--top")  # --top 3
+    assert result.returncode == 0 and "입력 파일 읽기" in text and "3/3" in text
 
 
 # --- the follow-up round: the progress report's sample ---------------------------------------

@@ -43,10 +43,11 @@ def advise(result: Batch, catalogue_path: Path | None = None,
 def run(inputs: Sequence[Path], questionnaire_path: Path | None = None,
         rubric_path: Path | None = None, catalogue_path: Path | None = None,
         programme_path: Path | None = None, lang: str = "ko", limit: int | None = None,
-        mapping_path: Path | None = None) -> Advice:
-    """Score the inputs and rank the recommendations of every assessment."""
+        mapping_path: Path | None = None, progress: batch.Progress | None = None) -> Advice:
+    """Score the inputs and rank the recommendations of every assessment (``progress`` is
+    told how many input files have been read)."""
     result = batch.score_inputs(inputs, questionnaire_path, rubric_path, lang,
-                                mapping_path=mapping_path)
+                                mapping_path=mapping_path, progress=progress)
     return advise(result, catalogue_path, programme_path, limit)
 
 

@@ -10,7 +10,7 @@ usually the selection workbook edited) is applied on top. Written to ``--out``:
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,12 +69,14 @@ def _keyed(table: pd.DataFrame, decisions: Sequence[Decision], track_ids: set[st
 def run(inputs: Sequence[Path], out: Path, programme_path: Path | None = None,
         decisions_path: Path | None = None, questionnaire_path: Path | None = None,
         rubric_path: Path | None = None, catalogue_path: Path | None = None,
-        lang: str = "ko", mapping_path: Path | None = None) -> Selected:
-    """Select, and write the selection files and the city report into ``out``."""
+        lang: str = "ko", mapping_path: Path | None = None,
+        on_read: Callable[[int, int], None] | None = None) -> Selected:
+    """Select, and write the selection files and the city report into ``out`` (``on_read``
+    is told how many input files have been read: ``batch.score_inputs``' ``progress``)."""
     from diagnose.engine import batch
 
     result = batch.score_inputs(inputs, questionnaire_path, rubric_path, lang,
-                                mapping_path=mapping_path)
+                                mapping_path=mapping_path, progress=on_read)
     plan = programme_file.load(programme_path, result.questionnaire)
     ranked = advice.advise(result, catalogue_path, programme_path,
                            limit=max(plan.selection.recommendations, 8))
