@@ -811,6 +811,8 @@ def test_support_naming_a_programme_track_is_kept_as_its_id(tmp_path: Path) -> N
     session.set_support("AI 솔루션 보급, ai-voucher, 울산TP 컨설팅")
     assert saved(tmp_path / "a.yaml")["assessment"]["support_since_last"] == [
         "ai-solution", "ai-voucher", "울산TP 컨설팅"]
+    session.set_support("2; 99")  # a number on the screen's list; one beyond it as typed
+    assert saved(tmp_path / "a.yaml")["assessment"]["support_since_last"] == [ids[1], "99"]
     assert not Session.start(tmp_path / "b.yaml", q, r, company="나",
                              round_="Baseline").followup
 

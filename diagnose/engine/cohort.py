@@ -82,7 +82,7 @@ def figures(batch: Batch, catalogue: Advisory, lang: str = "ko") -> Cohort:
     frame = batch.answers()
     recs = recommend.recommend(batch.scores, frame, catalogue.catalogue, catalogue.programme)
     order = progress.round_order(table, identity.company_keys(table))
-    latest = order.index[(order["seq"] == order["count"] - 1).to_numpy()]
+    latest = order.index[progress.is_latest(order)]
     companies = table.loc[latest].copy()
     companies["key"] = order.loc[latest, "key"]
     companies["rounds"] = order.loc[latest, "count"]

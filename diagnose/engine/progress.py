@@ -104,7 +104,11 @@ def round_order(table: pd.DataFrame, keys: pd.Series) -> pd.DataFrame:
 def latest(table: pd.DataFrame) -> np.ndarray:
     """True for each company's latest assessment, in the order ``round_order`` gives (round
     names first, then dates): what its current state is judged on."""
-    order = round_order(table, identity.company_keys(table))
+    return is_latest(round_order(table, identity.company_keys(table)))
+
+
+def is_latest(order: pd.DataFrame) -> np.ndarray:
+    """True for the rows of a ``round_order`` that are their company's latest round."""
     return (order["seq"] == order["count"] - 1).to_numpy()
 
 
@@ -564,9 +568,7 @@ def _single(batch: Batch, role: str, where: str | None) -> Round:
         raise DiagnoseError(Msg("{r}는 한 건이어야 합니다 ({n}건이 있음)",
                                 "the {e} must be one assessment ({n} found)").format(
             r=ROLES[role]["ko"], e=ROLES[role]["en"].lower(), n=count), where=where)
-    row = batch.scores.table.iloc[0]
-    loaded = next((item for item in batch.responses if item.path == row["source"]), None)
-    return Round(batch, 0, loaded, row, batch.answers())
+    return Round(batch, 0, batch.loaded()[0], batch.scores.table.iloc[0], batch.answers())
 
 
 def shown_name(row: pd.Series) -> str:
@@ -690,7 +692,7 @@ def linked_progress(batch: Batch, frame: pd.DataFrame, order: pd.DataFrame,
     if linked.empty:
         return pd.DataFrame()
     first = linked[linked["seq"] == 0].set_index("key")["position"]
-    last = linked[linked["seq"] == linked["count"] - 1].set_index("key")["position"]
+    last = linked[is_latest(linked)].set_index("key")["position"]
     loaded = batch.loaded()
     return pd.DataFrame([_pair(batch, frame, key, int(first[key]), int(last[key]), loaded, lang)
                          for key in first.index])

@@ -996,11 +996,6 @@ def _support(session: Session, ui: Terminal) -> bool:
     if text is None:
         return False
     if text:
-        tracks = session.programme_tracks()  # a track's number in the list stands for its id
-        parts = [part.strip() for part in text.replace(";", ",").split(",")]
-        text = ", ".join(tracks[int(p) - 1].id if p.isdigit() and 0 < int(p) <= len(tracks)
-                         else p for p in parts if p)
-    if text:
         session.set_support(text)
     return True
 

@@ -983,7 +983,8 @@ class Session:
         ``-`` clears it (not recorded); ``0``, ``없음`` or ``none`` records that nothing was
         received (an empty list: the progress report then says so, rather than "not
         recorded"); otherwise comma- or semicolon-separated items, each naming a programme
-        track stored as its id (``AI 솔루션 도입`` -> ``ai-solution``), other items as typed.
+        track by its number on the screen (``programme_tracks`` order), its id or its name
+        stored as the id (``AI 솔루션 보급`` -> ``ai-solution``), other items as typed.
         """
         assessment = self.response.assessment
         line = " ".join(text.split())
@@ -994,8 +995,9 @@ class Session:
         else:
             tracks = self.programme_tracks()
             items = [part.strip() for part in line.replace(";", ",").split(",") if part.strip()]
-            assessment.support_since_last = [progress.track_of(item, tracks) or item
-                                             for item in items]
+            assessment.support_since_last = [
+                tracks[int(item) - 1].id if item.isdigit() and 0 < int(item) <= len(tracks)
+                else progress.track_of(item, tracks) or item for item in items]
         self.save()
         return Outcome(notice=Msg("저장했습니다", "saved"))
 
