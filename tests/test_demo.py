@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from diagnose.content import catalogue as catalogue_file
+from diagnose.content import programme as programme_file
 from diagnose.content.questionnaire import Questionnaire
 from diagnose.core.i18n import pick
-from diagnose.engine import batch
+from diagnose.engine import batch, recommend
 from diagnose.inputs import responses
 from diagnose.inputs.responses import Response
 from diagnose.jobs import demo, reports
@@ -121,6 +123,21 @@ def test_the_goal_is_one_of_the_pains_and_fits_the_plant(cohort: list[Response])
             assert {"quality_data_submission", "traceability"} & set(company["oem_demands"])
     goals = {r.company["goal_area"] for r in cohort}
     assert {"quality_inspection", "predictive_maintenance", "energy", "safety"} <= goals
+
+
+def test_a_ceo_whose_goal_is_safety_gets_a_safety_solution_first(cohort: list[Response],
+                                                                  tmp_path: Path) -> None:
+    """Safety is a legal duty, priced by no payback: it must not fall behind a pain point's
+    quick payback when the CEO named it (a shipyard subcontractor got scheduling first)."""
+    safety = [s for s in cohort if s.company.get("goal_area") == "safety"]
+    assert len(safety) >= 10
+    scored = _scored(safety, tmp_path)
+    q = scored.questionnaire
+    plan = programme_file.load()
+    cat = catalogue_file.load(q, plan)
+    recs = recommend.recommend(scored.scores, scored.answers(), cat, plan)
+    firsts = [r[0].solution for r in recs]
+    assert all("safety" in s.goals for s in firsts), [s.id for s in firsts]
 
 
 def test_moc_and_process_control_are_asked_where_they_belong(cohort: list[Response]) -> None:

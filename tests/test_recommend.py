@@ -230,6 +230,48 @@ def test_a_missing_figure_leaves_the_value_open_not_zero(setup) -> None:
     assert "기업 수치" in recs[0].priority_reason.ko
 
 
+def _energy_unpriced(setup, tmp_path: Path) -> catalogue_file.Catalogue:
+    """The test catalogue with the energy solution priced by duty, not money."""
+    q, _, plan, _ = setup
+    text = yaml_text(CATALOGUE)
+    start = text.index("    business_case:\n      method: 에너지")
+    text = text[:start] + "    unpriced: {ko: 법적 의무, en: a legal duty}\n"
+    path = tmp_path / "c.yaml"
+    path.write_text(text, encoding="utf-8")
+    return catalogue_file.load(q, plan, path)
+
+
+def test_a_solution_priced_by_duty_weighs_as_neutral_not_as_a_missing_figure(
+        setup, tmp_path: Path) -> None:
+    q, rules, plan, cat = setup
+    duty = _energy_unpriced(setup, tmp_path)
+    row = {**READY, "company.goal_area": "energy"}  # no energy_cost: the case has no figure
+    frame = answers_frame([{"company.name": "c0", **row}], q)
+    scores = scoring.score(frame, q, rules)
+    (priced,) = recommend.recommend(scores, frame, cat, plan)
+    (unpriced,) = recommend.recommend(scores, frame, duty, plan)
+    missing = next(r for r in priced if r.solution.id == "energy")
+    weighed = next(r for r in unpriced if r.solution.id == "energy")
+    # value part 0.5 (ranking.unpriced) instead of 0.3, weight 0.25
+    assert weighed.score == pytest.approx(missing.score + 0.25 * (0.5 - 0.3), abs=1e-6)
+    assert "의무" in weighed.priority_reason.ko and "기업 수치" not in weighed.priority_reason.ko
+    data = recommend.describe(weighed, q, "en")
+    assert data["value"] == {"yearly_krw": None, "method": "", "unpriced": "a legal duty",
+                             "terms": []}
+    assert recommend.describe(missing, q, "en")["value"]["unpriced"] == ""
+
+
+def test_a_solution_cannot_be_both_priced_and_unpriced(setup, tmp_path: Path) -> None:
+    q, _, plan, _ = setup
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml_text(CATALOGUE).replace(
+        "    business_case:\n      method: 에너지",
+        "    unpriced: 의무\n    business_case:\n      method: 에너지", 1), encoding="utf-8")
+    with pytest.raises(ValidationFailed) as caught:
+        catalogue_file.load(q, plan, path)
+    assert "c.yaml:" in caught.value.render("en") and "not both" in caught.value.render("en")
+
+
 def test_kpi_baseline_from_the_profile_and_target(setup) -> None:
     (recs,) = run(setup, {"company.energy_cost": 800, "company.goal_area": "energy"})
     energy = next(r for r in recs if r.solution.id == "energy")

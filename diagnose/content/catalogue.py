@@ -138,6 +138,9 @@ class Solution(_Model):
     owner: Text
     kpi: Kpi
     business_case: BusinessCase | None = None
+    # Why its value is not counted in KRW (a legal duty, or leading indicators where an SME's
+    # 0-2 accidents a year show nothing): ranked with ``ranking.unpriced``, not as "no figure".
+    unpriced: Text | None = None
     risks: list[Text] = Field(default_factory=list)
     impact: int = Field(3, ge=1, le=5)
     effort: int = Field(3, ge=1, le=5)
@@ -173,6 +176,9 @@ class Ranking(_Model):
     high: float = 0.60  # score from which a recommendation starting within 6 months is high
     high_ranks: int = Field(3, ge=1)  # only the first few can be high
     medium: float = 0.40
+    # value part of a solution priced by duty, not money (``Solution.unpriced``): neutral, where a
+    # business case whose figures are missing gets 0.3
+    unpriced: float = Field(0.5, ge=0, le=1)
     show: int = Field(8, ge=1)  # recommendations per company
     budget: Budget = Field(default_factory=Budget)
 
@@ -251,6 +257,9 @@ def _check(doc: yamlio.Document, cat: Catalogue, q: Questionnaire,
         if sol.kpi.profile is not None and sol.kpi.profile not in profile:
             bad((*loc, "kpi", "profile"), Msg("없는 기업 정보 '{x}'", "unknown profile item '{x}'")
                 .format(x=sol.kpi.profile))
+        if sol.unpriced is not None and sol.business_case is not None:
+            bad((*loc, "unpriced"), Msg("business_case가 있으면 unpriced를 쓸 수 없습니다: 하나만",
+                                        "a solution has a business_case or is unpriced, not both"))
         for j, term in enumerate(sol.business_case.terms if sol.business_case else []):
             for k, factor in enumerate(term.product):
                 floc = (*loc, "business_case", "terms", j, "product", k)

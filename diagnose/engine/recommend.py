@@ -20,7 +20,8 @@ For every assessment and solution of the catalogue, vectorised over all assessme
    w_need x need`` (weights in the catalogue's ``ranking``; each part 0..1):
    goal = 1 when the solution answers the CEO's main goal, 0.6 when it answers a stated pain
    point; value = 1 / 0.75 / 0.5 / 0.25 for a payback within 12 / 24 / 36 / beyond 36 months,
-   0.3 without an estimate; readiness = 1 - months of preparation / 12 (at least 0); need = the
+   0.3 when the company's figures are missing, ``ranking.unpriced`` (0.5) for a solution the
+   catalogue does not price in KRW on purpose (``unpriced``: a legal duty such as safety); readiness = 1 - months of preparation / 12 (at least 0); need = the
    weighted share of the solution's signals that hold. "To be checked" multiplies by 0.85, and
    so does an own share (low end) beyond the investment capacity the company stated
    (``ranking.budget``).
@@ -58,6 +59,7 @@ from diagnose.inputs.frame import profile_column
 Status = Literal["fits", "check"]
 Priority = Literal["high", "medium", "low"]
 GOAL, PAIN = 1.0, 0.6
+NO_FIGURE = 0.3  # value part with no KRW figure: none in the catalogue, or the company's missing
 PAIN_PLACES = 5  # each stated pain point's best answer is among the first five
 CHECK_FACTOR = 0.85
 MKRW = MILLION  # the content files state money in 백만 원; objects carry KRW
@@ -346,7 +348,8 @@ def _evaluate(sol: Solution, fields: Fields, frame: pd.DataFrame, cat: Catalogue
     with np.errstate(invalid="ignore", divide="ignore"):
         payback = np.where(value > 0, own * MKRW / value * 12, np.nan)
     value_part = np.select([payback <= 12, payback <= 24, payback <= 36, payback > 36],
-                           [1.0, 0.75, 0.5, 0.25], 0.3)
+                           [1.0, 0.75, 0.5, 0.25],
+                           weights.unpriced if sol.unpriced is not None else NO_FIGURE)
     readiness = np.clip(1 - prep_months / 12, 0, 1)
     score = (weights.goal * goal + weights.value * value_part + weights.readiness * readiness
              + weights.need * need)
@@ -528,6 +531,8 @@ def _priority(rec: Recommendation, cat: Catalogue) -> tuple[Priority, Msg]:
                      .format(m=max(1, round(rec.payback_months))))
     elif rec.solution.business_case is not None:
         parts.append(Msg("효과 금액은 기업 수치 입력 후 산정", "value needs the company's figures"))
+    elif rec.solution.unpriced is not None:
+        parts.append(Msg("효과는 금액이 아닌 의무·선행지표로 봄", "weighed as a duty, not by payback"))
     if rec.start_month <= 1:
         parts.append(Msg("바로 착수 가능", "can start now"))
     else:
@@ -651,6 +656,7 @@ def describe(rec: Recommendation, q: Questionnaire, lang: str) -> dict[str, Any]
         "value": {
             "yearly_krw": _krw(rec.value_krw),
             "method": say(sol.business_case.method) if sol.business_case else "",
+            "unpriced": say(sol.unpriced) if sol.unpriced else "",
             "terms": [{"label": say(t.label), "yearly_krw": _krw(t.krw),
                        "inputs": [{"label": say(i.label), "value": i.value, "unit": say(i.unit),
                                    "source": i.source} for i in t.inputs]}
