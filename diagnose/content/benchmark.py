@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from diagnose.content import yamlio
 from diagnose.content.questionnaire import Questionnaire, Text, version_text
 from diagnose.core import resources
-from diagnose.core.errors import Problem, ValidationFailed
+from diagnose.core.errors import Problem
 from diagnose.core.i18n import Msg
 
 DEFAULT_BENCHMARK = resources.SCORING / "benchmark.yaml"
@@ -120,11 +120,9 @@ def matches(questionnaire: Questionnaire, path: Path | None = None) -> bool:
 def load(path: Path | None = None, questionnaire: Questionnaire | None = None) -> Benchmark:
     """Load and check a benchmark file (the bundled one by default); with a questionnaire,
     also the industries and dimensions it names."""
-    doc = yamlio.load(path or DEFAULT_BENCHMARK)
-    bench = yamlio.validate(doc, Benchmark, Msg("벤치마크 파일", "a benchmark file"))
-    problems = _check(doc, bench, questionnaire)
-    if problems:
-        raise ValidationFailed(problems)
+    bench, _ = yamlio.load_checked(path or DEFAULT_BENCHMARK, Benchmark,
+                                   Msg("벤치마크 파일", "a benchmark file"),
+                                   lambda doc, bench: _check(doc, bench, questionnaire))
     return bench
 
 

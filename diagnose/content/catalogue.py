@@ -28,7 +28,7 @@ from diagnose.content.conditions import Condition
 from diagnose.content.programme import Programme, Selection, Track
 from diagnose.content.questionnaire import Questionnaire, Text, version_text
 from diagnose.core import resources
-from diagnose.core.errors import Problem, ValidationFailed
+from diagnose.core.errors import Problem
 from diagnose.core.i18n import Msg
 
 DEFAULT_CATALOGUE = resources.SCORING / "solutions.yaml"
@@ -296,11 +296,9 @@ def _check(doc: yamlio.Document, cat: Catalogue, q: Questionnaire,
 def load(questionnaire: Questionnaire, programme: Programme, path: Path | None = None
          ) -> Catalogue:
     """Load the catalogue and check every id it names against the questionnaire and programme."""
-    doc = yamlio.load(path or DEFAULT_CATALOGUE)
-    catalogue = yamlio.validate(doc, Catalogue, Msg("솔루션 카탈로그", "a catalogue"))
-    problems = _check(doc, catalogue, questionnaire, programme)
-    if problems:
-        raise ValidationFailed(problems)
+    catalogue, _ = yamlio.load_checked(
+        path or DEFAULT_CATALOGUE, Catalogue, Msg("솔루션 카탈로그", "a catalogue"),
+        lambda doc, cat: _check(doc, cat, questionnaire, programme))
     return catalogue
 
 

@@ -25,7 +25,7 @@ from diagnose.content import conditions, yamlio
 from diagnose.content.conditions import Condition
 from diagnose.content.questionnaire import Questionnaire, Text, version_text
 from diagnose.core import resources
-from diagnose.core.errors import Problem, ValidationFailed
+from diagnose.core.errors import Problem
 from diagnose.core.i18n import Msg, pick
 from diagnose.core.labels import msg
 
@@ -289,9 +289,7 @@ def _check_contact(doc: yamlio.Document, loc: tuple[Any, ...], contact: Contact 
 def load(path: Path | None = None, questionnaire: Questionnaire | None = None) -> Programme:
     """Load and check a programme file (the bundled one by default); with a questionnaire,
     also the ids its eligibility rules name."""
-    doc = yamlio.load(path or DEFAULT_PROGRAMME)
-    programme = yamlio.validate(doc, Programme, Msg("사업 계획 파일", "a programme file"))
-    problems = _check(doc, programme, questionnaire)
-    if problems:
-        raise ValidationFailed(problems)
+    programme, _ = yamlio.load_checked(path or DEFAULT_PROGRAMME, Programme,
+                                       Msg("사업 계획 파일", "a programme file"),
+                                       lambda doc, plan: _check(doc, plan, questionnaire))
     return programme

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator,
 
 from diagnose.content import yamlio
 from diagnose.content.questionnaire import Questionnaire, Text, version_text, weight_error
-from diagnose.core.errors import Problem, ValidationFailed
+from diagnose.core.errors import Problem
 from diagnose.core.i18n import Msg, pick
 
 
@@ -141,10 +141,7 @@ def _check(doc: yamlio.Document, rubric: Rubric, questionnaire: Questionnaire) -
 
 def load(path: Path, questionnaire: Questionnaire) -> Rubric:
     """Load a rubric and check it against the questionnaire it scores."""
-    doc = yamlio.load(path)
-    rubric = yamlio.validate(doc, Rubric, Msg("채점 기준", "a rubric"))
-    problems = _check(doc, rubric, questionnaire)
-    if any(p.severity == "error" for p in problems):
-        raise ValidationFailed(problems)
+    rubric, problems = yamlio.load_checked(path, Rubric, Msg("채점 기준", "a rubric"),
+                                           lambda doc, rules: _check(doc, rules, questionnaire))
     rubric._warnings = problems
     return rubric

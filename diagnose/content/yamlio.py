@@ -23,7 +23,7 @@ import itertools
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -448,3 +448,19 @@ def validate(doc: Document, model: type[ModelT], what: Msg) -> ModelT:
         return model.model_validate(doc.data)
     except ValidationError as exc:
         raise ValidationFailed(model_problems(doc, exc)) from None
+
+
+def load_checked(path: Path, model: type[ModelT], what: Msg,
+                 check: Callable[[Document, ModelT], list[Problem]]) -> tuple[ModelT, list[Problem]]:
+    """A content file read, validated as ``model`` and checked against what it names.
+
+    ``check`` finds the problems a schema cannot (ids that must exist elsewhere), located in
+    the document. Any error raises ``ValidationFailed`` with every problem; the warnings are
+    returned with the model.
+    """
+    doc = load(path)
+    value = validate(doc, model, what)
+    problems = check(doc, value)
+    if any(p.severity == "error" for p in problems):
+        raise ValidationFailed(problems)
+    return value, problems
