@@ -230,6 +230,67 @@ def test_a_missing_figure_leaves_the_value_open_not_zero(setup) -> None:
     assert "기업 수치" in recs[0].priority_reason.ko
 
 
+def _with_upkeep(setup, tmp_path: Path, share: float = 0.125,
+                 name: str = "upkeep_share") -> catalogue_file.Catalogue:
+    """The test catalogue with every business case net of upkeep."""
+    q, _, plan, _ = setup
+    text = yaml_text(CATALOGUE).replace(
+        "constants:\n", f"upkeep: {name}\nconstants:\n  upkeep_share: {{value: {share}, "
+        "unit: 비율, label: 유지보수 비율, source: test}\n", 1)
+    path = tmp_path / "c.yaml"
+    path.write_text(text, encoding="utf-8")
+    return catalogue_file.load(q, plan, path)
+
+
+def _one(setup, cat: catalogue_file.Catalogue, row: dict[str, object],
+         solution: str = "vision") -> recommend.Recommendation:
+    q, rules, plan, _ = setup
+    frame = answers_frame([{"company.name": "c0", **row}], q)
+    (recs,) = recommend.recommend(scoring.score(frame, q, rules), frame, cat, plan)
+    return next(r for r in recs if r.solution.id == solution)
+
+
+def test_values_and_paybacks_are_net_of_upkeep(setup, tmp_path: Path) -> None:
+    vision = _one(setup, _with_upkeep(setup, tmp_path), READY)
+    # 6 x 45,000,000 x 0.5 less 12.5% a year of the investment's midpoint (100 백만 원)
+    assert vision.value_krw == pytest.approx(135_000_000 - 12_500_000)
+    assert vision.payback_months == pytest.approx(37_000_000 / 122_500_000 * 12)
+    assert vision.payback_total_months == pytest.approx(100_000_000 / 122_500_000 * 12)
+    data = recommend.describe(vision, setup[0], "ko")
+    _labour, upkeep = data["value"]["terms"]
+    assert upkeep["label"] == "유지보수·운영비(차감)" and upkeep["yearly_krw"] == -12_500_000
+    assert [(i["value"], i["source"]) for i in upkeep["inputs"]] == [
+        (100_000_000, "investment"), (0.125, "constant:upkeep_share")]
+
+
+def test_a_value_that_does_not_cover_upkeep_never_pays_back(setup, tmp_path: Path) -> None:
+    cat = _with_upkeep(setup, tmp_path)
+    small = _one(setup, cat, {**READY, "company.inspectors": 0.5})  # 11,250,000 < 12,500,000
+    assert small.value_krw is not None and small.value_krw < 0
+    assert small.payback_months is None and small.payback_total_months is None
+    assert "유지보수·운영비에 못 미침" in small.priority_reason.ko
+    assert small.priority != "high"
+    missing = _one(setup, cat, {**READY, "company.inspectors": None})  # no figure: still open
+    assert missing.value_krw is None and "기업 수치" in missing.priority_reason.ko
+    # the worst payback band (0.25), not the 0.3 of a missing figure
+    assert small.score == pytest.approx(missing.score - 0.25 * 0.05, abs=1e-6)
+
+
+def test_high_needs_the_investment_back_within_the_limit(setup, tmp_path: Path) -> None:
+    cat = _with_upkeep(setup, tmp_path, share=0.0)
+    quick = _one(setup, cat, READY)  # 100 / 135 x 12 = 9 months
+    slow = _one(setup, cat, {**READY, "company.inspectors": 0.55})  # ~97 months
+    assert quick.priority == "high"
+    assert slow.payback_total_months > 36 and slow.priority != "high"
+
+
+def test_an_unknown_upkeep_constant_is_refused(setup, tmp_path: Path) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        _with_upkeep(setup, tmp_path, name="upkeep_nowhere")
+    assert "c.yaml:4:" in caught.value.render("en") and "upkeep_nowhere" in caught.value.render(
+        "en")
+
+
 def _energy_unpriced(setup, tmp_path: Path) -> catalogue_file.Catalogue:
     """The test catalogue with the energy solution priced by duty, not money."""
     q, _, plan, _ = setup

@@ -342,9 +342,15 @@ def test_decisions_round_trip_through_the_workbook(demo150: dict[str, Any]) -> N
     adopt_after, data_after = track(after, "ai-solution"), track(after, "data-pipeline")
     assert len(adopt_after["primary"]) == places["ai-solution"]  # the capacity is kept
     assert len(data_after["primary"]) == places["data-pipeline"]
-    assert keys(adopt_after["primary"]) == [k for k in keys(adopt["primary"])
-                                            if k != dropped["company"]["key"]] + [
-        next_in["company"]["key"]]
+    kept = [k for k in keys(adopt["primary"]) if k != dropped["company"]["key"]]
+    (newcomer,) = [e for e in adopt_after["primary"] if e["company"]["key"] not in kept]
+    assert [k for k in keys(adopt_after["primary"]) if k in kept] == kept  # all stay, in order
+    # the place goes to the first of the reserve, or to a company the excluded one displaced
+    # from the track it now goes to (tracks are exclusive: it competes there next)
+    elsewhere = {e["company"]["key"] for e in adopt["others"] if e["status"] == "elsewhere"}
+    assert newcomer["company"]["key"] in {next_in["company"]["key"]} | elsewhere
+    scores = [e["score"] for e in adopt_after["primary"]]
+    assert scores == sorted(scores, reverse=True)
     excluded = next(e for e in adopt_after["others"]
                     if e["company"]["key"] == dropped["company"]["key"])
     assert excluded["status"] == "excluded" and "유사 과제 수행 중" in excluded["reason"]

@@ -175,6 +175,7 @@ class Ranking(_Model):
     need: float = 0.15
     high: float = 0.60  # score from which a recommendation starting within 6 months is high
     high_ranks: int = Field(3, ge=1)  # only the first few can be high
+    high_payback: float = Field(36, gt=0)  # months to pay back the whole investment, for high
     medium: float = 0.40
     # value part of a solution priced by duty, not money (``Solution.unpriced``): neutral, where a
     # business case whose figures are missing gets 0.3
@@ -206,6 +207,9 @@ class Catalogue(_Model):
     version: str
     questionnaire: dict[str, str]
     ranking: Ranking = Field(default_factory=Ranking)
+    # The constant (a share of the investment, a year) that every business case pays for upkeep
+    # and operation: yearly values are net of it, so paybacks count what the plant keeps.
+    upkeep: str | None = None
     constants: dict[str, Constant] = Field(default_factory=dict)
     solutions: list[Solution]
     risk_register: list[Risk] = Field(default_factory=list)  # the report's risk table
@@ -270,6 +274,9 @@ def _check(doc: yamlio.Document, cat: Catalogue, q: Questionnaire,
                     if name is not None and name not in cat.constants:
                         bad(floc, Msg("constants에 없는 상수 '{x}'", "unknown constant '{x}'")
                             .format(x=name))
+    if cat.upkeep is not None and cat.upkeep not in cat.constants:
+        bad(("upkeep",), Msg("constants에 없는 상수 '{x}'", "unknown constant '{x}'")
+            .format(x=cat.upkeep))
     categories = {sol.category for sol in cat.solutions}
     risks: set[str] = set()
     for i, risk in enumerate(cat.risk_register):

@@ -819,18 +819,21 @@ REPORT: Section = {  # ``labels.<key>`` in report.html.j2, and the report's own 
 REPORT_METHOD: Section = {
     "goal": Msg("대표 목표 부합 (목표 1, 현장 고충 0.6, 그 밖 0)",
                 "fit to the CEO's goal (goal 1, a stated pain 0.6, else 0)"),
-    "value": Msg("투자 회수 (자부담 회수 12·24·36개월 이내 1·0.75·0.5, 그 이상 0.25, 금액 없음 0.3)",
-                 "payback (own share back within 12/24/36 months: 1/0.75/0.5, later 0.25, no "
-                 "figure 0.3)"),
+    "value": Msg("투자 회수 (유지보수·운영비를 뺀 순효과로 자부담 회수 12·24·36개월 이내 1·0.75·0.5, "
+                 "그 이상 0.25, 금액 없음 0.3, 법적 의무처럼 금액으로 셈하지 않는 과제 {u})",
+                 "payback (own share back from the value net of upkeep within 12/24/36 months: "
+                 "1/0.75/0.5, later 0.25, no figure 0.3, a duty not priced in KRW {u})"),
     "readiness": Msg("준비도 (1 - 준비 개월 수 / 12, 최소 0)",
                      "readiness (1 - months of preparation / 12, at least 0)"),
     "need": Msg("현장 근거 (맞는 신호의 가중 비율)",
                 "need (weighted share of the signals that hold)"),
-    "rules": Msg("상: 상위 {r}개 안에서 점수 {h} 이상, 6개월 안에 착수하고 적용이 확인됨. "
+    "rules": Msg("상: 상위 {r}개 안에서 점수 {h} 이상, 6개월 안에 착수하고 적용이 확인되며, 금액이 있으면 "
+                 "총사업비를 {p}개월 안에 회수함. "
                  "중: 점수 {m} 이상이거나 대표 목표에 답함. 하: 그 밖. 적용 여부 확인이 필요한 과제는 "
                  "점수 × 0.85.",
-                 "High: among the first {r}, score {h} or more, a start within 6 months and "
-                 "applicability known. Medium: score {m} or more, or it answers the CEO's goal. "
+                 "High: among the first {r}, score {h} or more, a start within 6 months, "
+                 "applicability known and, where priced, the whole investment back within {p} "
+                 "months. Medium: score {m} or more, or it answers the CEO's goal. "
                  "Low: otherwise. A project still to be checked counts x 0.85."),
 }
 # The report's first two pages (``render.verdict``): roles, the 90-day plan, who to call, and

@@ -15,14 +15,17 @@ For every assessment and solution of the catalogue, vectorised over all assessme
    track's share of the investment, up to its cap; the company's own share is the rest.
 4. **Value.** The business case is a sum of terms, each the product of company figures and
    named constants (KRW a year); a term whose figure is missing is left out and listed as
-   input needed. Payback = own share (midpoint) / yearly value, in months.
+   input needed. The catalogue's ``upkeep`` (a share of the investment midpoint a year) is
+   deducted as a term of its own. Payback = own share (midpoint) / net yearly value, in months;
+   a net value of zero or less never pays back.
 5. **Priority.** ``score = w_goal x goal + w_value x value + w_readiness x readiness +
    w_need x need`` (weights in the catalogue's ``ranking``; each part 0..1):
    goal = 1 when the solution answers the CEO's main goal, 0.6 when it answers a stated pain
    point; value = 1 / 0.75 / 0.5 / 0.25 for a payback within 12 / 24 / 36 / beyond 36 months,
    0.3 when the company's figures are missing, ``ranking.unpriced`` (0.5) for a solution the
-   catalogue does not price in KRW on purpose (``unpriced``: a legal duty such as safety); readiness = 1 - months of preparation / 12 (at least 0); need = the
-   weighted share of the solution's signals that hold. "To be checked" multiplies by 0.85, and
+   catalogue does not price in KRW on purpose (``unpriced``: a legal duty such as safety);
+   readiness = 1 - months of preparation / 12 (at least 0); need = the weighted share of the
+   solution's signals that hold. "To be checked" multiplies by 0.85, and
    so does an own share (low end) beyond the investment capacity the company stated
    (``ranking.budget``).
    Ties are broken by earlier start, then higher yearly value, then the solution id, so the
@@ -32,7 +35,8 @@ For every assessment and solution of the catalogue, vectorised over all assessme
    routed to the company's stage (``routing_levels``, e.g. experience hall and academy at
    level 1) is always listed, at the end when it ranks lower.
    High: among the first ``ranking.high_ranks`` (3), score >= ``ranking.high``, applicability
-   known and a start within 6 months; medium: score >= ``ranking.medium``, or it answers the
+   known, a start within 6 months and, where the value is known, the whole investment paid
+   back within ``ranking.high_payback`` (36) months; medium: score >= ``ranking.medium``, or it answers the
    goal; low otherwise.
 """
 
@@ -293,6 +297,10 @@ def _value(sol: Solution, frame: pd.DataFrame, cat: Catalogue) -> tuple[list[np.
         terms.append(value)
     stacked = np.vstack(terms)
     total = np.where(np.isnan(stacked).all(axis=0), np.nan, np.nansum(stacked, axis=0))
+    if cat.upkeep is not None:  # net of upkeep; a case with no figure at all stays open
+        upkeep = np.full(n, -sol.investment_mid * MKRW * cat.constants[cat.upkeep].value)
+        terms.append(upkeep)
+        total = total + upkeep
     return terms, total
 
 
@@ -346,7 +354,9 @@ def _evaluate(sol: Solution, fields: Fields, frame: pd.DataFrame, cat: Catalogue
     own_low = np.array([low - t.subsidy(low) for t in primaries])
     over_budget = own_low > _ceilings(frame, cat, q)
     with np.errstate(invalid="ignore", divide="ignore"):
-        payback = np.where(value > 0, own * MKRW / value * 12, np.nan)
+        # a value that does not cover the upkeep never pays back (inf), unlike a missing one
+        payback = np.where(value > 0, own * MKRW / value * 12,
+                           np.where(np.isnan(value), np.nan, np.inf))
     value_part = np.select([payback <= 12, payback <= 24, payback <= 36, payback > 36],
                            [1.0, 0.75, 0.5, 0.25],
                            weights.unpriced if sol.unpriced is not None else NO_FIGURE)
@@ -388,8 +398,12 @@ def _unit(q: Questionnaire, item_id: str) -> Msg:
     return text_msg(unit) if unit else Msg("", "")
 
 
+UPKEEP = Msg("유지보수·운영비(차감)", "Upkeep and operation (deducted)")
+
+
 def _inputs(sol: Solution, rows: _Rows, row: int, cat: Catalogue, words: _Words
             ) -> list[list[Input]]:
+    """The inputs of each term of the business case, the upkeep deducted last."""
     result = []
     for term in sol.business_case.terms if sol.business_case else []:
         inputs = []
@@ -411,6 +425,12 @@ def _inputs(sol: Solution, rows: _Rows, row: int, cat: Catalogue, words: _Words
             else:
                 inputs.append(Input(Msg("계수", "factor"), factor.number, Msg("", ""), "number"))
         result.append(inputs)
+    if sol.business_case is not None and cat.upkeep is not None:
+        const = cat.constants[cat.upkeep]
+        result.append([Input(Msg("총사업비(중간값)", "Investment (midpoint)"),
+                             sol.investment_mid * MKRW, Msg("원", "KRW"), "investment"),
+                       Input(words.text(const.label), const.value, words.text(const.unit),
+                             f"constant:{cat.upkeep}")])
     return result
 
 
@@ -458,15 +478,18 @@ def _build(sol: Solution, ev: _Evaluated, row: int, fields: Fields, rows: _Rows,
     prerequisites = [(pre, True if met.true[row] else False if met.false[row] else None)
                      for pre, met in zip(sol.prerequisites, ev.prerequisites, strict=True)]
     start = 1 + int(ev.prep_months[row])
-    terms = [ValueTerm(words.text(term.label),
-                       None if np.isnan(values[row]) else float(values[row]), inputs)
-             for term, values, inputs in zip(sol.business_case.terms if sol.business_case else [],
-                                             ev.value_terms, _inputs(sol, rows, row, cat, words),
-                                             strict=True)]
+    labels = [words.text(term.label) for term in
+              (sol.business_case.terms if sol.business_case else [])]
+    if sol.business_case is not None and cat.upkeep is not None:
+        labels.append(UPKEEP)
+    terms = [ValueTerm(label, None if np.isnan(values[row]) else float(values[row]), inputs)
+             for label, values, inputs in zip(labels, ev.value_terms,
+                                              _inputs(sol, rows, row, cat, words), strict=True)]
     baseline, target = _kpi(sol, rows, row)
     value = ev.value[row]
     payback = ev.payback[row]
     total = sol.investment_mid * MKRW / value * 12 if value > 0 else None
+    payback = payback if np.isfinite(payback) else np.nan
     return Recommendation(
         solution=sol, status=status, why=why, to_check=to_check, goal=float(ev.goal[row]),
         prerequisites=prerequisites, start_month=start, end_month=start + sol.months - 1,
@@ -528,7 +551,10 @@ def _priority(rec: Recommendation, cat: Catalogue) -> tuple[Priority, Msg]:
         parts.append(Msg("현장 고충에 답함", "answers a stated pain point"))
     if rec.payback_months is not None:
         parts.append(Msg("자부담 회수 약 {m}개월", "own share paid back in about {m} months")
-                     .format(m=max(1, round(rec.payback_months))))
+                     .format(m=max(1, round(round(rec.payback_months, 1)))))
+    elif rec.value_krw is not None:
+        parts.append(Msg("연간 효과가 유지보수·운영비에 못 미침",
+                         "the yearly value does not cover upkeep"))
     elif rec.solution.business_case is not None:
         parts.append(Msg("효과 금액은 기업 수치 입력 후 산정", "value needs the company's figures"))
     elif rec.solution.unpriced is not None:
@@ -545,8 +571,11 @@ def _priority(rec: Recommendation, cat: Catalogue) -> tuple[Priority, Msg]:
     if rec.over_budget:
         parts.append(Msg("자부담이 밝힌 투자 여력을 넘음: 단계 도입·다른 트랙 검토",
                          "own share beyond the stated budget: phase it or look at other tracks"))
+    # a priced case must pay back the whole investment in time: 'high' is what to do first
+    pays = rec.value_krw is None or (rec.payback_total_months is not None
+                                     and rec.payback_total_months <= ranking.high_payback)
     if (rec.rank <= ranking.high_ranks and rec.score >= ranking.high and rec.start_month <= 6
-            and rec.status == "fits"):
+            and rec.status == "fits" and pays):
         level: Priority = "high"
     elif rec.score >= ranking.medium or rec.goal == GOAL:
         level = "medium"

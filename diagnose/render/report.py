@@ -231,9 +231,11 @@ def _priority_note(ranking: Ranking | None, lang: str) -> dict[str, Any] | None:
     parts = [("goal", ranking.goal), ("value", ranking.value),
              ("readiness", ranking.readiness), ("need", ranking.need)]
     rules = labels.msg("report_method.rules").format(
-        r=ranking.high_ranks, h=f"{ranking.high:.2f}", m=f"{ranking.medium:.2f}").render(lang)
-    return {"weights": [{"id": key, "weight": f"{weight:.2f}",
-                         "text": labels.label(f"report_method.{key}", lang)}
+        r=ranking.high_ranks, h=f"{ranking.high:.2f}", m=f"{ranking.medium:.2f}",
+        p=f"{ranking.high_payback:g}").render(lang)
+    texts = {key: labels.msg(f"report_method.{key}") for key, _ in parts}
+    texts["value"] = texts["value"].format(u=f"{ranking.unpriced:g}")
+    return {"weights": [{"id": key, "weight": f"{weight:.2f}", "text": texts[key].render(lang)}
                         for key, weight in parts], "rules": rules}
 
 
