@@ -351,7 +351,9 @@ def test_the_ceo_goal_comes_first_and_says_so(setup) -> None:
 def test_a_pain_point_alone_recommends_a_solution(setup) -> None:
     (recs,) = run(setup, {"company.pain_areas": ["energy"]})
     energy = next(r for r in recs if r.solution.id == "energy")
-    assert energy.goal == 0.6 and energy.why[0].en.startswith("answers one of the pain")
+    assert energy.goal == 0.6
+    assert energy.why[0].en == "answers a pain point the plant named, '에너지'"  # by name
+    assert energy.why[0].ko == "현장에서 꼽은 고충 '에너지'에 답합니다"
 
 
 def test_priority_levels_carry_a_reason(setup) -> None:

@@ -196,7 +196,8 @@ TERMINAL: Section = {
     "duration": Msg("{n}개월", "{n} mo"),
     "own_share": Msg("자부담 {v}", "own share {v}"),
     "yearly": Msg("연 {v}", "{v} a year"),
-    "payback": Msg("회수 {n:.0f}개월", "payback {n:.0f} months"),
+    "payback": Msg("자부담 회수 {n:.0f}개월(총투자 {t:.0f}개월)",
+                   "own share back in {n:.0f} months ({t:.0f} for the whole investment)"),
     "why": Msg("왜: ", "why: "),
     "first": Msg("먼저: ", "first: "),
     "check": Msg("확인: ", "check: "),
@@ -853,7 +854,7 @@ VERDICT: Section = {
                             "the diagnosis, project scope, applications"),
     "about_office": Msg("트랙 모집 공고, 선정, 협약", "calls, selection, agreements"),
     # the facts of the project that answers the CEO's goal
-    "after_steps": Msg("준비 {n}단계 뒤 {m} 착수", "starts in {m}, after {n} preparation step(s)"),
+    "after_steps": Msg("준비 과제 {n}건 뒤 {m} 착수", "starts in {m}, after {n} preparation step(s)"),
     "starts_in": Msg("{m} 착수", "starts in {m}"),
     "investment": Msg("투자 {i}, 자부담 {o}", "investment {i}, own share {o}"),
     "yearly": Msg("연간 효과 약 {v}(추정)", "about {v} a year (estimate)"),

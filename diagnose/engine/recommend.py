@@ -468,7 +468,13 @@ def _build(sol: Solution, ev: _Evaluated, row: int, fields: Fields, rows: _Rows,
         why.append(_with(Msg("대표가 꼽은 목표 '{x}'에 직접 답합니다",
                              "answers the CEO's main goal, '{x}'"), goal))
     elif ev.goal[row] == PAIN:
-        why.append(Msg("현장에서 꼽은 고충 가운데 하나에 답합니다",
+        pains = rows.value("pain_areas", row)
+        pain = next((v for v in pains if v in sol.goals), None) \
+            if isinstance(pains, (tuple, list)) else None
+        why.append(_with(Msg("현장에서 꼽은 고충 '{x}'에 답합니다",
+                             "answers a pain point the plant named, '{x}'"),
+                         words.option("pain_areas", pain)) if pain is not None else
+                   Msg("현장에서 꼽은 고충 가운데 하나에 답합니다",
                        "answers one of the pain points the plant named"))
     why += [words.text(s.because) for s, hit in zip(sol.signals, ev.signals, strict=True)
             if hit[row]]
@@ -564,7 +570,7 @@ def _priority(rec: Recommendation, cat: Catalogue) -> tuple[Priority, Msg]:
     else:
         months = rec.start_month - 1
         steps = len(rec.missing)
-        parts.append(Msg("준비 {s}단계(약 {m}개월) 후 착수", "starts after {s} preparation "
+        parts.append(Msg("준비 과제 {s}건(약 {m}개월) 뒤 착수", "starts after {s} preparation "
                          "step(s), about {m} months").format(s=steps, m=months))
     if rec.status == "check":
         parts.append(Msg("적용 여부 확인 필요", "applicability to be checked"))

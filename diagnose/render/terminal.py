@@ -142,7 +142,8 @@ def recommendations_view(company: dict[str, Any], lang: str) -> Group:
         if rec["value"]["yearly_krw"] is not None:
             facts.append(_t("yearly", lang, v=krw(rec["value"]["yearly_krw"], lang)))
         if rec["payback_months"] is not None:
-            facts.append(_t("payback", lang, n=rec["payback_months"]))
+            facts.append(_t("payback", lang, n=rec["payback_months"],
+                            t=rec["payback_total_months"]))
         rows.append(Text("    " + " · ".join(facts), style="dim"))
         if rec["why"]:
             rows.append(Text("    " + _t("why", lang) + " · ".join(rec["why"][:3])))
