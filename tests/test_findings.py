@@ -209,3 +209,16 @@ def test_next_days_never_send_the_ceo_to_a_closed_call(tmp_path: Path) -> None:
     assert all("모집 중" in r["when"] for r in during)
     assert after and all("마감 · 다음 공고 확인 필요" in r["when"] for r in after)
     assert all("다음 공고 확인" in r["what"] for r in after)
+
+
+def test_the_value_at_stake_leaves_out_projects_that_do_not_pay_their_upkeep() -> None:
+    from diagnose.render import verdict
+
+    def rec(name: str, category: str, value: float | None) -> dict[str, object]:
+        return {"name": name, "rank": 1, "category": category, "value_text": str(value),
+                "value": {"yearly_krw": value, "terms": []}}
+
+    stake = verdict.value_at_stake([rec("a", "energy", -3_000_000), rec("b", "quality", 50_000_000),
+                                    rec("c", "safety", None)], "ko")
+    assert [p["name"] for p in stake["projects"]] == ["b"]
+    assert stake["total"].replace("\xa0", " ") == "5,000만 원"

@@ -444,3 +444,10 @@ def test_select_reads_the_latest_round_and_the_support_it_records(tmp_path: Path
                 for e in track(data, "ai-solution")[part] if e["company"]["key"] == key]
     assert solution  # a candidate for the track it already had: refused, saying why
     assert solution[0]["status"] == "not_eligible" and "once" in solution[0]["not_met"]
+
+
+def test_a_project_that_does_not_pay_its_upkeep_has_no_impact() -> None:
+    """Values are net of upkeep: a negative one is known to be poor, not unknown."""
+    assert selection._impact(-5_000_000) == 0.0
+    assert selection._impact(None) == selection.IMPACT_UNKNOWN
+    assert 0 < selection._impact(100_000_000) <= 1

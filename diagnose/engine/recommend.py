@@ -36,8 +36,8 @@ For every assessment and solution of the catalogue, vectorised over all assessme
    level 1) is always listed, at the end when it ranks lower.
    High: among the first ``ranking.high_ranks`` (3), score >= ``ranking.high``, applicability
    known, a start within 6 months and, where the value is known, the whole investment paid
-   back within ``ranking.high_payback`` (36) months; medium: score >= ``ranking.medium``, or it answers the
-   goal; low otherwise.
+   back within ``ranking.high_payback`` (36) months; medium: score >= ``ranking.medium``, or it
+   answers the goal; low otherwise.
 """
 
 from __future__ import annotations

@@ -110,8 +110,10 @@ def _rules_truth(rules: Sequence[Rule], fields: Fields) -> list[tuple[Rule, np.n
 
 
 def _impact(value: float | None) -> float:
-    if value is None or value <= 0:
+    if value is None:
         return IMPACT_UNKNOWN
+    if value <= 0:  # net of upkeep, it does not pay for itself
+        return 0.0
     return float(np.clip(math.log10(value / IMPACT_FLOOR_KRW) / 2, 0, 1))
 
 

@@ -72,7 +72,8 @@ def value_at_stake(recs: list[dict[str, Any]], lang: str) -> dict[str, Any]:
     quality projects would count the same defects twice), with the company figures used."""
     chosen, categories = [], set()
     for rec in recs:
-        if rec["value"]["yearly_krw"] is None or rec["category"] in categories:
+        value = rec["value"]["yearly_krw"]
+        if value is None or value <= 0 or rec["category"] in categories:  # net of upkeep
             continue
         categories.add(rec["category"])
         figures = [f"{i['label']} {i['text']}" for t in rec["value"]["terms"] for i in t["inputs"]
