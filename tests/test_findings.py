@@ -222,3 +222,14 @@ def test_the_value_at_stake_leaves_out_projects_that_do_not_pay_their_upkeep() -
                                     rec("c", "safety", None)], "ko")
     assert [p["name"] for p in stake["projects"]] == ["b"]
     assert stake["total"].replace("\xa0", " ") == "5,000만 원"
+
+
+@pytest.mark.parametrize(("unit", "lang", "text"), [
+    ("백만 원/년", "ko", "에너지 비용: 147억 원/년 → 145억 4,100만 원/년"),
+    ("KRW million a year", "en", "에너지 비용: KRW 14.7 billion a year → KRW 14.5 billion a year"),
+    ("시간/년", "ko", "에너지 비용: 14,700시간/년 → 14,541시간/년"),
+])
+def test_a_kpi_in_thousands_reads_without_an_exponent(unit: str, lang: str, text: str) -> None:
+    kpi = {"name": "에너지 비용", "unit": unit, "baseline": 14700.0, "target": 14541.0,
+           "target_text": ""}
+    assert findings.kpi_text(kpi, lang).replace("\xa0", " ") == text  # was 1.47e+04백만 원/년

@@ -92,3 +92,12 @@ def test_a_window_that_closes_before_it_opens_is_refused(tmp_path: Path) -> None
     with pytest.raises(ValidationFailed) as caught:
         programme.load(path)
     assert "before the opening date" in caught.value.problems[0].message.render("en")
+
+
+def test_a_track_id_given_twice_is_refused_at_its_second_place(tmp_path: Path) -> None:
+    path = _with(tmp_path, "  - id: validation\n", "  - id: ai-solution\n")
+    with pytest.raises(ValidationFailed) as caught:
+        programme.load(path)
+    (problem,) = [p for p in caught.value.problems
+                  if "duplicate track id" in p.message.render("en")]
+    assert problem.line == BUNDLED.splitlines().index("  - id: validation") + 1

@@ -470,3 +470,22 @@ def test_the_risk_register_is_content_checked_against_what_exists(
         catalogue_file.load(q, plan, path)
     rendered = caught.value.render("en")
     assert "c.yaml:" in rendered and where in rendered, rendered
+
+
+def test_a_solution_or_risk_id_given_twice_is_refused_at_its_second_place(
+        setup, tmp_path: Path) -> None:
+    q, _, plan, _ = setup
+    text = (yaml_text(CATALOGUE).replace("  - id: energy\n", "  - id: vision\n", 1)
+            + RISK + RISK.replace("risk_register:\n", "", 1))
+    path = tmp_path / "c.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValidationFailed) as caught:
+        catalogue_file.load(q, plan, path)
+    found = {(p.line, p.message.render("en")) for p in caught.value.problems}
+    lines = text.splitlines()
+
+    def second(line: str) -> int:
+        return lines.index(line, lines.index(line) + 1) + 1
+
+    assert (second("  - id: vision"), "duplicate solution id 'vision'") in found
+    assert (second("  - id: acceptance"), "duplicate risk id 'acceptance'") in found

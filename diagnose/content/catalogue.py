@@ -234,13 +234,12 @@ def _check(doc: yamlio.Document, cat: Catalogue, q: Questionnaire,
     profile = {p.id for p in q.profile}
     goal_item = q.items.get("goal_area")
     goal_values = {o.value for o in goal_item.options} if goal_item is not None else set()
-    seen: set[str] = set()
+    unknown_constant = Msg("constants에 없는 상수 '{x}'", "unknown constant '{x}'")
+    for i in yamlio.repeats([sol.id for sol in cat.solutions]):
+        bad(("solutions", i, "id"), Msg("솔루션 id '{s}'가 중복됩니다",
+                                        "duplicate solution id '{s}'").format(s=cat.solutions[i].id))
     for i, sol in enumerate(cat.solutions):
         loc = ("solutions", i)
-        if sol.id in seen:
-            bad((*loc, "id"), Msg("솔루션 id '{s}'가 중복됩니다", "duplicate solution id '{s}'")
-                .format(s=sol.id))
-        seen.add(sol.id)
         if sol.dimension not in dims:
             bad((*loc, "dimension"), Msg("없는 영역 '{d}'", "unknown dimension '{d}'")
                 .format(d=sol.dimension))
@@ -272,19 +271,15 @@ def _check(doc: yamlio.Document, cat: Catalogue, q: Questionnaire,
                         .format(x=factor.profile))
                 for name in (factor.constant, factor.fallback):
                     if name is not None and name not in cat.constants:
-                        bad(floc, Msg("constants에 없는 상수 '{x}'", "unknown constant '{x}'")
-                            .format(x=name))
+                        bad(floc, unknown_constant.format(x=name))
     if cat.upkeep is not None and cat.upkeep not in cat.constants:
-        bad(("upkeep",), Msg("constants에 없는 상수 '{x}'", "unknown constant '{x}'")
-            .format(x=cat.upkeep))
+        bad(("upkeep",), unknown_constant.format(x=cat.upkeep))
     categories = {sol.category for sol in cat.solutions}
-    risks: set[str] = set()
+    for i in yamlio.repeats([risk.id for risk in cat.risk_register]):
+        bad(("risk_register", i, "id"), Msg("위험 id '{r}'가 중복됩니다", "duplicate risk id '{r}'")
+            .format(r=cat.risk_register[i].id))
     for i, risk in enumerate(cat.risk_register):
         loc = ("risk_register", i)
-        if risk.id in risks:
-            bad((*loc, "id"), Msg("위험 id '{r}'가 중복됩니다", "duplicate risk id '{r}'")
-                .format(r=risk.id))
-        risks.add(risk.id)
         for j, qid in enumerate(risk.questions):
             if qid not in q.items or qid in profile:
                 bad((*loc, "questions", j), Msg("없는 문항 '{x}'", "unknown question '{x}'")

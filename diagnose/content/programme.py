@@ -231,7 +231,7 @@ def _check(doc: yamlio.Document, programme: Programme,
                 conditions.check(track.candidates.when, ("tracks", i, "candidates", "when"),
                                  questionnaire, bad)
     problems += _check_contact(doc, ("contact",), programme.contact)
-    seen: set[str] = set()
+    repeated = set(yamlio.repeats([track.id for track in programme.tracks]))
     for i, track in enumerate(programme.tracks):
         problems += _check_contact(doc, ("tracks", i, "contact"), track.contact)
         window = track.window
@@ -244,10 +244,9 @@ def _check(doc: yamlio.Document, programme: Programme,
             problems.append(doc.problem(("tracks", i, "window", "rolling"), Msg(
                 "상시 모집(rolling)에는 opens·closes를 적지 않습니다",
                 "a rolling window has no opens or closes date")))
-        if track.id in seen:
+        if i in repeated:
             problems.append(doc.problem(("tracks", i, "id"), Msg(
                 "트랙 id '{t}'가 중복됩니다", "duplicate track id '{t}'").format(t=track.id)))
-        seen.add(track.id)
         if not track.levels or any(not 1 <= level <= 5 for level in track.levels):
             problems.append(doc.problem(("tracks", i, "levels"), Msg(
                 "levels는 1~5 사이의 수준 목록입니다", "levels lists maturity levels 1 to 5")))

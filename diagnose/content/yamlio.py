@@ -464,3 +464,15 @@ def load_checked(path: Path, model: type[ModelT], what: Msg,
     if any(p.severity == "error" for p in problems):
         raise ValidationFailed(problems)
     return value, problems
+
+
+def repeats(ids: list[str]) -> list[int]:
+    """The positions of the ids already given before them in the list (duplicates to refuse,
+    each located at its second and later place)."""
+    seen: set[str] = set()
+    found = []
+    for i, value in enumerate(ids):
+        if value in seen:
+            found.append(i)
+        seen.add(value)
+    return found

@@ -388,11 +388,22 @@ def figure_text(item: dict[str, Any], lang: str) -> str:
     return f"{value:,.10g} {unit}".strip()
 
 
+def _kpi_figure(value: float, unit: str, lang: str, digits: int) -> str:
+    """A KPI figure with its unit: money in 원 ('147억 원/년', not '1.47e+04백만 원/년'), other
+    figures without an exponent."""
+    for million in sorted(money.MILLION_UNITS, key=len, reverse=True):
+        if unit.startswith(million):
+            return money.krw(value * money.MILLION, lang) + unit[len(million):]
+    number = f"{value:,.0f}" if abs(value) >= 10 ** digits else f"{value:.{digits}g}"
+    return f"{number}{unit}"
+
+
 def kpi_text(kpi: dict[str, Any], lang: str) -> str:
     """The KPI with its baseline and target ('불량률 2.2% → 1.81%')."""
     unit = kpi["unit"]
     if kpi["baseline"] is not None and kpi["target"] is not None:
-        return f"{kpi['name']}: {kpi['baseline']:.4g}{unit} → {kpi['target']:.3g}{unit}"
+        return (f"{kpi['name']}: {_kpi_figure(kpi['baseline'], unit, lang, 4)} → "
+                f"{_kpi_figure(kpi['target'], unit, lang, 3)}")
     if kpi["target_text"]:
         return f"{kpi['name']}: {kpi['target_text']}"
     return labels.msg("findings.baseline_needed").format(k=kpi["name"]).render(lang)
